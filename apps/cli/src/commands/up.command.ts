@@ -1,0 +1,117 @@
+/**
+ * `herald up`: the whole platform in the foreground — Kafka (unless KAFKA_BROKERS is set),
+ * the database, and every app — until Ctrl-C, which stops everything it started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { LocalKafkaCluster, LocalKafkaError, projectRoot } from '@app/local-kafka';
+import { ensureDatabase } from '@app/persistence';
+import { cliConfig } from '../cli-config';
+
+interface AppSpec {
+  readonly name: string;
+  readonly portVar: string;
+  readonly defaultPort: number;
+}
+
+const APPS: readonly AppSpec[] = [
+  { name: 'schema-registry', portVar: 'REGISTRY_PORT', defaultPort: 8081 },
+  { name: 'gateway', portVar: 'GATEWAY_PORT', defaultPort: 8080 },
+  { name: 'webhooks', portVar: 'WEBHOOKS_PORT', defaultPort: 8082 },
+  { name: 'analytics', portVar: 'ANALYTICS_PORT', defaultPort: 8083 },
+  { name: 'audit', portVar: 'AUDIT_PORT', defaultPort: 8084 },
+];
+
+const READY_TIMEOUT_MS = 90_000;
+
+function appUrl(app: AppSpec): string {
+  return `http://127.0.0.1:${process.env[app.portVar] ?? app.defaultPort}`;
+}
+
+async function waitReady(app: AppSpec, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${app.name} exited with code ${child.exitCode} during start`);
+    const ok = await fetch(`${appUrl(app)}/health/ready`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${app.name} was not ready within ${READY_TIMEOUT_MS / 1000} s (${appUrl(app)}/health/ready)`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function up(): Promise<void> {
+  const config = cliConfig();
+  const root = projectRoot();
+  let kafka: LocalKafkaCluster | undefined;
+  let brokers: readonly string[];
+  if (config.KAFKA_BROKERS !== undefined) {
+    brokers = config.KAFKA_BROKERS;
+  } else {
+    const local = new LocalKafkaCluster({ nodes: 1, log: (line) => process.stdout.write(`${line}\n`) });
+    if ((await local.start()) > 0) kafka = local;
+    brokers = local.brokers;
+  }
+  await ensureDatabase(config.DATABASE_URL);
+
+  const children = new Map<string, ChildProcess>();
+  let stopping: Promise<void> | undefined;
+  const shutdown = (code: number): Promise<void> =>
+    (stopping ??= (async () => {
+      process.stdout.write('\nStopping Herald...\n');
+      await Promise.all([...children.values()].map(stopChild));
+      if (kafka !== undefined) await kafka.stop();
+      process.exit(code);
+    })());
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  for (const app of APPS) {
+    const main = join(root, 'dist', 'apps', app.name, 'src', 'main.js');
+    if (!existsSync(main)) throw new LocalKafkaError(`${main} is missing: run \`npm run build\` first`);
+    const child = spawn(process.execPath, [main], {
+      env: { ...process.env, KAFKA_BROKERS: brokers.join(','), DATABASE_URL: config.DATABASE_URL },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    children.set(app.name, child);
+    child.once('exit', (code, signal) => {
+      if (stopping === undefined) {
+        process.stderr.write(`herald up: ${app.name} stopped unexpectedly (${signal ?? `exit ${code}`})\n`);
+        void shutdown(1);
+      }
+    });
+  }
+  try {
+    await Promise.all(APPS.map((app) => waitReady(app, children.get(app.name) as ChildProcess)));
+  } catch (error) {
+    process.stderr.write(`herald up: ${error instanceof Error ? error.message : String(error)}\n`);
+    await shutdown(1);
+    return;
+  }
+  const lines = APPS.map((a) => `  ${a.name.padEnd(16)} ${appUrl(a)}   (docs: ${appUrl(a)}/docs)`);
+  process.stdout.write(
+    `\nHerald is up. Kafka: ${brokers.join(',')}\n${lines.join('\n')}\nPress Ctrl-C to stop everything.\n`,
+  );
+  await new Promise<never>(() => undefined);
+}
+
+export function upCommand(): Command {
+  return new Command('up')
+    .description('start Kafka and every Herald app in the foreground; Ctrl-C stops them all')
+    .action(up);
+}

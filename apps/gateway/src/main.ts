@@ -1,0 +1,16 @@
+import { runService } from '@app/platform';
+import { gatewayConfigSchema } from './config';
+import { GatewayModule } from './gateway.module';
+
+void runService(
+  {
+    name: 'gateway',
+    title: 'Herald gateway',
+    description: 'HTTP producer gateway: validates versioned Avro events and publishes them to Kafka.',
+    configSchema: gatewayConfigSchema,
+    module: (config) => GatewayModule.register(config),
+    port: (config) => config.GATEWAY_PORT,
+    host: (config) => config.HOST,
+  },
+  process.env,
+);

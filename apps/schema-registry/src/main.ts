@@ -1,0 +1,16 @@
+import { runService } from '@app/platform';
+import { schemaRegistryConfigSchema } from './config';
+import { SchemaRegistryModule } from './schema-registry.module';
+
+void runService(
+  {
+    name: 'schema-registry',
+    title: 'Herald schema registry',
+    description: 'Confluent-compatible schema registry backed by the _schemas topic.',
+    configSchema: schemaRegistryConfigSchema,
+    module: (config) => SchemaRegistryModule.register(config),
+    port: (config) => config.REGISTRY_PORT,
+    host: (config) => config.HOST,
+  },
+  process.env,
+);

@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './layout';
+export * from './jars';
+export * from './local-kafka-cluster';

@@ -1,0 +1,194 @@
+/**
+ * Runs a real Apache Kafka (KRaft, combined broker+controller) from Maven-resolved jars:
+ * format on first start, start idempotently, wait until metadata answers, stop cleanly.
+ * Refuses, with a message saying what to do, when Java/Maven are missing, a port is held by
+ * a process we did not start, or a data dir was left half-written.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { LocalKafkaError } from './errors';
+import { projectRoot, requireTool, resolveKafkaJars } from './jars';
+import { clusterLayout, heraldHome, serverProperties, type ClusterLayout, type LayoutOptions, type NodeLayout } from './layout';
+import { isPortOpen, killBroker, launchBroker, logTail, runningPid, stopBroker } from './node-process';
+
+const FORMATTED_MARKER = '.herald-formatted';
+
+export interface NodeStatus {
+  readonly nodeId: number;
+  readonly address: string;
+  readonly pid: number | undefined;
+  readonly answering: boolean;
+  readonly logFile: string;
+}
+
+export interface LocalKafkaOptions extends LayoutOptions {
+  readonly heapMb?: number;
+  readonly startTimeoutMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export class LocalKafkaCluster {
+  readonly layout: ClusterLayout;
+  private readonly home: string;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: LocalKafkaOptions) {
+    this.home = options.home ?? heraldHome();
+    this.layout = clusterLayout({ ...options, home: this.home });
+    this.log = options.log ?? (() => undefined);
+  }
+
+  get brokers(): readonly string[] {
+    return this.layout.bootstrap;
+  }
+
+  /** Starts every node not yet running; returns how many it started (0: already up). */
+  async start(): Promise<number> {
+    requireTool('java', 'the local Kafka broker runs on the JVM');
+    const toStart = this.layout.nodes.filter((n) => runningPid(n) === undefined);
+    if (toStart.length === 0) {
+      await this.waitUntilReady();
+      return 0;
+    }
+    for (const node of toStart) await this.assertPortsFree(node);
+    const classpathDir = resolveKafkaJars(this.home, this.log);
+    this.formatIfNeeded(toStart, classpathDir);
+    for (const node of toStart) this.startNode(node, classpathDir);
+    await this.waitUntilReady();
+    return toStart.length;
+  }
+
+  /** Starts one node of an already formatted cluster again (after a kill, in fault tests). */
+  async restartNode(nodeId: number): Promise<void> {
+    const node = this.node(nodeId);
+    if (runningPid(node) !== undefined) return;
+    await this.assertPortsFree(node);
+    this.startNode(node, resolveKafkaJars(this.home, this.log));
+    await this.waitUntilReady();
+  }
+
+  async killNode(nodeId: number): Promise<void> {
+    await killBroker(this.node(nodeId));
+  }
+
+  /** Stops every running node cleanly; returns how many it stopped. */
+  async stop(): Promise<number> {
+    const stopped = await Promise.all(this.layout.nodes.map((n) => stopBroker(n)));
+    return stopped.filter(Boolean).length;
+  }
+
+  /** Stops the cluster and deletes its data: the next start formats a fresh cluster. */
+  async reset(): Promise<void> {
+    await this.stop();
+    rmSync(this.layout.stateDir, { recursive: true, force: true });
+  }
+
+  async status(): Promise<NodeStatus[]> {
+    return Promise.all(
+      this.layout.nodes.map(async (n) => ({
+        nodeId: n.nodeId,
+        address: `127.0.0.1:${n.port}`,
+        pid: runningPid(n),
+        answering: await isPortOpen(n.port),
+        logFile: n.logFile,
+      })),
+    );
+  }
+
+  private node(nodeId: number): NodeLayout {
+    const node = this.layout.nodes.find((n) => n.nodeId === nodeId);
+    if (!node) throw new LocalKafkaError(`no node ${nodeId} in the ${this.layout.name} cluster`);
+    return node;
+  }
+
+  private async assertPortsFree(node: NodeLayout): Promise<void> {
+    for (const port of [node.port, node.controllerPort]) {
+      if (await isPortOpen(port)) {
+        throw new LocalKafkaError(
+          `127.0.0.1:${port} is already in use by a process Herald did not start. ` +
+            'Stop it, or set KAFKA_BROKERS to use the Kafka you already run.',
+        );
+      }
+    }
+  }
+
+  private formatIfNeeded(nodes: readonly NodeLayout[], classpathDir: string): void {
+    const fresh = nodes.filter((n) => !existsSync(join(n.dir, FORMATTED_MARKER)));
+    for (const node of fresh) {
+      if (existsSync(node.dataDir)) {
+        throw new LocalKafkaError(
+          `${node.dataDir} exists but was never completely formatted (an interrupted first start?). ` +
+            `Run \`herald kafka reset${this.layout.nodes.length > 1 ? ' --nodes 3' : ''}\` to delete it and start fresh.`,
+        );
+      }
+    }
+    if (fresh.length === 0) return;
+    if (fresh.length !== this.layout.nodes.length) {
+      throw new LocalKafkaError(
+        `the ${this.layout.name} cluster is only partly formatted; run \`herald kafka reset --nodes 3\`.`,
+      );
+    }
+    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+    this.log(`Formatting a new KRaft cluster ${clusterId} in ${this.layout.stateDir}`);
+    for (const node of fresh) {
+      mkdirSync(node.dir, { recursive: true });
+      writeFileSync(node.propertiesFile, serverProperties(this.layout, node));
+      const result = spawnSync(
+        'java',
+        ['-cp', join(classpathDir, '*'), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', node.propertiesFile],
+        { encoding: 'utf8' },
+      );
+      if (result.status !== 0) {
+        throw new LocalKafkaError(`formatting ${node.dataDir} failed:\n${result.stdout}${result.stderr}`);
+      }
+      writeFileSync(join(node.dir, FORMATTED_MARKER), `${clusterId}\n`);
+    }
+  }
+
+  private startNode(node: NodeLayout, classpathDir: string): void {
+    const pid = launchBroker(node, {
+      classpathDir,
+      log4jConfig: join(projectRoot(), 'infra', 'kafka', 'log4j2.properties'),
+      heapMb: this.options.heapMb ?? 512,
+    });
+    this.log(`Started Kafka node ${node.nodeId} (pid ${pid}) on 127.0.0.1:${node.port}; log: ${node.logFile}`);
+  }
+
+  /** Polls metadata until every node is registered; fails early if a node's JVM died. */
+  private async waitUntilReady(): Promise<void> {
+    const deadline = Date.now() + (this.options.startTimeoutMs ?? 120_000);
+    const kafka = new Kafka({
+      clientId: 'herald-kafka-probe',
+      brokers: [...this.layout.bootstrap],
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1_000,
+      requestTimeout: 2_000,
+      retry: { retries: 0 },
+    });
+    let lastError = 'no answer yet';
+    while (Date.now() < deadline) {
+      const dead = this.layout.nodes.find((n) => runningPid(n) === undefined);
+      if (dead !== undefined) {
+        throw new LocalKafkaError(
+          `Kafka node ${dead.nodeId} exited during start; last lines of ${dead.logFile}:\n${logTail(dead)}`,
+        );
+      }
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        if (cluster.brokers.length === this.layout.nodes.length) return;
+        lastError = `${cluster.brokers.length}/${this.layout.nodes.length} brokers registered`;
+      } catch (error) {
+        lastError = error instanceof Error ? error.message : String(error);
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new LocalKafkaError(`Kafka did not answer metadata in time (${lastError}); see ${this.layout.nodes[0]?.logFile}`);
+  }
+}
