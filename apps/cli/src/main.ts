@@ -27,7 +27,9 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`herald: ${error.message}\n`);
       return 2;
     }
-    process.stderr.write(`herald: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `herald: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 1;
   }
 }

@@ -2,7 +2,14 @@
  * Provides the app's kafkajs client and registers a readiness check that asks the cluster
  * for its metadata through a short-timeout, no-retry admin connection.
  */
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { HealthRegistry } from '@app/platform';
 import { createKafka, type KafkaSettings } from './kafka-client';

@@ -28,6 +28,8 @@ export interface LayoutOptions {
   readonly nodes: 1 | 3;
   /** Root for jars and node state; defaults to HERALD_HOME or ~/.cache/herald (outside git). */
   readonly home?: string;
+  /** Node state folder; defaults to <home>/kafka/<single|cluster3>. Tests point it at a temp dir. */
+  readonly stateDir?: string;
   /** Client ports; defaults to [9092] or [19092, 29092, 39092]. Controller port = client port + 1. */
   readonly ports?: readonly number[];
 }
@@ -43,7 +45,7 @@ export function clusterLayout(options: LayoutOptions): ClusterLayout {
   if (ports.length !== options.nodes) {
     throw new Error(`expected ${options.nodes} ports, got ${ports.length}`);
   }
-  const stateDir = join(home, 'kafka', name);
+  const stateDir = options.stateDir ?? join(home, 'kafka', name);
   const nodes = ports.map((port, index): NodeLayout => {
     const nodeId = index + 1;
     const dir = join(stateDir, `node-${nodeId}`);

@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { LocalKafkaError } from './errors';
 import { projectRoot, requireTool, resolveKafkaJars } from './jars';
-import { clusterLayout, heraldHome, serverProperties, type ClusterLayout, type LayoutOptions, type NodeLayout } from './layout';
+import {
+  clusterLayout,
+  heraldHome,
+  serverProperties,
+  type ClusterLayout,
+  type LayoutOptions,
+  type NodeLayout,
+} from './layout';
 import { isPortOpen, killBroker, launchBroker, logTail, runningPid, stopBroker } from './node-process';
 
 const FORMATTED_MARKER = '.herald-formatted';
@@ -138,7 +145,16 @@ export class LocalKafkaCluster {
       writeFileSync(node.propertiesFile, serverProperties(this.layout, node));
       const result = spawnSync(
         'java',
-        ['-cp', join(classpathDir, '*'), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', node.propertiesFile],
+        [
+          '-cp',
+          join(classpathDir, '*'),
+          'kafka.tools.StorageTool',
+          'format',
+          '-t',
+          clusterId,
+          '-c',
+          node.propertiesFile,
+        ],
         { encoding: 'utf8' },
       );
       if (result.status !== 0) {
@@ -154,7 +170,9 @@ export class LocalKafkaCluster {
       log4jConfig: join(projectRoot(), 'infra', 'kafka', 'log4j2.properties'),
       heapMb: this.options.heapMb ?? 512,
     });
-    this.log(`Started Kafka node ${node.nodeId} (pid ${pid}) on 127.0.0.1:${node.port}; log: ${node.logFile}`);
+    this.log(
+      `Started Kafka node ${node.nodeId} (pid ${pid}) on 127.0.0.1:${node.port}; log: ${node.logFile}`,
+    );
   }
 
   /** Polls metadata until every node is registered; fails early if a node's JVM died. */
@@ -189,6 +207,8 @@ export class LocalKafkaCluster {
       }
       await new Promise((r) => setTimeout(r, 250));
     }
-    throw new LocalKafkaError(`Kafka did not answer metadata in time (${lastError}); see ${this.layout.nodes[0]?.logFile}`);
+    throw new LocalKafkaError(
+      `Kafka did not answer metadata in time (${lastError}); see ${this.layout.nodes[0]?.logFile}`,
+    );
   }
 }

@@ -86,7 +86,7 @@ export async function migrateSchema(
   const result = await migrator.migrateToLatest();
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    const reason = result.error instanceof Error ? result.error.message : String(result.error);
+    const reason = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
     throw new PersistenceError(`migration ${schema}/${failed} failed: ${reason}`);
   }
   return result;

@@ -3,7 +3,14 @@
  * (fail fast: an app must not serve on a schema it does not understand), and reports
  * readiness with a round trip to the server.
  */
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { sql, type Kysely, type Migration } from 'kysely';
 import { HealthRegistry } from '@app/platform';
 import { createDatabase, ensureDatabase, migrateSchema } from './database';

@@ -69,7 +69,9 @@ export async function runService<S extends z.ZodType>(spec: ServiceSpec<S>, env:
     await app.listen(spec.port(config), spec.host(config));
     app.get(Logger).log(`${spec.name} listening on ${await app.getUrl()}`);
   } catch (error) {
-    process.stderr.write(`${spec.name}: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${spec.name}: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   }
 }

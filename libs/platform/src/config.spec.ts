@@ -41,6 +41,8 @@ describe('loadConfig', () => {
 
   it('rejects a port out of range and a database URL without a database', () => {
     expect(() => loadConfig(schema, { GATEWAY_PORT: '70000' })).toThrow(/GATEWAY_PORT/);
-    expect(() => loadConfig(schema, { DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(() => loadConfig(schema, { DATABASE_URL: 'mysql://x' })).toThrow(
+      /DATABASE_URL: must be a postgres/,
+    );
   });
 });

@@ -33,7 +33,10 @@ function parseBrokers(value: string, ctx: z.RefinementCtx): string[] {
     .filter((b) => b.length > 0);
   const bad = brokers.find((b) => !/^[^\s:]+:\d{1,5}$/.test(b));
   if (brokers.length === 0 || bad !== undefined) {
-    ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of host:port, got "${bad ?? value}"` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a comma-separated list of host:port, got "${bad ?? value}"`,
+    });
     return z.NEVER;
   }
   return brokers;

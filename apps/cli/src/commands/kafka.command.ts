@@ -13,7 +13,10 @@ const nodesOption = () =>
     .default('1');
 
 function cluster(nodes: string): LocalKafkaCluster {
-  return new LocalKafkaCluster({ nodes: nodes === '3' ? 3 : 1, log: (line) => process.stdout.write(`${line}\n`) });
+  return new LocalKafkaCluster({
+    nodes: nodes === '3' ? 3 : 1,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
 }
 
 async function describeExternal(brokers: readonly string[]): Promise<number> {
@@ -38,7 +41,9 @@ async function start(options: { nodes: string }): Promise<void> {
     const count = await describeExternal(external).catch((error: Error) => {
       throw new LocalKafkaError(`KAFKA_BROKERS=${external.join(',')} does not answer: ${error.message}`);
     });
-    process.stdout.write(`KAFKA_BROKERS is set: using ${external.join(',')} (${count} brokers); starting nothing.\n`);
+    process.stdout.write(
+      `KAFKA_BROKERS is set: using ${external.join(',')} (${count} brokers); starting nothing.\n`,
+    );
     return;
   }
   const local = cluster(options.nodes);
@@ -58,7 +63,12 @@ async function stop(options: { nodes: string }): Promise<void> {
 async function status(options: { nodes: string }): Promise<void> {
   const nodes = await cluster(options.nodes).status();
   for (const n of nodes) {
-    const state = n.pid !== undefined ? `running (pid ${n.pid})` : n.answering ? 'port taken by another process' : 'stopped';
+    const state =
+      n.pid !== undefined
+        ? `running (pid ${n.pid})`
+        : n.answering
+          ? 'port taken by another process'
+          : 'stopped';
     process.stdout.write(`node ${n.nodeId}  ${n.address}  ${state}  log: ${n.logFile}\n`);
   }
   if (nodes.some((n) => n.pid === undefined)) process.exitCode = 1;
@@ -67,14 +77,30 @@ async function status(options: { nodes: string }): Promise<void> {
 async function reset(options: { nodes: string }): Promise<void> {
   const local = cluster(options.nodes);
   await local.reset();
-  process.stdout.write(`Stopped and deleted ${local.layout.stateDir}; the next start formats a new cluster.\n`);
+  process.stdout.write(
+    `Stopped and deleted ${local.layout.stateDir}; the next start formats a new cluster.\n`,
+  );
 }
 
 export function kafkaCommand(): Command {
-  const kafka = new Command('kafka').description('run the local Apache Kafka (KRaft) from Maven-resolved jars');
-  kafka.command('start').description('start (idempotent) and wait until metadata answers').addOption(nodesOption()).action(start);
-  kafka.command('stop').description('stop cleanly (controlled shutdown)').addOption(nodesOption()).action(stop);
-  kafka.command('status').description('show each node; exit 1 unless all run').addOption(nodesOption()).action(status);
+  const kafka = new Command('kafka').description(
+    'run the local Apache Kafka (KRaft) from Maven-resolved jars',
+  );
+  kafka
+    .command('start')
+    .description('start (idempotent) and wait until metadata answers')
+    .addOption(nodesOption())
+    .action(start);
+  kafka
+    .command('stop')
+    .description('stop cleanly (controlled shutdown)')
+    .addOption(nodesOption())
+    .action(stop);
+  kafka
+    .command('status')
+    .description('show each node; exit 1 unless all run')
+    .addOption(nodesOption())
+    .action(status);
   kafka.command('reset').description('stop and delete the local data').addOption(nodesOption()).action(reset);
   return kafka;
 }

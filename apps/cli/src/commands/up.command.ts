@@ -33,14 +33,17 @@ function appUrl(app: AppSpec): string {
 async function waitReady(app: AppSpec, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${app.name} exited with code ${child.exitCode} during start`);
+    if (child.exitCode !== null)
+      throw new Error(`${app.name} exited with code ${child.exitCode} during start`);
     const ok = await fetch(`${appUrl(app)}/health/ready`)
       .then((r) => r.ok)
       .catch(() => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 300));
   }
-  throw new Error(`${app.name} was not ready within ${READY_TIMEOUT_MS / 1000} s (${appUrl(app)}/health/ready)`);
+  throw new Error(
+    `${app.name} was not ready within ${READY_TIMEOUT_MS / 1000} s (${appUrl(app)}/health/ready)`,
+  );
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

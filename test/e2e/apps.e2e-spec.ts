@@ -1,0 +1,162 @@
+/**
+ * Every app started as a user starts it (`node dist/apps/<app>/src/main.js`), on a free port,
+ * against the real Kafka and a throw-away database: health, readiness, metrics and docs
+ * answer; a bad variable stops the boot with a message naming it; readiness says which
+ * dependency is down.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { projectRoot } from '@app/local-kafka';
+import { testBrokers, testDatabaseUrl, uniqueIdentifier, waitFor } from '@app/testing';
+
+jest.setTimeout(120_000);
+
+const ROOT = projectRoot();
+const APPS = [
+  { name: 'gateway', portVar: 'GATEWAY_PORT', deps: ['kafka', 'postgres'] },
+  { name: 'schema-registry', portVar: 'REGISTRY_PORT', deps: ['kafka'] },
+  { name: 'webhooks', portVar: 'WEBHOOKS_PORT', deps: ['kafka', 'postgres'] },
+  { name: 'analytics', portVar: 'ANALYTICS_PORT', deps: ['kafka', 'postgres'] },
+  { name: 'audit', portVar: 'AUDIT_PORT', deps: ['kafka', 'postgres'] },
+] as const;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl('postgres') });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await client.end();
+}
+
+function startApp(app: string, env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+describe('apps booted as a user boots them', () => {
+  const database = uniqueIdentifier('herald_e2e');
+  const running: ChildProcess[] = [];
+
+  afterAll(async () => {
+    await Promise.all(running.map(stop));
+    await dropDatabase(database);
+  });
+
+  it.each(APPS)(
+    '$name serves health, readiness, metrics and OpenAPI docs',
+    async ({ name, portVar, deps }) => {
+      const port = await freePort();
+      const child = startApp(name, {
+        [portVar]: String(port),
+        KAFKA_BROKERS: testBrokers().join(','),
+        DATABASE_URL: databaseUrl(database),
+      });
+      running.push(child);
+      const base = `http://127.0.0.1:${port}`;
+      const ready = await waitFor(
+        async () => {
+          const response = await fetch(`${base}/health/ready`);
+          return response.status === 200
+            ? ((await response.json()) as { checks: Record<string, unknown> })
+            : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 250, description: `${name} to become ready` },
+      );
+      expect(Object.keys(ready.checks).sort()).toEqual([...deps].sort());
+      expect(Object.values(ready.checks).every((c) => (c as { status: string }).status === 'up')).toBe(true);
+
+      await expect(fetch(`${base}/health/live`).then((r) => r.json())).resolves.toEqual({ status: 'ok' });
+
+      const metrics = await fetch(`${base}/metrics`);
+      expect(metrics.headers.get('content-type')).toContain('text/plain');
+      const text = await metrics.text();
+      expect(text).toContain(
+        `herald_http_request_duration_seconds_count{method="GET",route="/health/ready",status_code="200",service="${name}"}`,
+      );
+      expect(text).toContain('herald_process_resident_memory_bytes');
+
+      const docs = await fetch(`${base}/docs`);
+      expect(docs.status).toBe(200);
+      expect(await docs.text()).toContain('swagger');
+      const openapi = (await fetch(`${base}/docs-json`).then((r) => r.json())) as {
+        openapi: string;
+        paths: Record<string, unknown>;
+      };
+      expect(openapi.openapi).toMatch(/^3\./);
+      expect(Object.keys(openapi.paths)).toEqual(
+        expect.arrayContaining(['/health/live', '/health/ready', '/metrics']),
+      );
+    },
+  );
+
+  it('the Postgres-backed apps each created their own schema in the database', async () => {
+    const client = new Client({ connectionString: databaseUrl(database) });
+    await client.connect();
+    const { rows } = await client.query<{ nspname: string }>(
+      "SELECT nspname FROM pg_namespace WHERE nspname IN ('gateway','webhooks','analytics','audit') ORDER BY nspname",
+    );
+    await client.end();
+    expect(rows.map((r) => r.nspname)).toEqual(['analytics', 'audit', 'gateway', 'webhooks']);
+  });
+
+  it('refuses to boot with a bad variable and names it', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js')], {
+      env: { ...process.env, GATEWAY_PORT: 'eighty', KAFKA_BROKERS: 'nohostport' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('gateway: Invalid configuration');
+    expect(result.stderr).toContain('GATEWAY_PORT: must be a TCP port number (1-65535) (got "eighty")');
+    expect(result.stderr).toContain(
+      'KAFKA_BROKERS: must be a comma-separated list of host:port, got "nohostport"',
+    );
+  });
+
+  it('answers 503 on /health/ready and names Kafka when the broker is unreachable', async () => {
+    const port = await freePort();
+    const deadKafka = await freePort();
+    const child = startApp('schema-registry', {
+      REGISTRY_PORT: String(port),
+      KAFKA_BROKERS: `127.0.0.1:${deadKafka}`,
+    });
+    running.push(child);
+    const response = await waitFor(
+      () => fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined),
+      { timeoutMs: 30_000, intervalMs: 250, description: 'schema-registry to serve HTTP' },
+    );
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as {
+      status: string;
+      checks: { kafka: { status: string; error: string } };
+    };
+    expect(body.status).toBe('unavailable');
+    expect(body.checks.kafka.status).toBe('down');
+    expect(body.checks.kafka.error).toMatch(/ECONNREFUSED|Connection error/);
+  });
+});
