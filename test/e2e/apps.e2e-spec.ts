@@ -96,7 +96,7 @@ describe('apps booted as a user boots them', () => {
       expect(metrics.headers.get('content-type')).toContain('text/plain');
       const text = await metrics.text();
       expect(text).toContain(
-        `herald_http_request_duration_seconds_count{method="GET",route="/health/ready",status_code="200",service="${name}"}`,
+        `herald_http_request_duration_seconds_count{service="${name}",method="GET",route="/health/ready",status_code="200"}`,
       );
       expect(text).toContain('herald_process_resident_memory_bytes');
 

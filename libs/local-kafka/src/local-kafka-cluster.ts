@@ -23,6 +23,13 @@ import { isPortOpen, killBroker, launchBroker, logTail, runningPid, stopBroker }
 
 const FORMATTED_MARKER = '.herald-formatted';
 
+/** Kafka's cluster ids are 16 random bytes in URL-safe base64 (22 chars), like Uuid.randomUuid(). */
+function newClusterId(): string {
+  const id = randomBytes(16).toString('base64url');
+  // A leading '-' would read as an option to the storage tool's argument parser.
+  return id.startsWith('-') ? `A${id.slice(1)}` : id;
+}
+
 export interface NodeStatus {
   readonly nodeId: number;
   readonly address: string;
@@ -138,7 +145,7 @@ export class LocalKafkaCluster {
         `the ${this.layout.name} cluster is only partly formatted; run \`herald kafka reset --nodes 3\`.`,
       );
     }
-    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+    const clusterId = newClusterId();
     this.log(`Formatting a new KRaft cluster ${clusterId} in ${this.layout.stateDir}`);
     for (const node of fresh) {
       mkdirSync(node.dir, { recursive: true });

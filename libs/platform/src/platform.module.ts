@@ -2,6 +2,7 @@
  * What every Herald HTTP app shares: structured JSON logs (pino), health probes and Prometheus
  * metrics. Global, so feature modules can register readiness checks without importing it.
  */
+import type { IncomingMessage } from 'node:http';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthController, HealthRegistry } from './health';
@@ -11,6 +12,11 @@ export interface PlatformOptions {
   /** Service name: the `service` field of every log line and the default metrics label. */
   readonly service: string;
   readonly logLevel: string;
+}
+
+/** Fastify's middleware layer (middie) strips the mount prefix from `url`; `originalUrl` keeps it. */
+function requestPath(req: IncomingMessage & { originalUrl?: string }): string {
+  return (req.originalUrl ?? req.url ?? '').split('?')[0] ?? '';
 }
 
 /** Probes and scrapes are polled constantly; logging each would drown the useful lines. */
@@ -27,7 +33,7 @@ export class PlatformModule {
           pinoHttp: {
             level: options.logLevel,
             base: { service: options.service },
-            autoLogging: { ignore: (req) => QUIET_PATHS.includes((req.url ?? '').split('?')[0] ?? '') },
+            autoLogging: { ignore: (req) => QUIET_PATHS.includes(requestPath(req)) },
           },
         }),
       ],

@@ -90,6 +90,9 @@ async function up(): Promise<void> {
     const child = spawn(process.execPath, [main], {
       env: { ...process.env, KAFKA_BROKERS: brokers.join(','), DATABASE_URL: config.DATABASE_URL },
       stdio: ['ignore', 'inherit', 'inherit'],
+      // Own process group: Ctrl-C reaches only `herald up`, which then stops the apps in order
+      // (a terminal's SIGINT to every process would make each app's exit look like a crash).
+      detached: true,
     });
     children.set(app.name, child);
     child.once('exit', (code, signal) => {

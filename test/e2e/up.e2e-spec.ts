@@ -1,0 +1,92 @@
+/**
+ * The README's `npm run up`, run as a user runs it: every app comes up healthy and its URL is
+ * printed; Ctrl-C (SIGINT to the foreground process group) stops everything and exits 0.
+ * Uses the test Kafka (KAFKA_BROKERS), free ports and a throw-away database.
+ */
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import { projectRoot } from '@app/local-kafka';
+import { testBrokers, testDatabaseUrl, uniqueIdentifier, waitFor } from '@app/testing';
+
+jest.setTimeout(180_000);
+
+const PORT_VARS = ['GATEWAY_PORT', 'REGISTRY_PORT', 'WEBHOOKS_PORT', 'ANALYTICS_PORT', 'AUDIT_PORT'] as const;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function withDatabase(name: string): string {
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+describe('npm run up', () => {
+  const database = uniqueIdentifier('herald_up');
+
+  afterAll(async () => {
+    const client = new Client({ connectionString: withDatabase('postgres') });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await client.end();
+  });
+
+  it('brings up every app healthy, prints their URLs, and Ctrl-C stops them all', async () => {
+    const ports: Record<string, string> = {};
+    for (const name of PORT_VARS) ports[name] = String(await freePort());
+    const child = spawn('npm', ['run', 'up'], {
+      cwd: projectRoot(),
+      env: {
+        ...process.env,
+        ...ports,
+        KAFKA_BROKERS: testBrokers().join(','),
+        DATABASE_URL: withDatabase(database),
+        LOG_LEVEL: 'warn',
+      },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<string>((resolve) =>
+      child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
+    );
+
+    await waitFor(() => output.includes('Herald is up.'), {
+      timeoutMs: 150_000,
+      intervalMs: 250,
+      description: '"Herald is up."',
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- npm run up printed:\n${output}`);
+    });
+    for (const port of Object.values(ports)) {
+      expect(output).toContain(`http://127.0.0.1:${port}`);
+      const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      expect(ready.status).toBe(200);
+    }
+
+    // What a terminal's Ctrl-C does: SIGINT to the whole foreground process group.
+    process.kill(-(child.pid as number), 'SIGINT');
+    // npm re-raises the signal it was stopped by; `herald up` itself exits 0 after stopping the apps.
+    expect(['exit 0', 'SIGINT']).toContain(await exited);
+    await waitFor(() => output.includes('Stopping Herald...'), { description: 'the shutdown message' });
+    for (const port of Object.values(ports)) {
+      await waitFor(
+        () =>
+          fetch(`http://127.0.0.1:${port}/health/live`).then(
+            () => false,
+            () => true,
+          ),
+        { timeoutMs: 30_000, description: `port ${port} to close` },
+      );
+    }
+    expect(output).not.toContain('stopped unexpectedly');
+  });
+});
