@@ -71,15 +71,16 @@ export function createDatabase<DB>(options: DatabaseOptions): Kysely<DB> {
  * Creates the schema if needed and applies pending migrations in name order, each in its
  * own transaction. Throws with the failing migration's name and error.
  */
-export async function migrateSchema(
-  db: Kysely<unknown>,
+export async function migrateSchema<DB>(
+  db: Kysely<DB>,
   schema: string,
   migrations: Readonly<Record<string, Migration>>,
 ): Promise<MigrationResultSet> {
   assertIdentifier('schema', schema);
   await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
   const migrator = new Migrator({
-    db,
+    // Migrations work on the untyped database: they create the tables the DB type describes.
+    db: db as Kysely<unknown>,
     migrationTableSchema: schema,
     provider: { getMigrations: async () => ({ ...migrations }) },
   });
