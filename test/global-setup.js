@@ -18,7 +18,7 @@ function answers(port, host = '127.0.0.1') {
 
 module.exports = async function globalSetup(globalConfig) {
   const selected = globalConfig.selectProjects;
-  if (selected && selected.length > 0 && selected.every((p) => p === 'unit')) return;
+  if (selected && selected.length > 0 && !selected.some((p) => p === 'integration' || p === 'e2e')) return;
   if (process.env.KAFKA_BROKERS) return;
   if (await answers(9092)) {
     process.env.KAFKA_BROKERS = '127.0.0.1:9092';

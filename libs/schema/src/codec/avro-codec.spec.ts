@@ -1,0 +1,117 @@
+import { AvroCodec, UnknownSchemaIdError, type SchemaSource } from './avro-codec';
+import { CodecError } from './codec-errors';
+import { createAvroType, type AvroSchemaJson } from './avro-type';
+
+const v1 = {
+  type: 'record',
+  name: 'PaymentReceived',
+  namespace: 'herald.payments',
+  fields: [
+    { name: 'payment_id', type: 'string' },
+    { name: 'amount_minor', type: 'long' },
+  ],
+};
+const v2 = {
+  ...v1,
+  fields: [...v1.fields, { name: 'note', type: ['null', 'string'], default: null }],
+};
+
+class FakeRegistry implements SchemaSource {
+  lookups = 0;
+  failNext = false;
+  constructor(private readonly byId: Record<number, AvroSchemaJson>) {}
+  async schemaById(id: number): Promise<AvroSchemaJson> {
+    this.lookups++;
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('connect ECONNREFUSED 127.0.0.1:8081');
+    }
+    const schema = this.byId[id];
+    if (schema === undefined) throw new UnknownSchemaIdError(id);
+    return schema;
+  }
+}
+
+async function codecError(promise: Promise<unknown>): Promise<CodecError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CodecError);
+  return error as CodecError;
+}
+
+describe('AvroCodec (Confluent wire format)', () => {
+  const registry = new FakeRegistry({ 1: v1, 2: v2 });
+  const codec = new AvroCodec(registry);
+  const type1 = createAvroType(v1);
+  const type2 = createAvroType(v2);
+
+  it('writes 0x00, the big-endian schema id, then the Avro binary', () => {
+    const value = { payment_id: 'p-1', amount_minor: 1250n };
+    const message = codec.encode(258, type1, value);
+    expect([...message.subarray(0, 5)]).toEqual([0, 0, 0, 1, 2]);
+    expect(message.subarray(5)).toEqual(type1.toBuffer(value));
+  });
+
+  it('round-trips longs beyond 2^53 exactly', async () => {
+    const big = 2n ** 60n + 7n;
+    const decoded = await codec.decode(codec.encode(1, type1, { payment_id: 'p', amount_minor: big }));
+    expect(decoded).toMatchObject({ schemaId: 1, value: { payment_id: 'p', amount_minor: big } });
+  });
+
+  it('resolves old data to a newer reader schema, filling defaults', async () => {
+    const decoded = await codec.decode(codec.encode(1, type1, { payment_id: 'p', amount_minor: 5n }), type2);
+    expect(decoded.value).toEqual(expect.objectContaining({ payment_id: 'p', amount_minor: 5n, note: null }));
+  });
+
+  it('encodes values larger than the scratch buffer', async () => {
+    const note = 'x'.repeat(200_000);
+    const message = codec.encode(2, type2, { payment_id: 'p', amount_minor: 1n, note: { string: note } });
+    const decoded = await codec.decode(message);
+    expect((decoded.value as { note: { string: string } }).note.string).toHaveLength(200_000);
+  });
+
+  it('rejects a wrong magic byte, a short message, truncated and trailing bytes with typed errors', async () => {
+    const good = codec.encode(1, type1, { payment_id: 'payment', amount_minor: 1n });
+    const badMagic = Buffer.from(good);
+    badMagic[0] = 0x7b;
+    expect((await codecError(codec.decode(badMagic))).code).toBe('BAD_MAGIC_BYTE');
+    expect((await codecError(codec.decode(Buffer.from([0, 0, 0])))).code).toBe('TRUNCATED_MESSAGE');
+    expect((await codecError(codec.decode(good.subarray(0, good.length - 3)))).code).toBe(
+      'TRUNCATED_MESSAGE',
+    );
+    const trailing = await codecError(codec.decode(Buffer.concat([good, Buffer.from([1, 2])])));
+    expect(trailing.code).toBe('TRAILING_BYTES');
+    expect(trailing.retriable).toBe(false);
+  });
+
+  it('reports an unknown schema id as permanent and a failed lookup as retriable, without caching it', async () => {
+    const unknown = await codecError(codec.decode(Buffer.from([0, 0, 0, 0, 99, 2])));
+    expect(unknown).toMatchObject({ code: 'UNKNOWN_SCHEMA_ID', retriable: false });
+
+    const fresh = new FakeRegistry({ 1: v1 });
+    const flaky = new AvroCodec(fresh);
+    fresh.failNext = true;
+    const message = flaky.encode(1, type1, { payment_id: 'p', amount_minor: 1n });
+    const failed = await codecError(flaky.decode(message));
+    expect(failed).toMatchObject({ code: 'SCHEMA_LOOKUP_FAILED', retriable: true });
+    await expect(flaky.decode(message)).resolves.toMatchObject({ schemaId: 1 });
+    await flaky.decode(message);
+    expect(fresh.lookups).toBe(2);
+  });
+
+  it('refuses to encode a value that does not match the schema', () => {
+    expect(() => codec.encode(1, type1, { payment_id: 42, amount_minor: 1n })).toThrow(CodecError);
+  });
+
+  it('says when the reader cannot read the writer', async () => {
+    const incompatible = createAvroType({
+      type: 'record',
+      name: 'PaymentReceived',
+      fields: [{ name: 'x', type: 'int' }],
+    });
+    const message = codec.encode(1, type1, { payment_id: 'p', amount_minor: 1n });
+    expect((await codecError(codec.decode(message, incompatible))).code).toBe('UNRESOLVABLE_SCHEMAS');
+  });
+});

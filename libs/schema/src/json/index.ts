@@ -1,0 +1,2 @@
+export * from './json-mapping';
+export type { ValidationIssue } from './json-to-avro';

@@ -1,0 +1,35 @@
+/**
+ * Herald's one JSON ↔ Avro mapping, used by the gateway (input), webhooks (output), audit
+ * (storage) and the CLI. See docs/json-avro-mapping.md for the table of rules.
+ */
+import type * as avro from 'avsc';
+import { createAvroType, type AvroSchemaJson } from '../codec/avro-type';
+import { avroToJson } from './avro-to-json';
+import { JsonToAvroConverter, type ValidationIssue } from './json-to-avro';
+import { compileMappingTree, type MappingNode } from './mapping-tree';
+
+export type FromJsonResult = { ok: true; value: unknown } | { ok: false; issues: ValidationIssue[] };
+
+export class JsonAvroMapping {
+  private constructor(
+    readonly schema: AvroSchemaJson,
+    readonly type: avro.Type,
+    private readonly tree: MappingNode,
+  ) {}
+
+  static compile(schema: AvroSchemaJson): JsonAvroMapping {
+    return new JsonAvroMapping(schema, createAvroType(schema), compileMappingTree(schema));
+  }
+
+  /** Validates JSON against the schema; every problem is reported with its JSON pointer. */
+  fromJson(json: unknown): FromJsonResult {
+    const converter = new JsonToAvroConverter();
+    const value = converter.convert(this.tree, json, '');
+    if (converter.issues.length > 0) return { ok: false, issues: converter.issues };
+    return { ok: true, value };
+  }
+
+  toJson(value: unknown): unknown {
+    return avroToJson(this.tree, value);
+  }
+}

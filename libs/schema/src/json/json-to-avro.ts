@@ -1,0 +1,228 @@
+/**
+ * JSON → avsc value, validating as it goes and collecting every problem with a JSON pointer
+ * (`/amount: expected a long, got "12.5"`) instead of stopping at the first.
+ */
+import type { MappingNode, RecordNode, UnionBranch } from './mapping-tree';
+import { decimalToBytes, parseBase64, parseDate, parseDecimal, parseTimestamp } from './logical-values';
+
+export interface ValidationIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INTEGER_TEXT = /^-?\d+$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+/** JSON numbers cannot carry these (JSON.stringify(-0) is "0"), so they travel as strings. */
+const SPECIAL_FLOATS: Record<string, number> = {
+  NaN: NaN,
+  Infinity: Infinity,
+  '-Infinity': -Infinity,
+  '-0': -0,
+};
+
+/** Marks "no value" distinctly from a JSON null. */
+const INVALID = Symbol('invalid');
+type Converted = unknown;
+
+export function pointer(base: string, token: string | number): string {
+  return `${base}/${String(token).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export class JsonToAvroConverter {
+  readonly issues: ValidationIssue[] = [];
+
+  convert(node: MappingNode, json: unknown, path: string): Converted {
+    switch (node.kind) {
+      case 'record':
+        return this.record(node, json, path);
+      case 'union':
+        return this.union(node.branches, json, path);
+      case 'array':
+        if (!Array.isArray(json)) return this.fail(path, 'expected an array', json);
+        return json.map((item, i) => this.convert(node.items, item, pointer(path, i)));
+      case 'map':
+        if (!isPlainObject(json)) return this.fail(path, 'expected an object (map)', json);
+        return Object.fromEntries(
+          Object.entries(json).map(([key, value]) => [
+            key,
+            this.convert(node.values, value, pointer(path, key)),
+          ]),
+        );
+      default:
+        return this.scalar(node, json, path);
+    }
+  }
+
+  private fail(path: string, expected: string, json: unknown): typeof INVALID {
+    this.issues.push({ path, message: `${expected}, got ${shown(json)}` });
+    return INVALID;
+  }
+
+  private reason(path: string, reason: string, json: unknown): typeof INVALID {
+    this.issues.push({ path, message: `${shown(json)} ${reason}` });
+    return INVALID;
+  }
+
+  private scalar(node: MappingNode, json: unknown, path: string): Converted {
+    switch (node.kind) {
+      case 'null':
+        return json === null ? null : this.fail(path, 'expected null', json);
+      case 'boolean':
+        return typeof json === 'boolean' ? json : this.fail(path, 'expected a boolean', json);
+      case 'int':
+        return typeof json === 'number' && Number.isInteger(json) && json >= -(2 ** 31) && json < 2 ** 31
+          ? json
+          : this.fail(path, 'expected an int (32-bit integer)', json);
+      case 'long':
+        return this.long(json, path);
+      case 'float':
+      case 'double':
+        if (typeof json === 'number') return json;
+        return typeof json === 'string' && json in SPECIAL_FLOATS
+          ? SPECIAL_FLOATS[json]
+          : this.fail(path, `expected a ${node.kind} (number)`, json);
+      case 'string':
+        return typeof json === 'string' ? json : this.fail(path, 'expected a string', json);
+      case 'uuid':
+        return typeof json === 'string' && UUID.test(json)
+          ? json
+          : this.fail(path, 'expected a UUID string', json);
+      case 'enum':
+        return typeof json === 'string' && node.symbols.includes(json)
+          ? json
+          : this.fail(path, `expected one of ${JSON.stringify(node.symbols)}`, json);
+      default:
+        return this.textual(node, json, path);
+    }
+  }
+
+  private long(json: unknown, path: string): Converted {
+    if (typeof json === 'number' && Number.isSafeInteger(json)) return BigInt(json);
+    if (typeof json === 'string' && INTEGER_TEXT.test(json)) {
+      const value = BigInt(json);
+      if (value >= INT64_MIN && value <= INT64_MAX) return value;
+    }
+    return this.fail(path, 'expected a long (integer; as a string beyond 2^53)', json);
+  }
+
+  private textual(node: MappingNode, json: unknown, path: string): Converted {
+    switch (node.kind) {
+      case 'bytes':
+      case 'fixed': {
+        const parsed = typeof json === 'string' ? parseBase64(json) : ({ ok: false, reason: '' } as const);
+        if (!parsed.ok) return this.fail(path, 'expected base64 text', json);
+        if (node.kind === 'fixed' && parsed.value.length !== node.size) {
+          return this.reason(
+            path,
+            `decodes to ${parsed.value.length} bytes; ${node.name} is ${node.size} bytes`,
+            json,
+          );
+        }
+        return parsed.value;
+      }
+      case 'decimal': {
+        if (typeof json !== 'string' && typeof json !== 'number')
+          return this.fail(path, 'expected a decimal string', json);
+        const parsed = parseDecimal(json, node.precision, node.scale);
+        if (!parsed.ok) return this.reason(path, parsed.reason, json);
+        return (
+          decimalToBytes(parsed.value, node.fixedSize) ??
+          this.reason(path, 'does not fit the fixed size', json)
+        );
+      }
+      case 'timestamp': {
+        const parsed = parseTimestamp(json, node.unit);
+        return parsed.ok ? parsed.value : this.reason(path, parsed.reason, json);
+      }
+      case 'date': {
+        const parsed = parseDate(json);
+        return parsed.ok ? parsed.value : this.reason(path, parsed.reason, json);
+      }
+      default:
+        throw new Error(`unmapped Avro node ${node.kind}`);
+    }
+  }
+
+  private record(node: RecordNode, json: unknown, path: string): Converted {
+    if (!isPlainObject(json)) return this.fail(path, `expected an object (${node.name})`, json);
+    const known = new Set(node.fields.map((f) => f.name));
+    for (const key of Object.keys(json)) {
+      if (!known.has(key))
+        this.issues.push({ path: pointer(path, key), message: `unknown field "${key}" in ${node.name}` });
+    }
+    const value: Record<string, unknown> = {};
+    for (const field of node.fields) {
+      const fieldPath = pointer(path, field.name);
+      if (json[field.name] === undefined) {
+        // avsc writes a field's default when the value leaves it undefined.
+        if (!field.hasDefault)
+          this.issues.push({ path: fieldPath, message: `required field "${field.name}" is missing` });
+        continue;
+      }
+      value[field.name] = this.convert(field.node, json[field.name], fieldPath);
+    }
+    return value;
+  }
+
+  private union(branches: readonly UnionBranch[], json: unknown, path: string): Converted {
+    const explicit = this.explicitBranch(branches, json);
+    if (explicit !== undefined) {
+      const [branch, inner] = explicit;
+      const value = this.convert(branch.node, inner, pointer(path, branch.key));
+      return branch.node.kind === 'null' ? null : { [branch.key]: value };
+    }
+    const accepting = branches.filter((b) => this.accepts(b.node, json));
+    const [only] = accepting;
+    if (accepting.length === 1 && only !== undefined) {
+      const value = this.convert(only.node, json, path);
+      return only.node.kind === 'null' ? null : { [only.key]: value };
+    }
+    if (accepting.length > 1) {
+      const keys = accepting.map((b) => `{"${b.key}": ...}`).join(' or ');
+      this.issues.push({
+        path,
+        message: `${shown(json)} fits several branches of the union; wrap it as ${keys}`,
+      });
+      return INVALID;
+    }
+    const nonNull = branches.filter((b) => b.node.kind !== 'null');
+    const [single] = nonNull;
+    // ["null", T] is an optional T: the useful message is T's own ("expected a long, got ...").
+    if (nonNull.length === 1 && single !== undefined) return this.convert(single.node, json, path);
+    return this.fail(
+      path,
+      `expected one of the union's branches (${branches.map((b) => b.key).join(' | ')})`,
+      json,
+    );
+  }
+
+  private explicitBranch(
+    branches: readonly UnionBranch[],
+    json: unknown,
+  ): [UnionBranch, unknown] | undefined {
+    if (!isPlainObject(json)) return undefined;
+    const keys = Object.keys(json);
+    const [key] = keys;
+    if (keys.length !== 1 || key === undefined) return undefined;
+    const branch = branches.find((b) => b.key === key || b.alias === key);
+    return branch === undefined ? undefined : [branch, json[key]];
+  }
+
+  private accepts(node: MappingNode, json: unknown): boolean {
+    const probe = new JsonToAvroConverter();
+    probe.convert(node, json, '');
+    return probe.issues.length === 0;
+  }
+}
