@@ -5,11 +5,17 @@
  * dependency is down.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { projectRoot } from '@app/local-kafka';
-import { testBrokers, testDatabaseUrl, uniqueIdentifier, waitFor } from '@app/testing';
+import {
+  databaseUrlFor,
+  dropTestDatabase,
+  freePort,
+  testBrokers,
+  uniqueIdentifier,
+  waitFor,
+} from '@app/testing';
 
 jest.setTimeout(120_000);
 
@@ -21,27 +27,6 @@ const APPS = [
   { name: 'analytics', portVar: 'ANALYTICS_PORT', deps: ['kafka', 'postgres'] },
   { name: 'audit', portVar: 'AUDIT_PORT', deps: ['kafka', 'postgres'] },
 ] as const;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function databaseUrl(name: string): string {
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl('postgres') });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await client.end();
-}
 
 function startApp(app: string, env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
@@ -64,7 +49,7 @@ describe('apps booted as a user boots them', () => {
 
   afterAll(async () => {
     await Promise.all(running.map(stop));
-    await dropDatabase(database);
+    await dropTestDatabase(database);
   });
 
   it.each(APPS)(
@@ -74,7 +59,7 @@ describe('apps booted as a user boots them', () => {
       const child = startApp(name, {
         [portVar]: String(port),
         KAFKA_BROKERS: testBrokers().join(','),
-        DATABASE_URL: databaseUrl(database),
+        DATABASE_URL: databaseUrlFor(database),
       });
       running.push(child);
       const base = `http://127.0.0.1:${port}`;
@@ -115,7 +100,7 @@ describe('apps booted as a user boots them', () => {
   );
 
   it('the Postgres-backed apps each created their own schema in the database', async () => {
-    const client = new Client({ connectionString: databaseUrl(database) });
+    const client = new Client({ connectionString: databaseUrlFor(database) });
     await client.connect();
     const { rows } = await client.query<{ nspname: string }>(
       "SELECT nspname FROM pg_namespace WHERE nspname IN ('gateway','webhooks','analytics','audit') ORDER BY nspname",

@@ -4,38 +4,24 @@
  * Uses the test Kafka (KAFKA_BROKERS), free ports and a throw-away database.
  */
 import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
-import { Client } from 'pg';
 import { projectRoot } from '@app/local-kafka';
-import { testBrokers, testDatabaseUrl, uniqueIdentifier, waitFor } from '@app/testing';
+import {
+  databaseUrlFor,
+  dropTestDatabase,
+  freePort,
+  testBrokers,
+  uniqueIdentifier,
+  waitFor,
+} from '@app/testing';
 
 jest.setTimeout(180_000);
 
 const PORT_VARS = ['GATEWAY_PORT', 'REGISTRY_PORT', 'WEBHOOKS_PORT', 'ANALYTICS_PORT', 'AUDIT_PORT'] as const;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function withDatabase(name: string): string {
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 describe('npm run up', () => {
   const database = uniqueIdentifier('herald_up');
 
-  afterAll(async () => {
-    const client = new Client({ connectionString: withDatabase('postgres') });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await client.end();
-  });
+  afterAll(() => dropTestDatabase(database));
 
   it('brings up every app healthy, prints their URLs, and Ctrl-C stops them all', async () => {
     const ports: Record<string, string> = {};
@@ -46,7 +32,7 @@ describe('npm run up', () => {
         ...process.env,
         ...ports,
         KAFKA_BROKERS: testBrokers().join(','),
-        DATABASE_URL: withDatabase(database),
+        DATABASE_URL: databaseUrlFor(database),
         LOG_LEVEL: 'warn',
       },
       detached: true,

@@ -1,3 +1,4 @@
 export * from './names';
 export * from './wait-for';
 export * from './infrastructure';
+export * from './processes';

@@ -115,3 +115,24 @@ describe('AvroCodec (Confluent wire format)', () => {
     expect((await codecError(codec.decode(message, incompatible))).code).toBe('UNRESOLVABLE_SCHEMAS');
   });
 });
+
+describe('AvroCodec.decodeBatch', () => {
+  it('decodes a batch and isolates a bad message in its own slot', async () => {
+    const registry = new FakeRegistry({ 1: v1 });
+    const codec = new AvroCodec(registry);
+    const type1 = createAvroType(v1);
+    const good = (n: bigint) => codec.encode(1, type1, { payment_id: `p${n}`, amount_minor: n });
+    const results = await codec.decodeBatch([
+      good(1n),
+      Buffer.from([9, 9, 9, 9, 9]),
+      good(2n),
+      Buffer.from([0, 0, 0, 0, 7]),
+    ]);
+    expect(
+      results.map((r) =>
+        r instanceof CodecError ? r.code : (r.value as { amount_minor: bigint }).amount_minor,
+      ),
+    ).toEqual([1n, 'BAD_MAGIC_BYTE', 2n, 'UNKNOWN_SCHEMA_ID']);
+    expect(registry.lookups).toBe(2);
+  });
+});

@@ -7,7 +7,7 @@
 import type * as avro from 'avsc';
 import { CodecError } from './codec-errors';
 import { createAvroType, type AvroSchemaJson } from './avro-type';
-import { WIRE_HEADER_LENGTH, parseWireMessage, writeWireHeader } from './wire-format';
+import { MAGIC_BYTE, WIRE_HEADER_LENGTH, readWireSchemaId, writeWireHeader } from './wire-format';
 
 /** Where writer schemas come from. Throw UnknownSchemaIdError for an id that does not exist. */
 export interface SchemaSource {
@@ -56,26 +56,72 @@ export class AvroCodec {
 
   /** Decodes with the writer's schema, resolved to `reader` when given (schema evolution). */
   async decode(message: Buffer, reader?: avro.Type): Promise<DecodedMessage> {
-    const { schemaId, payload } = parseWireMessage(message);
-    const writerType = await this.writerType(schemaId);
+    const schemaId = readWireSchemaId(message);
+    return this.decodeWith(message, schemaId, await this.writerType(schemaId), reader);
+  }
+
+  /**
+   * Decodes a batch (a Kafka fetch) with one await: writer schemas are loaded first, then every
+   * message decodes synchronously. A message that fails yields its CodecError in its slot, so
+   * one bad record can be dead-lettered without failing its neighbours.
+   */
+  async decodeBatch(
+    messages: readonly Buffer[],
+    reader?: avro.Type,
+  ): Promise<Array<DecodedMessage | CodecError>> {
+    const writers = new Map<number, avro.Type | CodecError>();
+    for (const message of messages) {
+      if (message.length < WIRE_HEADER_LENGTH || message[0] !== MAGIC_BYTE) continue;
+      const id = message.readUInt32BE(1);
+      if (!writers.has(id)) writers.set(id, await this.writerType(id).catch((e: CodecError) => e));
+    }
+    const results = new Array<DecodedMessage | CodecError>(messages.length);
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i] as Buffer;
+      try {
+        const schemaId = readWireSchemaId(message);
+        const writer = writers.get(schemaId) as avro.Type | CodecError;
+        results[i] =
+          writer instanceof CodecError ? writer : this.decodeWith(message, schemaId, writer, reader);
+      } catch (error) {
+        if (!(error instanceof CodecError)) throw error;
+        results[i] = error;
+      }
+    }
+    return results;
+  }
+
+  private decodeWith(
+    message: Buffer,
+    schemaId: number,
+    writerType: avro.Type,
+    reader?: avro.Type,
+  ): DecodedMessage {
     const target = reader ?? writerType;
     const resolver =
       reader && reader !== writerType ? this.resolver(reader, writerType, schemaId) : undefined;
+    let decoded: { value: unknown; offset: number };
     try {
-      return { schemaId, writerType, value: target.fromBuffer(payload, resolver, false) };
+      // decode() at an offset avoids slicing a view of the payload for every message.
+      decoded = target.decode(message, WIRE_HEADER_LENGTH, resolver);
     } catch (error) {
       const reason = (error as Error).message;
-      if (/trailing/i.test(reason)) {
-        throw new CodecError(
-          'TRAILING_BYTES',
-          `schema ${schemaId}: bytes left over after the value (${reason})`,
-        );
-      }
       throw new CodecError(
         'TRUNCATED_MESSAGE',
-        `schema ${schemaId}: the Avro payload is truncated or corrupt (${reason})`,
+        `schema ${schemaId}: the Avro payload is corrupt (${reason})`,
       );
     }
+    if (decoded.offset < 0) {
+      throw new CodecError('TRUNCATED_MESSAGE', `schema ${schemaId}: the Avro payload is truncated`);
+    }
+    if (decoded.offset !== message.length) {
+      const extra = message.length - decoded.offset;
+      throw new CodecError(
+        'TRAILING_BYTES',
+        `schema ${schemaId}: ${extra} byte(s) left over after the value`,
+      );
+    }
+    return { schemaId, writerType, value: decoded.value };
   }
 
   /** The avsc Type of a registered schema id (cached; a failed lookup is not cached). */

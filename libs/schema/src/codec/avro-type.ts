@@ -25,6 +25,10 @@ const bigIntLong = avro.types.LongType.__with({
   compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
 });
 
+function isLongObject(schema: unknown): boolean {
+  return typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'long';
+}
+
 export function createAvroType(schema: AvroSchemaJson): avro.Type {
   // A fresh registry per call: avsc adds every named type it parses to the registry it is given.
   // The registry covers `"long"` references; the hook covers `{"type": "long", ...}` objects
@@ -32,7 +36,6 @@ export function createAvroType(schema: AvroSchemaJson): avro.Type {
   return avro.Type.forSchema(schema as avro.Schema, {
     registry: { long: bigIntLong },
     wrapUnions: true,
-    typeHook: (s) =>
-      typeof s === 'object' && !Array.isArray(s) && s.type === 'long' ? bigIntLong : undefined,
+    typeHook: (s) => (isLongObject(s) ? bigIntLong : undefined),
   });
 }

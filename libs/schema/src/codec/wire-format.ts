@@ -22,6 +22,11 @@ export function writeWireHeader(target: Buffer, schemaId: number): void {
 }
 
 export function parseWireMessage(message: Buffer): WireMessage {
+  return { schemaId: readWireSchemaId(message), payload: message.subarray(WIRE_HEADER_LENGTH) };
+}
+
+/** Checks the header and returns the schema id; the Avro value starts at WIRE_HEADER_LENGTH. */
+export function readWireSchemaId(message: Buffer): number {
   if (message.length < WIRE_HEADER_LENGTH) {
     throw new CodecError(
       'TRUNCATED_MESSAGE',
@@ -35,5 +40,5 @@ export function parseWireMessage(message: Buffer): WireMessage {
         'this message was not written in the Confluent wire format',
     );
   }
-  return { schemaId: message.readUInt32BE(1), payload: message.subarray(WIRE_HEADER_LENGTH) };
+  return message.readUInt32BE(1);
 }
