@@ -1,6 +1,7 @@
 import { AvroCodec, UnknownSchemaIdError, type SchemaSource } from './avro-codec';
 import { CodecError } from './codec-errors';
-import { createAvroType, type AvroSchemaJson } from './avro-type';
+import type { AvroSchemaJson } from '../avro-schema-json';
+import { createAvroType } from './avro-type';
 
 const v1 = {
   type: 'record',

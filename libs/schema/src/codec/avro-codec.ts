@@ -6,8 +6,9 @@
  */
 import type * as avro from 'avsc';
 import { CodecError } from './codec-errors';
-import { createAvroType, type AvroSchemaJson } from './avro-type';
-import { MAGIC_BYTE, WIRE_HEADER_LENGTH, readWireSchemaId, writeWireHeader } from './wire-format';
+import type { AvroSchemaJson } from '../avro-schema-json';
+import { createAvroType } from './avro-type';
+import { WIRE_HEADER_LENGTH, readWireSchemaId, writeWireHeader } from './wire-format';
 
 /** Where writer schemas come from. Throw UnknownSchemaIdError for an id that does not exist. */
 export interface SchemaSource {
@@ -32,6 +33,8 @@ const SCRATCH_BYTES = 64 * 1024;
 
 export class AvroCodec {
   private readonly writerTypes = new Map<number, Promise<avro.Type>>();
+  /** Writer types already fetched, for synchronous lookups on the hot path. */
+  private readonly loaded = new Map<number, avro.Type>();
   private readonly resolvers = new WeakMap<avro.Type, Map<avro.Type, avro.Resolver>>();
   private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 
@@ -61,34 +64,63 @@ export class AvroCodec {
   }
 
   /**
-   * Decodes a batch (a Kafka fetch) with one await: writer schemas are loaded first, then every
-   * message decodes synchronously. A message that fails yields its CodecError in its slot, so
-   * one bad record can be dead-lettered without failing its neighbours.
+   * Decodes a batch (a Kafka fetch); it awaits only to fetch a schema id not seen before. A
+   * message that fails yields its CodecError in its slot, so one bad record can be
+   * dead-lettered without failing its neighbours.
    */
   async decodeBatch(
     messages: readonly Buffer[],
     reader?: avro.Type,
   ): Promise<Array<DecodedMessage | CodecError>> {
-    const writers = new Map<number, avro.Type | CodecError>();
-    for (const message of messages) {
-      if (message.length < WIRE_HEADER_LENGTH || message[0] !== MAGIC_BYTE) continue;
-      const id = message.readUInt32BE(1);
-      if (!writers.has(id)) writers.set(id, await this.writerType(id).catch((e: CodecError) => e));
+    const results: Array<DecodedMessage | CodecError> = [];
+    const failed = new Map<number, CodecError>();
+    let next = this.decodeLoaded(messages, 0, results, reader, failed);
+    while (next < messages.length) {
+      // messages[next] has a valid header naming a schema not fetched yet.
+      const schemaId = readWireSchemaId(messages[next] as Buffer);
+      const failure = await this.writerType(schemaId).then(
+        () => undefined,
+        (e: CodecError) => e,
+      );
+      if (failure !== undefined) failed.set(schemaId, failure);
+      next = this.decodeLoaded(messages, next, results, reader, failed);
     }
-    const results = new Array<DecodedMessage | CodecError>(messages.length);
-    for (let i = 0; i < messages.length; i++) {
+    return results;
+  }
+
+  /**
+   * The synchronous hot loop (kept out of the async function so V8 optimises it): decodes from
+   * `start` until a message needs a schema that is not loaded yet, and returns its index.
+   */
+  private decodeLoaded(
+    messages: readonly Buffer[],
+    start: number,
+    results: Array<DecodedMessage | CodecError>,
+    reader: avro.Type | undefined,
+    failed: ReadonlyMap<number, CodecError>,
+  ): number {
+    let lastId = -1;
+    let writer: avro.Type | undefined;
+    for (let i = start; i < messages.length; i++) {
       const message = messages[i] as Buffer;
       try {
         const schemaId = readWireSchemaId(message);
-        const writer = writers.get(schemaId) as avro.Type | CodecError;
-        results[i] =
-          writer instanceof CodecError ? writer : this.decodeWith(message, schemaId, writer, reader);
+        if (schemaId !== lastId) {
+          writer = this.loaded.get(schemaId);
+          if (writer === undefined && !failed.has(schemaId)) return i;
+          lastId = schemaId;
+        }
+        results.push(
+          writer === undefined
+            ? (failed.get(schemaId) as CodecError)
+            : this.decodeWith(message, schemaId, writer, reader),
+        );
       } catch (error) {
         if (!(error instanceof CodecError)) throw error;
-        results[i] = error;
+        results.push(error);
       }
     }
-    return results;
+    return messages.length;
   }
 
   private decodeWith(
@@ -148,7 +180,9 @@ export class AvroCodec {
         cause: error,
       });
     }
-    return createAvroType(schema);
+    const type = createAvroType(schema);
+    this.loaded.set(schemaId, type);
+    return type;
   }
 
   private resolver(reader: avro.Type, writer: avro.Type, schemaId: number): avro.Resolver {

@@ -4,9 +4,7 @@
  * are always wrapped (`{ "<branch>": value }`), so avsc never guesses a branch from a value.
  */
 import * as avro from 'avsc';
-
-/** A parsed Avro schema: a type name, a union (array) or a complex type (object). */
-export type AvroSchemaJson = string | readonly AvroSchemaJson[] | { readonly [key: string]: unknown };
+import type { AvroSchemaJson } from '../avro-schema-json';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;

@@ -3,7 +3,8 @@
  * (storage) and the CLI. See docs/json-avro-mapping.md for the table of rules.
  */
 import type * as avro from 'avsc';
-import { createAvroType, type AvroSchemaJson } from '../codec/avro-type';
+import type { AvroSchemaJson } from '../avro-schema-json';
+import { createAvroType } from '../codec/avro-type';
 import { avroToJson } from './avro-to-json';
 import { JsonToAvroConverter, type ValidationIssue } from './json-to-avro';
 import { compileMappingTree, type MappingNode } from './mapping-tree';

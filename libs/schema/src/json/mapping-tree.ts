@@ -3,7 +3,7 @@
  * (namespaces inherited, recursive records shared by reference), logical types recognised,
  * and for each union branch the key avsc uses when unions are wrapped.
  */
-import type { AvroSchemaJson } from '../codec/avro-type';
+import type { AvroSchemaJson } from '../avro-schema-json';
 
 export type MappingNode =
   | { kind: 'null' | 'boolean' | 'int' | 'long' | 'float' | 'double' | 'string' | 'bytes' | 'uuid' | 'date' }

@@ -1,0 +1,83 @@
+/**
+ * Compatibility levels with the Confluent Schema Registry's meaning. BACKWARD: the candidate,
+ * as reader, reads data written with earlier schemas (consumers upgrade first). FORWARD: earlier
+ * schemas, as readers, read data written with the candidate (producers upgrade first). FULL:
+ * both. A `_TRANSITIVE` level checks against every earlier version, the others only against the
+ * newest, so a chain of individually compatible steps can still fail a transitive level.
+ */
+import type { Incompatibility } from './incompatibility';
+import { findIncompatibilities } from './reader-writer-check';
+import { parseSchemaTree } from './schema-tree.parser';
+import type { AvroSchemaJson } from './schema-tree.types';
+
+export const COMPATIBILITY_LEVELS = [
+  'BACKWARD',
+  'BACKWARD_TRANSITIVE',
+  'FORWARD',
+  'FORWARD_TRANSITIVE',
+  'FULL',
+  'FULL_TRANSITIVE',
+  'NONE',
+] as const;
+
+export type CompatibilityLevel = (typeof COMPATIBILITY_LEVELS)[number];
+
+/** `backward`: the candidate reads the earlier schema's data; `forward`: the other way round. */
+export type CompatibilityDirection = 'backward' | 'forward';
+
+export interface LevelIncompatibility extends Incompatibility {
+  readonly direction: CompatibilityDirection;
+  /** Index into `previousNewestFirst` of the schema the candidate was checked against. */
+  readonly againstIndex: number;
+}
+
+export interface CompatibilityResult {
+  readonly compatible: boolean;
+  readonly incompatibilities: LevelIncompatibility[];
+}
+
+const LEVEL_RULES: Readonly<
+  Record<CompatibilityLevel, { directions: readonly CompatibilityDirection[]; transitive: boolean }>
+> = {
+  BACKWARD: { directions: ['backward'], transitive: false },
+  BACKWARD_TRANSITIVE: { directions: ['backward'], transitive: true },
+  FORWARD: { directions: ['forward'], transitive: false },
+  FORWARD_TRANSITIVE: { directions: ['forward'], transitive: true },
+  FULL: { directions: ['backward', 'forward'], transitive: false },
+  FULL_TRANSITIVE: { directions: ['backward', 'forward'], transitive: true },
+  NONE: { directions: [], transitive: false },
+};
+
+export function isCompatibilityLevel(value: unknown): value is CompatibilityLevel {
+  return typeof value === 'string' && (COMPATIBILITY_LEVELS as readonly string[]).includes(value);
+}
+
+/**
+ * Checks a candidate schema against the earlier versions of its subject, newest first. The
+ * candidate must be valid Avro even under NONE; earlier versions are parsed only when checked.
+ */
+export function checkCompatibility(
+  level: CompatibilityLevel,
+  candidate: AvroSchemaJson,
+  previousNewestFirst: readonly AvroSchemaJson[],
+): CompatibilityResult {
+  if (!isCompatibilityLevel(level)) {
+    throw new RangeError(
+      `unknown compatibility level ${JSON.stringify(level)}: use one of ${COMPATIBILITY_LEVELS.join(', ')}`,
+    );
+  }
+  const rule = LEVEL_RULES[level];
+  const candidateTree = parseSchemaTree(candidate, 'candidate schema');
+  const checked =
+    rule.directions.length === 0 ? [] : previousNewestFirst.slice(0, rule.transitive ? undefined : 1);
+  const incompatibilities = checked.flatMap((previous, againstIndex) => {
+    const previousTree = parseSchemaTree(previous, `previous schema #${againstIndex} (newest first)`);
+    return rule.directions.flatMap((direction) =>
+      (direction === 'backward'
+        ? findIncompatibilities(candidateTree, previousTree)
+        : findIncompatibilities(previousTree, candidateTree)
+      ).map((incompatibility) => ({ ...incompatibility, direction, againstIndex })),
+    );
+  });
+  return { compatible: incompatibilities.length === 0, incompatibilities };
+}

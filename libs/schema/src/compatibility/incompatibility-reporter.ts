@@ -1,0 +1,59 @@
+/**
+ * Lists every incompatibility of a decided pair graph with its location in the reader schema.
+ * It walks the reader from the root and only enters pairs already known to be incompatible, so
+ * it never reports a problem that resolution would not hit. A pair already being walked is not
+ * entered again (its problems are listed at the outer location), which ends recursive types.
+ *
+ * A named type reused in many places is reported at each place, which is what an author needs
+ * to find them; a cap bounds the list for pathological schemas that reuse types exponentially.
+ */
+import { jsonPointer, type Incompatibility } from './incompatibility';
+import type { IncompatibilityDraft } from './incompatibility-messages';
+import type { PairEntry, PairVerdicts } from './pair-verdicts';
+import type { SchemaPair } from './resolution-rules';
+
+export const MAX_REPORTED_INCOMPATIBILITIES = 1000;
+
+export function reportIncompatibilities(verdicts: PairVerdicts, root: SchemaPair): Incompatibility[] {
+  const found: Incompatibility[] = [];
+  const walking = new Set<PairEntry>();
+
+  const report = (draft: IncompatibilityDraft, tokens: readonly string[]): void => {
+    const problem = jsonPointer([...tokens, ...draft.tokens]);
+    found.push({
+      type: draft.type,
+      path: problem,
+      message: draft.message({ node: jsonPointer(tokens), problem }),
+    });
+  };
+
+  // A union branch that fails only because of a pair being walked repeats problems listed at the
+  // outer location (a list whose `next` holds the same broken list), so it is not reported again.
+  const readableHere = (candidate: SchemaPair): boolean => verdicts.isCompatibleAssuming(candidate, walking);
+
+  const walk = (pair: SchemaPair, tokens: readonly string[]): void => {
+    const entry = verdicts.entry(pair);
+    if (entry.compatible || walking.has(entry)) return;
+    walking.add(entry);
+    for (const obligation of entry.obligations) {
+      if (found.length >= MAX_REPORTED_INCOMPATIBILITIES) break;
+      switch (obligation.kind) {
+        case 'violation':
+          report(obligation.draft, tokens);
+          break;
+        case 'descend':
+          walk(obligation.pair, [...tokens, ...obligation.tokens]);
+          break;
+        case 'any-of':
+          if (!obligation.candidates.some((candidate) => readableHere(candidate))) {
+            report(obligation.otherwise, tokens);
+          }
+          break;
+      }
+    }
+    walking.delete(entry);
+  };
+
+  walk(root, []);
+  return found;
+}

@@ -1,0 +1,26 @@
+/**
+ * Can a reader schema read everything a writer schema writes? The answer for one pair, as the
+ * Avro specification's "Schema Resolution" section and Java's `SchemaCompatibility` define it:
+ * an empty list means compatible, otherwise every problem is listed.
+ */
+import type { Incompatibility } from './incompatibility';
+import { reportIncompatibilities } from './incompatibility-reporter';
+import { PairVerdicts } from './pair-verdicts';
+import { parseSchemaTree } from './schema-tree.parser';
+import type { AvroSchemaJson, SchemaNode } from './schema-tree.types';
+
+/**
+ * Every reason data written with `writer` may fail to decode with `reader` (empty: compatible).
+ * Throws InvalidAvroSchemaError if either schema is not valid Avro.
+ */
+export function checkReaderWriter(reader: AvroSchemaJson, writer: AvroSchemaJson): Incompatibility[] {
+  return findIncompatibilities(
+    parseSchemaTree(reader, 'reader schema'),
+    parseSchemaTree(writer, 'writer schema'),
+  );
+}
+
+export function findIncompatibilities(reader: SchemaNode, writer: SchemaNode): Incompatibility[] {
+  const root = { reader, writer };
+  return reportIncompatibilities(PairVerdicts.decide(root), root);
+}

@@ -1,0 +1,182 @@
+/**
+ * Turns Avro schema JSON into the checker's typed tree. avsc parses the schema first, so
+ * anything avsc refuses (unknown types, bad defaults, duplicate names, anonymous named types)
+ * is reported as an InvalidAvroSchemaError; the walk below then only resolves names.
+ *
+ * Names follow the Avro specification (as Java does): a dotted name is a full name and any
+ * `namespace` beside it is ignored; types nested in a record inherit that record's namespace;
+ * a reference without a dot is looked up in the enclosing namespace. avsc differs in one corner
+ * (a dotted name with a different `namespace` attribute: avsc nests in the attribute's
+ * namespace); a reference that only resolves avsc's way is reported as invalid here.
+ */
+import * as avro from 'avsc';
+import { InvalidAvroSchemaError } from './invalid-schema.error';
+import {
+  isPrimitiveTypeName,
+  PRIMITIVE_TYPES,
+  type AvroSchemaJson,
+  type FieldNode,
+  type NamedNode,
+  type PrimitiveNode,
+  type PrimitiveTypeName,
+  type SchemaNode,
+} from './schema-tree.types';
+
+type JsonObject = { readonly [key: string]: unknown };
+
+interface TypeNames {
+  readonly fullName: string;
+  readonly shortName: string;
+  readonly aliases: readonly string[];
+}
+
+interface QualifiedName {
+  readonly fullName: string;
+  readonly shortName: string;
+  readonly namespace: string;
+}
+
+export function parseSchemaTree(json: AvroSchemaJson, label: string): SchemaNode {
+  try {
+    // Java refuses named types without a name; avsc accepts them unless told not to.
+    avro.Type.forSchema(json as avro.Schema, { noAnonymousTypes: true });
+  } catch (err) {
+    throw new InvalidAvroSchemaError(label, err instanceof Error ? err.message : String(err), { cause: err });
+  }
+  return new SchemaTreeBuilder(label).build(json, '');
+}
+
+function qualify(name: string, namespace: string): QualifiedName {
+  const lastDot = name.lastIndexOf('.');
+  if (lastDot >= 0) {
+    // A leading dot means "the null namespace": `.Foo` is `Foo`.
+    const ns = name.slice(0, lastDot).replace(/^\./, '');
+    const shortName = name.slice(lastDot + 1);
+    return { fullName: ns ? `${ns}.${shortName}` : shortName, shortName, namespace: ns };
+  }
+  return { fullName: namespace ? `${namespace}.${name}` : name, shortName: name, namespace };
+}
+
+// One node per primitive: pairs are keyed by node identity, so shared nodes mean fewer pairs.
+const PRIMITIVE_NODES = new Map<PrimitiveTypeName, PrimitiveNode>(
+  PRIMITIVE_TYPES.map((type) => [type, { kind: 'primitive', type }]),
+);
+
+function primitive(type: PrimitiveTypeName): PrimitiveNode {
+  return PRIMITIVE_NODES.get(type) ?? { kind: 'primitive', type };
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+class SchemaTreeBuilder {
+  private readonly named = new Map<string, NamedNode>();
+
+  constructor(private readonly label: string) {}
+
+  build(json: unknown, namespace: string): SchemaNode {
+    if (typeof json === 'string') return this.reference(json, namespace);
+    if (Array.isArray(json)) {
+      return { kind: 'union', branches: json.map((branch: unknown) => this.build(branch, namespace)) };
+    }
+    if (isJsonObject(json)) return this.definition(json, namespace);
+    throw this.invalid(`unexpected schema ${JSON.stringify(json)}`);
+  }
+
+  private reference(name: string, namespace: string): SchemaNode {
+    // Primitive names are global: avsc reads `"some.ns.int"` as `"int"`.
+    const short = qualify(name, '').shortName;
+    if (isPrimitiveTypeName(short)) return primitive(short);
+    const node = this.named.get(qualify(name, namespace).fullName);
+    if (!node) throw this.invalid(`undefined type name "${name}" in namespace "${namespace}"`);
+    return node;
+  }
+
+  private definition(json: JsonObject, namespace: string): SchemaNode {
+    const type = json['type'];
+    if (typeof type !== 'string') throw this.invalid(`unexpected type ${JSON.stringify(type)}`);
+    if (isPrimitiveTypeName(type)) return primitive(type);
+    switch (type) {
+      case 'array':
+        return { kind: 'array', items: this.build(json['items'], namespace) };
+      case 'map':
+        return { kind: 'map', values: this.build(json['values'], namespace) };
+      case 'record':
+      case 'error':
+        return this.record(json, namespace);
+      case 'enum': {
+        const fallback = json['default'];
+        return this.register({
+          kind: 'enum',
+          ...this.naming(json, namespace).names,
+          symbols: this.stringList(json['symbols'], 'enum symbols'),
+          default: typeof fallback === 'string' ? fallback : undefined,
+        });
+      }
+      case 'fixed':
+        return this.register({
+          kind: 'fixed',
+          ...this.naming(json, namespace).names,
+          size: Number(json['size']),
+        });
+      default:
+        throw this.invalid(`unknown type "${type}"`);
+    }
+  }
+
+  private record(json: JsonObject, enclosing: string): SchemaNode {
+    const { names, namespace } = this.naming(json, enclosing);
+    const fields: FieldNode[] = [];
+    // Registered before its fields are read, so a field can refer to the record itself.
+    const node = this.register({ kind: 'record', ...names, fields });
+    const fieldsJson: unknown = json['fields'];
+    if (!Array.isArray(fieldsJson)) throw this.invalid(`record "${names.fullName}" has no fields array`);
+    for (const field of fieldsJson as unknown[]) {
+      if (!isJsonObject(field) || typeof field['name'] !== 'string') {
+        throw this.invalid(`record "${names.fullName}" has a field without a name`);
+      }
+      fields.push({
+        name: field['name'],
+        aliases: field['aliases'] === undefined ? [] : this.stringList(field['aliases'], 'field aliases'),
+        hasDefault: field['default'] !== undefined,
+        type: this.build(field['type'], namespace),
+      });
+    }
+    return node;
+  }
+
+  /** The names of a record, enum or fixed, and the namespace its nested types inherit. */
+  private naming(json: JsonObject, enclosing: string): { names: TypeNames; namespace: string } {
+    const name = json['name'];
+    if (typeof name !== 'string') throw this.invalid('a named type has no name');
+    const attribute = json['namespace'];
+    const declared = attribute === undefined ? enclosing : typeof attribute === 'string' ? attribute : '';
+    const qualified = qualify(name, declared);
+    const aliases = json['aliases'] === undefined ? [] : this.stringList(json['aliases'], 'aliases');
+    return {
+      names: {
+        fullName: qualified.fullName,
+        shortName: qualified.shortName,
+        aliases: aliases.map((alias) => qualify(alias, qualified.namespace).fullName),
+      },
+      namespace: qualified.namespace,
+    };
+  }
+
+  private register<T extends NamedNode>(node: T): T {
+    this.named.set(node.fullName, node);
+    return node;
+  }
+
+  private stringList(value: unknown, what: string): string[] {
+    if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) {
+      throw this.invalid(`${what} must be an array of strings, got ${JSON.stringify(value)}`);
+    }
+    return value;
+  }
+
+  private invalid(reason: string): InvalidAvroSchemaError {
+    return new InvalidAvroSchemaError(this.label, reason);
+  }
+}
