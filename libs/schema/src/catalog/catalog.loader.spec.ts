@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 
 import { Type } from 'avsc';
 
+import { checkCompatibility } from '../compatibility';
 import { CatalogError, formatCatalogProblems } from './catalog.error';
 import { findEventType, loadCatalog, validateCatalog } from './catalog.loader';
 import type { Catalog, EventTypeDefinition } from './catalog.types';
@@ -166,6 +167,25 @@ describe('the schemas/ catalog of the repository', () => {
           const { key, tenant } = eventType.metadata;
           expect(read).toMatchObject({ [key]: sample[key], [tenant]: sample[tenant] });
         }
+      }
+    }
+  });
+
+  it('passes its own compatibility level: every version against all earlier ones', async () => {
+    const catalog = await loadCatalog(SCHEMAS);
+    for (const eventType of catalog.eventTypes) {
+      const schemas = eventType.versions.map((v) => v.schema);
+      for (let i = 1; i < schemas.length; i++) {
+        const result = checkCompatibility(
+          eventType.metadata.compatibility,
+          schemas[i]!,
+          schemas.slice(0, i).reverse(),
+        );
+        expect({ type: eventType.type, version: i + 1, problems: result.incompatibilities }).toEqual({
+          type: eventType.type,
+          version: i + 1,
+          problems: [],
+        });
       }
     }
   });
