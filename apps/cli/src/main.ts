@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { LocalKafkaError } from '@app/local-kafka';
 import { ConfigError } from '@app/platform';
 import { kafkaCommand } from './commands/kafka.command';
+import { schemasCommand } from './commands/schemas.command';
 import { upCommand } from './commands/up.command';
 
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
     .addCommand(kafkaCommand())
+    .addCommand(schemasCommand())
     .addCommand(upCommand());
 }
 

@@ -1,0 +1,83 @@
+/**
+ * `herald schemas check [--dir schemas] [--against git:<ref>] [--format text|json|github]`: the
+ * schema tree's gate before merge. Exit 0 when there is no error (warnings allowed), 1 when there
+ * are violations, 2 for a usage or environment problem (unknown ref, missing folder, bad option).
+ */
+import { Command, Option } from 'commander';
+
+import type { CheckReport } from '../schema-check/finding.types';
+import { countBySeverity } from '../schema-check/finding.types';
+import { GitCommandError } from '../schema-check/git.repository';
+import { renderGithub } from '../schema-check/github.reporter';
+import { renderJson } from '../schema-check/json.reporter';
+import { SchemaCheckUsageError } from '../schema-check/schema-check.error';
+import { runSchemaCheck } from '../schema-check/schema-check.runner';
+import { renderText, wantsColor } from '../schema-check/text.reporter';
+
+const FORMATS = ['text', 'json', 'github'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface CheckOptions {
+  dir: string;
+  against?: string;
+  format: Format;
+}
+
+export function schemasCommand(): Command {
+  // exitOverride on this command and, through `.command()`, its subcommands: a bad option then
+  // reaches main as a CommanderError (exit 2) instead of commander's own exit code 1.
+  const schemas = new Command('schemas')
+    .description('work with the event schemas in schemas/')
+    .exitOverride()
+    .showHelpAfterError();
+  schemas
+    .command('check')
+    .description('validate the schema tree, its compatibility, its history against a git base, and its style')
+    .option('--dir <dir>', 'the schemas folder', 'schemas')
+    .option(
+      '--against <base>',
+      'git:<ref> to compare with that commit (default: the merge-base with origin/main, else main)',
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .action(check);
+  return schemas;
+}
+
+async function check(options: CheckOptions): Promise<void> {
+  try {
+    const report = await runSchemaCheck({
+      dir: options.dir,
+      cwd: process.cwd(),
+      againstRef: againstRef(options.against),
+    });
+    await write(render(report, options.format));
+    process.exitCode = countBySeverity(report.violations).errors > 0 ? 1 : 0;
+  } catch (error) {
+    if (!(error instanceof SchemaCheckUsageError || error instanceof GitCommandError)) throw error;
+    process.stderr.write(`herald: ${error.message}\n`);
+    process.exitCode = 2;
+  }
+}
+
+function againstRef(against: string | undefined): string | undefined {
+  if (against === undefined) return undefined;
+  if (against.startsWith('git:')) return against.slice('git:'.length);
+  if (against.startsWith('registry:'))
+    throw new SchemaCheckUsageError(
+      'not supported yet: the registry comparison comes with `herald schemas push`',
+    );
+  throw new SchemaCheckUsageError(`--against must be git:<ref> or registry:<url>, got "${against}"`);
+}
+
+function render(report: CheckReport, format: Format): string {
+  if (format === 'json') return renderJson(report);
+  if (format === 'github') return renderGithub(report);
+  return renderText(report, { color: wantsColor(process.stdout.isTTY, process.env['NO_COLOR']) });
+}
+
+/** Waits for the write: main exits the process right after, and piped stdout may still be flushing. */
+function write(text: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+  );
+}
