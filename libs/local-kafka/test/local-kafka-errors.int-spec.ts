@@ -81,6 +81,15 @@ describe('local Kafka refusals', () => {
     expect(result.stdout).toContain('starting nothing');
   });
 
+  it('stops nothing when KAFKA_BROKERS names a cluster', () => {
+    const result = herald(['kafka', 'stop'], {
+      KAFKA_BROKERS: testBrokers().join(','),
+      HERALD_HOME: stateDir,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('is not ours to stop; stopping nothing');
+  });
+
   it('exits 2 when KAFKA_BROKERS does not answer', async () => {
     const free = await listen();
     const port = (free.address() as AddressInfo).port;

@@ -56,6 +56,13 @@ async function start(options: { nodes: string }): Promise<void> {
 }
 
 async function stop(options: { nodes: string }): Promise<void> {
+  const external = cliConfig().KAFKA_BROKERS;
+  if (external !== undefined) {
+    process.stdout.write(
+      `KAFKA_BROKERS is set: ${external.join(',')} is not ours to stop; stopping nothing.\n`,
+    );
+    return;
+  }
   const stopped = await cluster(options.nodes).stop();
   process.stdout.write(stopped === 0 ? 'Kafka was not running.\n' : `Stopped ${stopped} Kafka node(s).\n`);
 }
