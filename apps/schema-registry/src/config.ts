@@ -7,6 +7,20 @@ export const schemaRegistryConfigSchema = z.object({
   HOST: httpHost,
   KAFKA_BROKERS: brokerList,
   LOG_LEVEL: logLevel,
+  /** Bound on each wait for the `_schemas` log (load, catch-up, one append); past it: 50002. */
+  REGISTRY_STORE_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(10, 'must be at least 10 ms')
+    .max(600_000, 'must be at most 600000 ms (10 minutes)')
+    .default(10_000),
+  /** When set, writes need `Authorization: Bearer <token>`; reads stay open. */
+  REGISTRY_WRITE_TOKEN: z.string().min(1, 'must not be empty when set').optional(),
+  /** When set (`user:password`), writes need that HTTP basic auth; reads stay open. */
+  REGISTRY_BASIC_AUTH: z
+    .string()
+    .regex(/^[^:]+:.+$/, 'must be user:password, both non-empty')
+    .optional(),
 });
 
 export type SchemaRegistryConfig = z.output<typeof schemaRegistryConfigSchema>;
