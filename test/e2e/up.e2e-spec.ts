@@ -11,6 +11,7 @@ import {
   freePort,
   testBrokers,
   uniqueIdentifier,
+  uniqueName,
   waitFor,
 } from '@app/testing';
 
@@ -33,6 +34,7 @@ describe('npm run up', () => {
         ...ports,
         KAFKA_BROKERS: testBrokers().join(','),
         DATABASE_URL: databaseUrlFor(database),
+        REGISTRY_TOPIC: uniqueName('_schemas-up'),
         LOG_LEVEL: 'warn',
       },
       detached: true,

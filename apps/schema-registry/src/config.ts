@@ -7,6 +7,11 @@ export const schemaRegistryConfigSchema = z.object({
   HOST: httpHost,
   KAFKA_BROKERS: brokerList,
   LOG_LEVEL: logLevel,
+  /** The compacted, single-partition topic holding every schema, config and mode (Confluent's `kafkastore.topic`). */
+  REGISTRY_TOPIC: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name (letters, digits, . _ -)')
+    .default('_schemas'),
   /** Bound on each wait for the `_schemas` log (load, catch-up, one append); past it: 50002. */
   REGISTRY_STORE_TIMEOUT_MS: z.coerce
     .number({ error: 'must be a number of milliseconds' })

@@ -3,12 +3,13 @@
  * over the SCHEMA_LOG binding (the `_schemas` log) and the REGISTRY_LEADERSHIP binding.
  */
 import { DynamicModule, Module } from '@nestjs/common';
-import { KafkaModule } from '@app/kafka';
+import { KAFKA, KafkaModule } from '@app/kafka';
+import type { Kafka } from 'kafkajs';
 import { PlatformModule } from '@app/platform';
 import { REGISTRY_CONTROLLERS, registryApiProviders } from './api';
 import type { SchemaRegistryConfig } from './config';
 import { REGISTRY_LEADERSHIP, SCHEMA_LOG, SingleInstanceLeadership } from './registry';
-import { InMemorySchemaLog } from './storage/in-memory-schema-log';
+import { KafkaSchemaLog } from './storage/kafka-schema-log';
 
 @Module({})
 export class SchemaRegistryModule {
@@ -21,8 +22,15 @@ export class SchemaRegistryModule {
       ],
       controllers: REGISTRY_CONTROLLERS,
       providers: [
-        // Single-instance, in-process state until the `_schemas` topic adapter is bound here.
-        { provide: SCHEMA_LOG, useFactory: () => new InMemorySchemaLog() },
+        {
+          provide: SCHEMA_LOG,
+          useFactory: (kafka: Kafka) =>
+            new KafkaSchemaLog(kafka, {
+              topic: config.REGISTRY_TOPIC,
+              catchUpTimeoutMs: config.REGISTRY_STORE_TIMEOUT_MS,
+            }),
+          inject: [KAFKA],
+        },
         { provide: REGISTRY_LEADERSHIP, useValue: new SingleInstanceLeadership() },
         ...registryApiProviders({
           writeCredentials: { bearerToken: config.REGISTRY_WRITE_TOKEN, basic: config.REGISTRY_BASIC_AUTH },
