@@ -12,6 +12,9 @@ import type { z } from 'zod';
 import { ConfigError, loadConfig, type Env } from './config';
 import { MetricsService } from './metrics';
 
+/** Probes and scrapes are polled constantly; logging each would drown the useful lines. */
+const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+
 export interface AppDocs {
   readonly name: string;
   readonly title: string;
@@ -32,18 +35,24 @@ export async function createHttpApp(module: DynamicModule, docs: AppDocs): Promi
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   const metrics = app.get(MetricsService);
+  const logger = app.get(Logger);
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
       metrics.httpRequestDuration.observe(
-        {
-          method: request.method,
-          route: request.routeOptions.url ?? 'unmatched',
-          status_code: String(reply.statusCode),
-        },
+        { method: request.method, route, status_code: String(reply.statusCode) },
         reply.elapsedTime / 1000,
       );
+      if (QUIET_ROUTES.has(route)) return;
+      const line = {
+        req: { method: request.method, url: request.url, id: request.id },
+        res: { statusCode: reply.statusCode },
+        responseTime: Math.round(reply.elapsedTime * 10) / 10,
+      };
+      if (reply.statusCode >= 500) logger.error({ ...line, msg: 'request failed' }, 'http');
+      else logger.log({ ...line, msg: 'request completed' }, 'http');
     });
   const document = SwaggerModule.createDocument(
     app,
