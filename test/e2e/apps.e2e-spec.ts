@@ -22,7 +22,7 @@ jest.setTimeout(120_000);
 const ROOT = projectRoot();
 const APPS = [
   { name: 'gateway', portVar: 'GATEWAY_PORT', deps: ['kafka', 'postgres'] },
-  { name: 'schema-registry', portVar: 'REGISTRY_PORT', deps: ['kafka', 'schema-log'] },
+  { name: 'schema-registry', portVar: 'REGISTRY_PORT', deps: ['kafka', 'leader-election', 'schema-log'] },
   { name: 'webhooks', portVar: 'WEBHOOKS_PORT', deps: ['kafka', 'postgres'] },
   { name: 'analytics', portVar: 'ANALYTICS_PORT', deps: ['kafka', 'postgres'] },
   { name: 'audit', portVar: 'AUDIT_PORT', deps: ['kafka', 'postgres'] },

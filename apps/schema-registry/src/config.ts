@@ -12,6 +12,10 @@ export const schemaRegistryConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name (letters, digits, . _ -)')
     .default('_schemas'),
+  /** How other instances reach this one to forward writes; defaults to http://127.0.0.1:<REGISTRY_PORT>. */
+  REGISTRY_ADVERTISED_URL: z
+    .url({ error: 'must be an http(s) URL such as http://registry-1:8081' })
+    .optional(),
   /** Bound on each wait for the `_schemas` log (load, catch-up, one append); past it: 50002. */
   REGISTRY_STORE_TIMEOUT_MS: z.coerce
     .number({ error: 'must be a number of milliseconds' })

@@ -8,7 +8,10 @@ import type { Kafka } from 'kafkajs';
 import { PlatformModule } from '@app/platform';
 import { REGISTRY_CONTROLLERS, registryApiProviders } from './api';
 import type { SchemaRegistryConfig } from './config';
-import { REGISTRY_LEADERSHIP, SCHEMA_LOG, SingleInstanceLeadership } from './registry';
+import { REGISTRY_LEADERSHIP, SCHEMA_LOG } from './registry';
+import { RegistryElectionLifecycle } from './registry-election.lifecycle';
+import { ElectedRegistryLeadership } from './storage/elected-registry-leadership';
+import { RegistryLeaderElection } from './storage/registry-leader-election';
 import { KafkaSchemaLog } from './storage/kafka-schema-log';
 
 @Module({})
@@ -31,7 +34,23 @@ export class SchemaRegistryModule {
             }),
           inject: [KAFKA],
         },
-        { provide: REGISTRY_LEADERSHIP, useValue: new SingleInstanceLeadership() },
+        {
+          // Exactly one instance writes `_schemas`; the others forward writes to it.
+          provide: RegistryLeaderElection,
+          useFactory: (kafka: Kafka) =>
+            new RegistryLeaderElection(kafka, {
+              advertisedUrl: config.REGISTRY_ADVERTISED_URL ?? `http://127.0.0.1:${config.REGISTRY_PORT}`,
+              topic: `${config.REGISTRY_TOPIC}_leader`,
+              groupId: `${config.REGISTRY_TOPIC}-leader-election`,
+            }),
+          inject: [KAFKA],
+        },
+        {
+          provide: REGISTRY_LEADERSHIP,
+          useFactory: (election: RegistryLeaderElection) => new ElectedRegistryLeadership(election),
+          inject: [RegistryLeaderElection],
+        },
+        RegistryElectionLifecycle,
         ...registryApiProviders({
           writeCredentials: { bearerToken: config.REGISTRY_WRITE_TOKEN, basic: config.REGISTRY_BASIC_AUTH },
           store: { storeTimeoutMs: config.REGISTRY_STORE_TIMEOUT_MS },

@@ -135,4 +135,45 @@ describe('schema registry with @kafkajs/confluent-schema-registry (real Kafka)',
     );
     expect(fresh.id).toBeGreaterThan(v2);
   });
+
+  it('two instances: writes through the follower are forwarded; kill -9 of the leader loses no acknowledged id and reuses none', async () => {
+    const failoverTopic = uniqueName('_schemas-failover');
+    const leader = await startRegistry(failoverTopic);
+    running.push(leader);
+    const follower = await startRegistry(failoverTopic);
+    running.push(follower);
+
+    const acknowledged = new Map<string, number>();
+    const deadline = Date.now() + 90_000;
+    for (let i = 0; i < 30; i++) {
+      const name = `${uniqueName(`failover${i}`)}-value`;
+      const schema = JSON.stringify({
+        type: 'record',
+        name: `Event${i}`,
+        fields: [{ name: 'n', type: 'int' }],
+      });
+      if (i === 10) await kill(leader, 'SIGKILL');
+      // Like a real client: retry the same registration until it is acknowledged.
+      while (!acknowledged.has(name)) {
+        if (Date.now() > deadline) throw new Error(`registration ${i} never succeeded after the leader died`);
+        const response = await fetch(`${follower.url}/subjects/${name}/versions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+          body: JSON.stringify({ schema }),
+          signal: AbortSignal.timeout(15_000),
+        }).catch(() => undefined);
+        if (response?.status === 200) acknowledged.set(name, ((await response.json()) as { id: number }).id);
+        else await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+
+    const ids = [...acknowledged.values()];
+    expect(new Set(ids).size).toBe(30);
+    for (const [name, id] of acknowledged) {
+      await expect(getJson(`${follower.url}/subjects/${name}/versions/1`)).resolves.toMatchObject({
+        id,
+        version: 1,
+      });
+    }
+  });
 });
