@@ -14,7 +14,7 @@
  * a retriable CATCH_UP_TIMEOUT.
  */
 import { Logger } from '@nestjs/common';
-import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
 import { AppliedOffset } from './applied-offset';
 import { ensureCompactedLogTopic } from './compacted-log-topic';
 import { SchemaLogReader } from './schema-log-reader';
@@ -229,6 +229,8 @@ export class KafkaSchemaLog implements SchemaLog {
   private async connectProducer(): Promise<Producer> {
     // Bounded retries: an append is an HTTP request waiting, and the caller may retry it.
     const producer = this.kafka.producer({
+      // Explicit: `_schemas` has one partition, and naming the partitioner keeps kafkajs quiet.
+      createPartitioner: Partitioners.DefaultPartitioner,
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
