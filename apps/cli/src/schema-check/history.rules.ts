@@ -8,7 +8,7 @@ import type { CatalogSnapshot, TypeSnapshot, VersionSnapshot } from './catalog-s
 import type { Finding } from './finding.types';
 import { isJsonObject } from './avro-json.walker';
 import { firstDifference } from './json-difference';
-import { levelImplies, levelRule } from './level.rules';
+import { levelImplies, levelRule } from '@app/schema';
 
 /** `baseLabel` names the base in messages (`origin/main`), so authors know where to restore from. */
 export function historyFindings(base: CatalogSnapshot, head: CatalogSnapshot, baseLabel: string): Finding[] {

@@ -3,7 +3,7 @@
  * own id so herald.yaml can disable it with a reason. They run only on version files that are new or
  * changed against the base: a published file is immutable, so a finding there could never be fixed.
  */
-import type { CompatibilityLevel } from '@app/schema';
+import { levelRule, type CompatibilityLevel } from '@app/schema';
 
 import {
   isJsonObject,
@@ -14,7 +14,6 @@ import {
   type SchemaOutline,
 } from './avro-json.walker';
 import type { Finding } from './finding.types';
-import { levelRule } from './level.rules';
 import type { RuleId } from './rule.definitions';
 import { childPointer } from './text-position';
 

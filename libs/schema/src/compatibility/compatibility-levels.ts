@@ -36,9 +36,13 @@ export interface CompatibilityResult {
   readonly incompatibilities: LevelIncompatibility[];
 }
 
-const LEVEL_RULES: Readonly<
-  Record<CompatibilityLevel, { directions: readonly CompatibilityDirection[]; transitive: boolean }>
-> = {
+/** What a level promises: which directions it checks, and whether against every earlier version. */
+export interface LevelRule {
+  readonly directions: readonly CompatibilityDirection[];
+  readonly transitive: boolean;
+}
+
+const LEVEL_RULES: Readonly<Record<CompatibilityLevel, LevelRule>> = {
   BACKWARD: { directions: ['backward'], transitive: false },
   BACKWARD_TRANSITIVE: { directions: ['backward'], transitive: true },
   FORWARD: { directions: ['forward'], transitive: false },
@@ -47,6 +51,24 @@ const LEVEL_RULES: Readonly<
   FULL_TRANSITIVE: { directions: ['backward', 'forward'], transitive: true },
   NONE: { directions: [], transitive: false },
 };
+
+export function levelRule(level: CompatibilityLevel): LevelRule {
+  return LEVEL_RULES[level];
+}
+
+/**
+ * True when every evolution `newer` admits is one `older` would also have admitted: it checks at
+ * least the same directions, and against every earlier version wherever `older` did. NONE checks
+ * nothing, so anything implies it and it implies only itself. (A level change that fails this
+ * loosens the subject's guarantee.)
+ */
+export function levelImplies(newer: CompatibilityLevel, older: CompatibilityLevel): boolean {
+  const n = LEVEL_RULES[newer];
+  const o = LEVEL_RULES[older];
+  if (o.directions.length === 0) return true;
+  const directionsKept = o.directions.every((direction) => n.directions.includes(direction));
+  return directionsKept && (!o.transitive || n.transitive);
+}
 
 export function isCompatibilityLevel(value: unknown): value is CompatibilityLevel {
   return typeof value === 'string' && (COMPATIBILITY_LEVELS as readonly string[]).includes(value);

@@ -1,6 +1,4 @@
-import { COMPATIBILITY_LEVELS, type CompatibilityLevel } from '@app/schema';
-
-import { levelImplies } from './level.rules';
+import { COMPATIBILITY_LEVELS, levelImplies, type CompatibilityLevel } from './compatibility-levels';
 
 describe('levelImplies', () => {
   /** For each old level, the new levels that keep its promise. */
