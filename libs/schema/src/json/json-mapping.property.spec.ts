@@ -54,8 +54,9 @@ describe('JSON mapping round trip (property)', () => {
         fc.double().map((n) => ({ double: n })),
         fc.constantFrom('RED', 'GREEN').map((c) => ({ 'herald.test.Colour': c })),
       ),
+      // "__proto__" is refused by the mapping (avsc would drop it on decode): see json-mapping.spec.ts.
       m: fc.dictionary(
-        fc.string(),
+        fc.string().filter((k) => k !== '__proto__'),
         fc.oneof(
           fc.constant(null),
           fc.double().map((n) => ({ double: n })),

@@ -106,6 +106,17 @@ describe('JsonAvroMapping', () => {
     });
   });
 
+  it('refuses a "__proto__" map key instead of losing it (avsc decodes maps by assignment)', () => {
+    const result = mapping.fromJson({
+      ...valid,
+      attributes: JSON.parse('{"__proto__": 1, "ok": 2}') as unknown,
+    });
+    expect(result).toEqual({
+      ok: false,
+      issues: [{ path: '/attributes/__proto__', message: 'map key "__proto__" is not supported' }],
+    });
+  });
+
   it('rejects decimals beyond the precision and timestamps finer than the unit', () => {
     const result = mapping.fromJson({
       ...valid,

@@ -53,13 +53,7 @@ export class JsonToAvroConverter {
         if (!Array.isArray(json)) return this.fail(path, 'expected an array', json);
         return json.map((item, i) => this.convert(node.items, item, pointer(path, i)));
       case 'map':
-        if (!isPlainObject(json)) return this.fail(path, 'expected an object (map)', json);
-        return Object.fromEntries(
-          Object.entries(json).map(([key, value]) => [
-            key,
-            this.convert(node.values, value, pointer(path, key)),
-          ]),
-        );
+        return this.map(node.values, json, path);
       default:
         return this.scalar(node, json, path);
     }
@@ -153,6 +147,18 @@ export class JsonToAvroConverter {
       default:
         throw new Error(`unmapped Avro node ${node.kind}`);
     }
+  }
+
+  private map(values: MappingNode, json: unknown, path: string): Converted {
+    if (!isPlainObject(json)) return this.fail(path, 'expected an object (map)', json);
+    const entries = Object.entries(json).map(([key, value]) => {
+      // avsc decodes maps by assignment, so a "__proto__" key would vanish on the way back out:
+      // refuse it here rather than lose it silently later.
+      if (key === '__proto__')
+        this.issues.push({ path: pointer(path, key), message: 'map key "__proto__" is not supported' });
+      return [key, this.convert(values, value, pointer(path, key))];
+    });
+    return Object.fromEntries(entries);
   }
 
   private record(node: RecordNode, json: unknown, path: string): Converted {
