@@ -136,4 +136,24 @@ describe('AvroCodec.decodeBatch', () => {
     ).toEqual([1n, 'BAD_MAGIC_BYTE', 2n, 'UNKNOWN_SCHEMA_ID']);
     expect(registry.lookups).toBe(2);
   });
+
+  it('resolves every message of a batch to the reader, or reports per message why it cannot', async () => {
+    const codec = new AvroCodec(new FakeRegistry({ 1: v1 }));
+    const type1 = createAvroType(v1);
+    const messages = [1n, 2n].map((n) => codec.encode(1, type1, { payment_id: `p${n}`, amount_minor: n }));
+    const resolved = await codec.decodeBatch(messages, createAvroType(v2));
+    expect(
+      resolved.map((r) => (r instanceof CodecError ? r.code : (r.value as { note: unknown }).note)),
+    ).toEqual([null, null]);
+    const incompatible = createAvroType({
+      type: 'record',
+      name: 'PaymentReceived',
+      fields: [{ name: 'x', type: 'int' }],
+    });
+    const refused = await codec.decodeBatch(messages, incompatible);
+    expect(refused.map((r) => (r instanceof CodecError ? r.code : 'decoded'))).toEqual([
+      'UNRESOLVABLE_SCHEMAS',
+      'UNRESOLVABLE_SCHEMAS',
+    ]);
+  });
 });

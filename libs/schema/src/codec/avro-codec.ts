@@ -28,6 +28,43 @@ export interface DecodedMessage {
   readonly writerType: avro.Type;
 }
 
+/** The header's schema id, or the error (returned, not thrown: the batch loop stays throw-free). */
+function wireSchemaId(message: Buffer): number | CodecError {
+  try {
+    return readWireSchemaId(message);
+  } catch (error) {
+    return error as CodecError;
+  }
+}
+
+/** Decodes the Avro value after the header; an unreadable payload comes back as a CodecError. */
+function decodeValue(
+  message: Buffer,
+  schemaId: number,
+  writerType: avro.Type,
+  target: avro.Type,
+  resolver: avro.Resolver | undefined,
+): DecodedMessage | CodecError {
+  let decoded: { value: unknown; offset: number };
+  try {
+    // decode() at an offset avoids slicing a view of the payload for every message.
+    decoded = target.decode(message, WIRE_HEADER_LENGTH, resolver);
+  } catch (error) {
+    return new CodecError(
+      'TRUNCATED_MESSAGE',
+      `schema ${schemaId}: the Avro payload is corrupt (${(error as Error).message})`,
+    );
+  }
+  if (decoded.offset < 0) {
+    return new CodecError('TRUNCATED_MESSAGE', `schema ${schemaId}: the Avro payload is truncated`);
+  }
+  if (decoded.offset !== message.length) {
+    const extra = message.length - decoded.offset;
+    return new CodecError('TRAILING_BYTES', `schema ${schemaId}: ${extra} byte(s) left over after the value`);
+  }
+  return { schemaId, writerType, value: decoded.value };
+}
+
 /** Large enough for nearly every event; bigger values fall back to a one-off allocation. */
 const SCRATCH_BYTES = 64 * 1024;
 
@@ -99,26 +136,36 @@ export class AvroCodec {
     reader: avro.Type | undefined,
     failed: ReadonlyMap<number, CodecError>,
   ): number {
+    // Per schema id, not per message: the writer type, the target type and the resolver.
     let lastId = -1;
     let writer: avro.Type | undefined;
+    let target: avro.Type | undefined;
+    let resolver: avro.Resolver | undefined;
     for (let i = start; i < messages.length; i++) {
       const message = messages[i] as Buffer;
-      try {
-        const schemaId = readWireSchemaId(message);
-        if (schemaId !== lastId) {
-          writer = this.loaded.get(schemaId);
-          if (writer === undefined && !failed.has(schemaId)) return i;
-          lastId = schemaId;
-        }
-        results.push(
-          writer === undefined
-            ? (failed.get(schemaId) as CodecError)
-            : this.decodeWith(message, schemaId, writer, reader),
-        );
-      } catch (error) {
-        if (!(error instanceof CodecError)) throw error;
-        results.push(error);
+      const schemaId = wireSchemaId(message);
+      if (schemaId instanceof CodecError) {
+        results.push(schemaId);
+        continue;
       }
+      if (schemaId !== lastId) {
+        writer = this.loaded.get(schemaId);
+        if (writer === undefined && !failed.has(schemaId)) return i;
+        lastId = schemaId;
+        target = reader ?? writer;
+        try {
+          resolver =
+            writer && reader && reader !== writer ? this.resolver(reader, writer, schemaId) : undefined;
+        } catch (error) {
+          failed = new Map(failed).set(schemaId, error as CodecError);
+          writer = undefined;
+        }
+      }
+      results.push(
+        writer === undefined || target === undefined
+          ? (failed.get(schemaId) as CodecError)
+          : decodeValue(message, schemaId, writer, target, resolver),
+      );
     }
     return messages.length;
   }
@@ -129,31 +176,11 @@ export class AvroCodec {
     writerType: avro.Type,
     reader?: avro.Type,
   ): DecodedMessage {
-    const target = reader ?? writerType;
     const resolver =
       reader && reader !== writerType ? this.resolver(reader, writerType, schemaId) : undefined;
-    let decoded: { value: unknown; offset: number };
-    try {
-      // decode() at an offset avoids slicing a view of the payload for every message.
-      decoded = target.decode(message, WIRE_HEADER_LENGTH, resolver);
-    } catch (error) {
-      const reason = (error as Error).message;
-      throw new CodecError(
-        'TRUNCATED_MESSAGE',
-        `schema ${schemaId}: the Avro payload is corrupt (${reason})`,
-      );
-    }
-    if (decoded.offset < 0) {
-      throw new CodecError('TRUNCATED_MESSAGE', `schema ${schemaId}: the Avro payload is truncated`);
-    }
-    if (decoded.offset !== message.length) {
-      const extra = message.length - decoded.offset;
-      throw new CodecError(
-        'TRAILING_BYTES',
-        `schema ${schemaId}: ${extra} byte(s) left over after the value`,
-      );
-    }
-    return { schemaId, writerType, value: decoded.value };
+    const result = decodeValue(message, schemaId, writerType, reader ?? writerType, resolver);
+    if (result instanceof CodecError) throw result;
+    return result;
   }
 
   /** The avsc Type of a registered schema id (cached; a failed lookup is not cached). */
