@@ -6,6 +6,7 @@
  * (`Type.forSchema`), the least any check must do.
  *   npm run bench:schema-check       (writes docs/benchmarks/schema-check.json)
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,13 @@ function schemaVersion(subject: number, version: number): object {
     { name: 'amount_minor', type: 'long', doc: 'Amount in minor units.' },
     {
       name: 'status',
-      type: { type: 'enum', name: 'Status', symbols: ['OPEN', 'DONE', 'OTHER'], default: 'OTHER' },
+      type: {
+        type: 'enum',
+        name: 'Status',
+        doc: 'Lifecycle.',
+        symbols: ['OPEN', 'DONE', 'OTHER'],
+        default: 'OTHER',
+      },
       doc: 'State.',
     },
   ];
@@ -87,6 +94,21 @@ async function main(): Promise<void> {
     }
     const total = seconds(start);
     if (incompatible > 0) throw new Error(`${incompatible} versions unexpectedly incompatible`);
+
+    // The same tree through the CLI a user runs (`herald schemas check`, no git base: the whole
+    // tree, every pair, every lint rule), process start-up included.
+    const cliStart = process.hrtime.bigint();
+    const cli = spawnSync(
+      process.execPath,
+      [join(__dirname, '..', '..', 'bin', 'herald.js'), 'schemas', 'check', '--dir', root],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
+    const cliSeconds = seconds(cliStart);
+    if (cli.status !== 0)
+      throw new Error(`herald schemas check exited ${cli.status}:\n${cli.stdout}${cli.stderr}`);
     const results = {
       date: new Date().toISOString(),
       node: process.version,
@@ -95,6 +117,7 @@ async function main(): Promise<void> {
       readerWriterChecks: pairs,
       catalogLoadSeconds: Math.round(loaded * 1000) / 1000,
       fullCheckSeconds: Math.round(total * 1000) / 1000,
+      cliSchemasCheckSeconds: Math.round(cliSeconds * 1000) / 1000,
       targetSeconds: 3,
       baselineAvscParseSeconds: Math.round(baseline * 1000) / 1000,
       ratioToBaseline: Math.round((total / baseline) * 10) / 10,

@@ -36,7 +36,22 @@ interface QualifiedName {
   readonly namespace: string;
 }
 
+/**
+ * Parsed trees by schema object. A transitive check parses each earlier version once per
+ * candidate (quadratic over a subject's history); schema JSON is treated as an immutable value,
+ * so a tree can be reused. Weak keys: nothing is kept alive for the cache's sake.
+ */
+const parsedTrees = new WeakMap<object, SchemaNode>();
+
 export function parseSchemaTree(json: AvroSchemaJson, label: string): SchemaNode {
+  const cached = typeof json === 'object' ? parsedTrees.get(json) : undefined;
+  if (cached !== undefined) return cached;
+  const tree = parseUncached(json, label);
+  if (typeof json === 'object') parsedTrees.set(json, tree);
+  return tree;
+}
+
+function parseUncached(json: AvroSchemaJson, label: string): SchemaNode {
   try {
     // Java refuses named types without a name; avsc accepts them unless told not to.
     avro.Type.forSchema(json as avro.Schema, { noAnonymousTypes: true });
