@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import type { types } from 'avsc';
 
+import { markValidatedAvroSchema } from '../compatibility/schema-tree.parser';
 import { parseRecordSchema } from './avro-schema.parser';
 import type { EventTypeFolder, VersionFile } from './catalog-layout.scanner';
 import { errorMessage } from './catalog.error';
@@ -87,6 +88,7 @@ async function loadVersion(
   if (!parsed.ok) return reject(parsed.problems);
   // parseRecordSchema accepted the value as an Avro record schema, so it is schema JSON.
   const schema = json.value as AvroSchemaJson;
+  markValidatedAvroSchema(schema as object);
   return {
     version: { version, file, schema, canonical: parsed.canonical, fingerprint: parsed.fingerprint },
     recordType: parsed.type,

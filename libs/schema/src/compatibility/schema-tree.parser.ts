@@ -43,6 +43,17 @@ interface QualifiedName {
  */
 const parsedTrees = new WeakMap<object, SchemaNode>();
 
+/** Schema objects another part of @app/schema already validated with avsc, as strictly as below. */
+const validatedWithAvsc = new WeakSet<object>();
+
+/**
+ * Records that `json` was already parsed by avsc with anonymous types refused (the catalog loader
+ * does so for every version file), so checking it here would only generate avsc's code again.
+ */
+export function markValidatedAvroSchema(json: object): void {
+  validatedWithAvsc.add(json);
+}
+
 export function parseSchemaTree(json: AvroSchemaJson, label: string): SchemaNode {
   const cached = typeof json === 'object' ? parsedTrees.get(json) : undefined;
   if (cached !== undefined) return cached;
@@ -52,6 +63,8 @@ export function parseSchemaTree(json: AvroSchemaJson, label: string): SchemaNode
 }
 
 function parseUncached(json: AvroSchemaJson, label: string): SchemaNode {
+  if (typeof json === 'object' && validatedWithAvsc.has(json))
+    return new SchemaTreeBuilder(label).build(json, '');
   try {
     // Java refuses named types without a name; avsc accepts them unless told not to.
     avro.Type.forSchema(json as avro.Schema, { noAnonymousTypes: true });
