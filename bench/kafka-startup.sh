@@ -44,7 +44,7 @@ Seconds from \`herald kafka start\` to the broker(s) answering metadata with eve
 "cold" includes formatting a fresh KRaft cluster; "warm" restarts on existing data. Jars were already resolved;
 the first ever start adds one Maven resolution (about 5 s with a warm ~/.m2, longer on a fresh machine).
 
-Measured on $(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1), with:
+Measured on $(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | sed -n 1p), with:
 \`bash bench/kafka-startup.sh $RUNS\`
 
 | nodes | start | seconds, each run |
