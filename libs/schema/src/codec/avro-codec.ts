@@ -134,7 +134,7 @@ export class AvroCodec {
     start: number,
     results: Array<DecodedMessage | CodecError>,
     reader: avro.Type | undefined,
-    failed: ReadonlyMap<number, CodecError>,
+    failed: Map<number, CodecError>,
   ): number {
     // Per schema id, not per message: the writer type, the target type and the resolver.
     let lastId = -1;
@@ -157,7 +157,7 @@ export class AvroCodec {
           resolver =
             writer && reader && reader !== writer ? this.resolver(reader, writer, schemaId) : undefined;
         } catch (error) {
-          failed = new Map(failed).set(schemaId, error as CodecError);
+          failed.set(schemaId, error as CodecError);
           writer = undefined;
         }
       }
