@@ -2,3 +2,4 @@ export * from './names';
 export * from './wait-for';
 export * from './infrastructure';
 export * from './processes';
+export * from './registry';

@@ -1,0 +1,52 @@
+/**
+ * Starts the built schema registry (`dist/apps/schema-registry/src/main.js`) as a user would,
+ * on a free port and its own `_schemas` topic, for integration tests of apps that need ids.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '@app/local-kafka';
+import { testBrokers } from './infrastructure';
+import { uniqueName } from './names';
+import { freePort } from './processes';
+import { waitFor } from './wait-for';
+
+export interface TestRegistry {
+  readonly url: string;
+  readonly topic: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startTestRegistry(options: { topic?: string } = {}): Promise<TestRegistry> {
+  const port = await freePort();
+  const topic = options.topic ?? uniqueName('_schemas');
+  const main = join(projectRoot(), 'dist', 'apps', 'schema-registry', 'src', 'main.js');
+  const child = spawn(process.execPath, [main], {
+    env: {
+      ...process.env,
+      REGISTRY_PORT: String(port),
+      REGISTRY_TOPIC: topic,
+      KAFKA_BROKERS: testBrokers().join(','),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`the registry exited with code ${child.exitCode}`);
+      return fetch(`${url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    },
+    { timeoutMs: 60_000, intervalMs: 250, description: 'the test schema registry to become ready' },
+  );
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { url, topic, process: child, stop };
+}
