@@ -182,7 +182,12 @@ export class RegistryClient implements SchemaSource {
       } catch {
         // a proxy or a non-registry server: keep the raw text in the message
       }
-      throw RegistryError.fromResponse(`${method} ${path}`, response.status, parsed.error_code, parsed.message ?? text);
+      throw RegistryError.fromResponse(
+        `${method} ${path}`,
+        response.status,
+        parsed.error_code,
+        parsed.message ?? text,
+      );
     }
     return JSON.parse(text) as T;
   }

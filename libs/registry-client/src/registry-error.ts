@@ -17,12 +17,24 @@ export class RegistryError extends Error {
 
   static unreachable(call: string, cause: unknown): RegistryError {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    return new RegistryError(`schema registry unreachable (${call}): ${reason}`, 0, undefined, true, { cause });
+    return new RegistryError(`schema registry unreachable (${call}): ${reason}`, 0, undefined, true, {
+      cause,
+    });
   }
 
-  static fromResponse(call: string, status: number, errorCode: number | undefined, detail: string): RegistryError {
+  static fromResponse(
+    call: string,
+    status: number,
+    errorCode: number | undefined,
+    detail: string,
+  ): RegistryError {
     const retriable = status >= 500 || status === 429;
     const code = errorCode === undefined ? '' : ` ${errorCode}`;
-    return new RegistryError(`schema registry ${call} → ${status}${code}: ${detail}`, status, errorCode, retriable);
+    return new RegistryError(
+      `schema registry ${call} → ${status}${code}: ${detail}`,
+      status,
+      errorCode,
+      retriable,
+    );
   }
 }
