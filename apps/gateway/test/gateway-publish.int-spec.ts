@@ -5,6 +5,8 @@
  */
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { RegistryClient } from '@app/registry-client';
+import type { AvroSchemaJson } from '@app/schema';
 import { uniqueName, waitFor } from '@app/testing';
 import { GatewayHarness } from './gateway-harness';
 
@@ -84,5 +86,29 @@ describe('gateway publish', () => {
       'content-type': 'application/avro',
       traceparent,
     });
+  });
+
+  it('publishes a version pushed to the registry after boot, without a restart', async () => {
+    const type = gateway.types.payment;
+    const registry = new RegistryClient({ url: gateway.registry.url });
+    const v2 = (await registry.version(`${type}-value`, 2))!.schema as { fields: unknown[] };
+    const v3 = {
+      ...v2,
+      fields: [...v2.fields, { name: 'note', type: ['null', 'string'], default: null, doc: 'Free text' }],
+    } as unknown as AvroSchemaJson;
+    await registry.register(`${type}-value`, v3);
+
+    const pinned = await gateway.post('/v1/events', { type, version: 3, data: payment({ note: 'hello' }) });
+    expect(pinned.status).toBe(202);
+    expect(((await pinned.json()) as { version: number }).version).toBe(3);
+
+    // "latest" follows within GATEWAY_LATEST_TTL_MS (5 s by default).
+    await waitFor(
+      async () => {
+        const response = await gateway.post('/v1/events', { type, data: payment() });
+        return response.status === 202 && ((await response.json()) as { version: number }).version === 3;
+      },
+      { timeoutMs: 20_000, intervalMs: 500, description: 'latest to become version 3' },
+    );
   });
 });

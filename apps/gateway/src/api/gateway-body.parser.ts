@@ -27,12 +27,41 @@ export class RawBody {
       throw GatewayError.malformed('the request body is not valid UTF-8');
     }
     if (text.trim() === '') throw GatewayError.malformed('the request body is empty; expected JSON');
+    let value: unknown;
     try {
-      return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+      value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch (error) {
       throw GatewayError.malformed(`the request body is not valid JSON: ${(error as Error).message}`);
     }
+    const tooDeep = pathBeyondDepth(value, MAX_NESTING);
+    if (tooDeep !== undefined) {
+      throw GatewayError.malformed(`the request body nests deeper than ${MAX_NESTING} levels`, [
+        { path: tooDeep, message: `nested deeper than ${MAX_NESTING} levels` },
+      ]);
+    }
+    return value;
   }
+}
+
+/**
+ * Far deeper than any envelope plus Avro data needs. The schema mapping and error messages
+ * walk values recursively, so an unbounded depth (10k nested arrays fit in 20 KB) would
+ * exhaust the stack and turn bad input into a 500.
+ */
+const MAX_NESTING = 64;
+
+/** The JSON pointer of the first value nested deeper than `max`, found without recursion. */
+function pathBeyondDepth(root: unknown, max: number): string | undefined {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '', depth: 0 }];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (typeof node.value !== 'object' || node.value === null) continue;
+    if (node.depth >= max) return node.path || '/';
+    for (const [key, child] of Object.entries(node.value)) {
+      const token = key.replace(/~/g, '~0').replace(/\//g, '~1');
+      stack.push({ value: child, path: `${node.path}/${token}`, depth: node.depth + 1 });
+    }
+  }
+  return undefined;
 }
 
 export function installGatewayBodyParsers(fastify: FastifyInstance, bodyLimit: number): void {

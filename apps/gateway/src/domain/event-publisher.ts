@@ -72,8 +72,13 @@ export class EventPublisher {
     });
     const sent = await this.sendClaimed(sendable, sendableOutcomes, false);
     const byEvent = new Map(sendable.map((event, i) => [event, sent[i]!]));
-    const results = prepared.map((p): BatchItemResult => {
-      if (p instanceof GatewayError) return { status: 'rejected', error: p, id: rejected.get(p) };
+    const results = prepared.map((p, i): BatchItemResult => {
+      if (p instanceof GatewayError) {
+        // Echo the client's id when it sent one, as for conflicts, so results can be matched by id.
+        const entry = entries[i];
+        const id = rejected.get(p) ?? (entry && !Array.isArray(entry) ? entry.id : undefined);
+        return { status: 'rejected', error: p, id };
+      }
       const error = claimErrors.get(p);
       return error
         ? { status: 'rejected', id: p.id, error }

@@ -7,7 +7,7 @@
  * producer, one transaction at a time.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { GatewayError } from '../domain/gateway-errors';
 import {
   UnacknowledgedSendError,
@@ -218,6 +218,7 @@ export class KafkaEventProducer implements EventProducer {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
       });
       try {
         await producer.connect();
