@@ -25,7 +25,7 @@ const APPS = [
   { name: 'schema-registry', portVar: 'REGISTRY_PORT', deps: ['kafka', 'leader-election', 'schema-log'] },
   { name: 'webhooks', portVar: 'WEBHOOKS_PORT', deps: ['kafka', 'postgres'] },
   { name: 'analytics', portVar: 'ANALYTICS_PORT', deps: ['kafka', 'postgres'] },
-  { name: 'audit', portVar: 'AUDIT_PORT', deps: ['kafka', 'postgres'] },
+  { name: 'audit', portVar: 'AUDIT_PORT', deps: ['kafka', 'kafka-consumer:audit', 'postgres'] },
 ] as const;
 
 function startApp(app: string, env: NodeJS.ProcessEnv): ChildProcess {

@@ -2,12 +2,43 @@
 import { z } from 'zod';
 import { brokerList, httpHost, logLevel, port, postgresUrl } from '@app/platform';
 
+/**
+ * Unset (the default), the audit takes every event type, including types created while
+ * running. A regular expression narrows the event-type topics it reads: for a deployment that
+ * audits only some domains, and for tests that must stay off the other topics of a shared broker.
+ */
+const topicPattern = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '') return undefined;
+    try {
+      return new RegExp(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a regular expression' });
+      return z.NEVER;
+    }
+  });
+
 export const auditConfigSchema = z.object({
   AUDIT_PORT: port(8084),
   HOST: httpHost,
   KAFKA_BROKERS: brokerList,
   DATABASE_URL: postgresUrl,
   LOG_LEVEL: logLevel,
+  SCHEMA_REGISTRY_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:8081'),
+  /** The consumer group; instances sharing it share the partitions. */
+  AUDIT_GROUP_ID: z.string().min(1, 'must not be empty').default('audit'),
+  AUDIT_TOPIC_PATTERN: topicPattern,
+  /**
+   * How long the group waits for a silent instance (a crashed one) before giving its partitions
+   * to the others. Kafka's default is 30 s; the broker accepts 6 s and more by default.
+   */
+  AUDIT_SESSION_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(3_000, 'must be at least 3000 ms')
+    .default(30_000),
 });
 
 export type AuditConfig = z.output<typeof auditConfigSchema>;

@@ -1,16 +1,27 @@
-import { runService } from '@app/platform';
-import { auditConfigSchema } from './config';
-import { AuditModule } from './audit.module';
+/** The audit app's entry point: validated config, then the HTTP API and the consumer. */
+import { Logger } from 'nestjs-pino';
+import { ConfigError, loadConfig } from '@app/platform';
+import { startAuditApp } from './audit-app';
+import { auditConfigSchema, type AuditConfig } from './config';
 
-void runService(
-  {
-    name: 'audit',
-    title: 'Herald audit',
-    description: 'Audit consumer: stores every event once in hash chains and verifies them.',
-    configSchema: auditConfigSchema,
-    module: (config) => AuditModule.register(config),
-    port: (config) => config.AUDIT_PORT,
-    host: (config) => config.HOST,
-  },
-  process.env,
-);
+async function main(): Promise<void> {
+  let config: AuditConfig;
+  try {
+    config = loadConfig(auditConfigSchema, process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`audit: ${error.message}\n`);
+    process.exit(1);
+  }
+  try {
+    const app = await startAuditApp(config);
+    app.get(Logger).log(`audit listening on ${await app.getUrl()}`);
+  } catch (error) {
+    process.stderr.write(
+      `audit: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  }
+}
+
+void main();

@@ -5,6 +5,8 @@ import { Command, CommanderError } from 'commander';
 import { LocalKafkaError } from '@app/local-kafka';
 import { ConfigError } from '@app/platform';
 import { kafkaCommand } from './commands/kafka.command';
+import { keysCommand } from './commands/keys.command';
+import { newCommand } from './commands/new.command';
 import { schemasCommand } from './commands/schemas.command';
 import { upCommand } from './commands/up.command';
 
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
     .addCommand(kafkaCommand())
+    .addCommand(keysCommand())
+    .addCommand(newCommand())
     .addCommand(schemasCommand())
     .addCommand(upCommand());
 }

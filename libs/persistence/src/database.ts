@@ -40,8 +40,9 @@ export async function ensureDatabase(url: string): Promise<void> {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE "${name}"`).catch((error: { code?: string }) => {
-        // 42P04 duplicate_database: another process created it between our check and create.
-        if (error.code !== '42P04') throw error;
+        // Another process created it between our check and create: 42P04 duplicate_database,
+        // or 23505 unique_violation on pg_database when both CREATEs ran at the same time.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
     }
   } finally {
@@ -64,6 +65,10 @@ export function createDatabase<DB>(options: DatabaseOptions): Kysely<DB> {
     connectionTimeoutMillis: 5_000,
     options: `-c search_path=${options.schema}`,
   });
+  // An idle connection the server closes (restart, 57P01 admin shutdown) is emitted on the
+  // pool; without a listener node-postgres' 'error' event would crash the process. The pool
+  // drops that client and the next query opens a fresh one.
+  pool.on('error', () => undefined);
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -1,0 +1,76 @@
+/**
+ * The audit store on PostgreSQL (the app's `audit` schema): appends through
+ * append-transaction.ts, and reads by keyset on `sequence` for the query API, the export and
+ * the chain verifier.
+ */
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { StoredAuditEvent } from '../domain/audit-event';
+import type { AuditFilter } from '../domain/audit-requests';
+import type { AppendOutcome, AuditStore } from '../domain/audit-store.port';
+import type { AuditEvent } from '../domain/audit-event';
+import type { VerifyScope } from '../domain/chain-verifier';
+import { appendInTransaction } from './append-transaction';
+import { fromRow, type AuditDatabase, type AuditEventRow } from './audit-tables';
+import { toAuditWriteError } from './postgres-errors';
+
+type AuditQuery = SelectQueryBuilder<AuditDatabase, 'audit_events', AuditEventRow>;
+
+export class PostgresAuditStore implements AuditStore {
+  constructor(private readonly db: Kysely<AuditDatabase>) {}
+
+  async append(events: readonly AuditEvent[]): Promise<AppendOutcome[]> {
+    if (events.length === 0) return [];
+    try {
+      return await this.db.transaction().execute((tx) => appendInTransaction(tx, events));
+    } catch (error) {
+      throw toAuditWriteError(error);
+    }
+  }
+
+  async search(filter: AuditFilter, after: string | undefined, limit: number): Promise<StoredAuditEvent[]> {
+    let query = this.rows(after);
+    if (filter.type !== undefined) query = query.where('type', '=', filter.type);
+    if (filter.key !== undefined) query = query.where('event_key', '=', filter.key);
+    if (filter.subject !== undefined) query = query.where('subject', '=', filter.subject);
+    if (filter.source !== undefined) query = query.where('source', '=', filter.source);
+    if (filter.from !== undefined) query = query.where('event_time', '>=', new Date(filter.from));
+    if (filter.to !== undefined) query = query.where('event_time', '<', new Date(filter.to));
+    return (await query.limit(limit).execute()).map(fromRow);
+  }
+
+  async findById(eventId: string): Promise<StoredAuditEvent | undefined> {
+    const row = await this.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('event_id', '=', eventId)
+      .executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async chainPage(scope: VerifyScope, after: string | undefined, limit: number): Promise<StoredAuditEvent[]> {
+    let query = this.rows(after);
+    if (scope.topic !== undefined) query = query.where('topic', '=', scope.topic);
+    if (scope.partition !== undefined) query = query.where('kafka_partition', '=', scope.partition);
+    if (scope.fromOffset !== undefined) query = query.where('kafka_offset', '>=', scope.fromOffset);
+    if (scope.toOffset !== undefined) query = query.where('kafka_offset', '<=', scope.toOffset);
+    return (await query.limit(limit).execute()).map(fromRow);
+  }
+
+  async hashBefore(topic: string, partition: number, sequence: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('audit_events')
+      .select('hash')
+      .where('topic', '=', topic)
+      .where('kafka_partition', '=', partition)
+      .where('sequence', '<', sequence)
+      .orderBy('sequence', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.hash;
+  }
+
+  private rows(after: string | undefined): AuditQuery {
+    const query = this.db.selectFrom('audit_events').selectAll().orderBy('sequence');
+    return after === undefined ? query : query.where('sequence', '>', after);
+  }
+}

@@ -1,0 +1,24 @@
+/** apps/<name>/src/config.ts: the environment variables the app reads, validated at boot. */
+import { lib, type ConsumerSpec } from '../consumer-spec';
+
+export function configTemplate(s: ConsumerSpec): string {
+  return `/** ${s.name}'s configuration: the environment variables it reads, validated at boot. */
+import { z } from 'zod';
+import { brokerList, httpHost, logLevel, port } from '${lib('platform')}';
+
+export const ${s.camelName}ConfigSchema = z.object({
+  ${s.envPrefix}_PORT: port(${s.port}),
+  HOST: httpHost,
+  KAFKA_BROKERS: brokerList,
+  SCHEMA_REGISTRY_URL: z
+    .string()
+    .default('http://127.0.0.1:8081')
+    .refine((value) => /^https?:\\/\\/[^/]+/.test(value), 'must be an http(s) URL such as http://127.0.0.1:8081'),
+  /** The Kafka consumer group: every instance of this app shares it, so they share the partitions. */
+  CONSUMER_GROUP: z.string().min(1).default('${s.name}'),
+  LOG_LEVEL: logLevel,
+});
+
+export type ${s.className}Config = z.output<typeof ${s.camelName}ConfigSchema>;
+`;
+}

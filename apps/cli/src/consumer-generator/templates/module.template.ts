@@ -1,0 +1,22 @@
+/** apps/<name>/src/<name>.module.ts: the app's Nest module. */
+import { lib, type ConsumerSpec } from '../consumer-spec';
+
+export function moduleTemplate(s: ConsumerSpec): string {
+  return `/** Wires ${s.name}: platform (logs, health, metrics) and its Kafka handlers. */
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '${lib('platform')}';
+import type { ${s.className}Config } from './config';
+import { ${s.className}Handlers } from './${s.name}.handlers';
+
+@Module({})
+export class ${s.className}Module {
+  static register(config: ${s.className}Config): DynamicModule {
+    return {
+      module: ${s.className}Module,
+      imports: [PlatformModule.forService({ service: '${s.name}', logLevel: config.LOG_LEVEL })],
+      controllers: [${s.className}Handlers],
+    };
+  }
+}
+`;
+}

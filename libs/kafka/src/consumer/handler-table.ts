@@ -1,0 +1,107 @@
+/**
+ * Which handler takes a topic's records, and which topics the consumer must subscribe to,
+ * derived from the app's `@EventPattern` declarations:
+ * - `@EventPattern('<event type>', { version: N })` takes that type's topic, resolved to
+ *   reader version N (omit `version` to receive each record in its writer's schema);
+ * - `@EventPattern('*')` takes every event-type topic that has no handler of its own,
+ *   including topics created after start, always in the writer's schema.
+ * Herald delivers a record to exactly one handler: two handlers for one pattern is a boot error.
+ */
+import type { MessageHandler } from '@nestjs/microservices';
+
+/** Herald's event-type (= topic) names: `<domain>.<entity>.<past-tense-verb>`. */
+export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*){2}$/;
+export const EVERY_EVENT = '*';
+
+export interface HandlerRoute {
+  readonly pattern: string;
+  readonly handler: MessageHandler;
+  /** The reader version the handler was written against; undefined = the writer's schema. */
+  readonly version: number | undefined;
+}
+
+export class HandlerConfigError extends Error {
+  override name = 'HandlerConfigError';
+}
+
+function readerVersion(pattern: string, extras: Record<string, unknown> | undefined): number | undefined {
+  const version = extras?.['version'];
+  if (version === undefined) return undefined;
+  if (pattern === EVERY_EVENT) {
+    throw new HandlerConfigError(
+      `@EventPattern('*') receives every type in its writer schema; drop { version }`,
+    );
+  }
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new HandlerConfigError(`@EventPattern('${pattern}'): version must be a positive integer`);
+  }
+  return version;
+}
+
+function routeOf(pattern: string, handler: MessageHandler): HandlerRoute {
+  if (!handler.isEventHandler) {
+    throw new HandlerConfigError(
+      `@MessagePattern('${pattern}'): Herald events have no reply; use @EventPattern`,
+    );
+  }
+  if (pattern !== EVERY_EVENT && !EVENT_TYPE_PATTERN.test(pattern)) {
+    throw new HandlerConfigError(
+      `@EventPattern('${pattern}') is neither '*' nor an event type such as 'payments.payment.received'`,
+    );
+  }
+  if (handler.next) {
+    throw new HandlerConfigError(
+      `@EventPattern('${pattern}') is declared twice; Herald delivers each event to one handler`,
+    );
+  }
+  return { pattern, handler, version: readerVersion(pattern, handler.extras) };
+}
+
+export class HandlerTable {
+  private readonly exact = new Map<string, HandlerRoute>();
+  private readonly everyEvent: HandlerRoute | undefined;
+
+  /** `everyEventTopics` narrows what '*' takes (e.g. one domain); default: every event-type topic. */
+  constructor(
+    handlers: ReadonlyMap<string, MessageHandler>,
+    private readonly everyEventTopics: RegExp = EVENT_TYPE_PATTERN,
+  ) {
+    let everyEvent: HandlerRoute | undefined;
+    for (const [pattern, handler] of handlers) {
+      const route = routeOf(pattern, handler);
+      if (pattern === EVERY_EVENT) everyEvent = route;
+      else this.exact.set(pattern, route);
+    }
+    this.everyEvent = everyEvent;
+    if (this.exact.size === 0 && everyEvent === undefined) {
+      throw new HandlerConfigError('no @EventPattern handler is declared: the consumer would read nothing');
+    }
+  }
+
+  get takesEveryEvent(): boolean {
+    return this.everyEvent !== undefined;
+  }
+
+  /** Handlers pinned to a reader version, to resolve their schemas at boot. */
+  pinned(): HandlerRoute[] {
+    return [...this.exact.values()].filter((r) => r.version !== undefined);
+  }
+
+  /** The route of a topic's records (one topic per event type), or undefined. */
+  route(topic: string): HandlerRoute | undefined {
+    const exact = this.exact.get(topic);
+    if (exact !== undefined || this.everyEvent === undefined) return exact;
+    return EVENT_TYPE_PATTERN.test(topic) && this.everyEventTopics.test(topic) ? this.everyEvent : undefined;
+  }
+
+  /** Of the topics that exist, those this consumer reads. */
+  topicsToRead(existing: readonly string[]): string[] {
+    return existing.filter((topic) => this.route(topic) !== undefined).sort();
+  }
+
+  /** Declared topics that do not exist yet (subscribed as soon as they appear). */
+  missing(existing: readonly string[]): string[] {
+    const present = new Set(existing);
+    return [...this.exact.keys()].filter((topic) => !present.has(topic));
+  }
+}

@@ -1,0 +1,11 @@
+export * from './connect-consumer';
+export * from './consumer-metrics';
+export * from './consumer-options';
+export * from './dead-letter';
+export * from './event-envelope';
+export * from './handler-error';
+export * from './handler-table';
+export * from './herald-event.context';
+export * from './herald-consumer.server';
+export * from './payload-mapping';
+export type { ConsumerSchemaSource, ReaderSchemaLookup } from './schema-resolution';
