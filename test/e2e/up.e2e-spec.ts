@@ -3,7 +3,9 @@
  * printed; Ctrl-C (SIGINT to the foreground process group) stops everything and exits 0.
  * Uses the test Kafka (KAFKA_BROKERS), free ports and a throw-away database.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { projectRoot } from '@app/local-kafka';
 import {
   databaseUrlFor,
@@ -35,6 +37,7 @@ describe('npm run up', () => {
         KAFKA_BROKERS: testBrokers().join(','),
         DATABASE_URL: databaseUrlFor(database),
         REGISTRY_TOPIC: uniqueName('_schemas-up'),
+        AUDIT_GROUP_ID: uniqueName('audit-up'),
         LOG_LEVEL: 'warn',
       },
       detached: true,
@@ -59,6 +62,53 @@ describe('npm run up', () => {
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(ready.status).toBe(200);
     }
+
+    // The platform works end to end: a key from the CLI, an event through the gateway, the
+    // same event stored by the audit consumer.
+    const created = spawnSync(
+      process.execPath,
+      [
+        join(projectRoot(), 'bin', 'herald.js'),
+        'keys',
+        'create',
+        '--producer',
+        'up-test',
+        '--types',
+        'payments.*',
+        '--json',
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: databaseUrlFor(database) },
+      },
+    );
+    expect(created.status).toBe(0);
+    const { key } = JSON.parse(created.stdout) as { key: string };
+    const published = await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({
+        type: 'payments.payment.received',
+        data: {
+          payment_id: randomUUID(),
+          merchant_id: 'merchant-up',
+          amount_minor: 4200,
+          currency: 'EUR',
+          method: 'CARD',
+          received_at: new Date().toISOString(),
+        },
+      }),
+    });
+    expect(published.status).toBe(202);
+    const { id } = (await published.json()) as { id: string };
+    const audited = await waitFor(
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${ports.AUDIT_PORT}/v1/audit/${id}`);
+        return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, description: 'the audit app to store the published event' },
+    );
+    expect(JSON.stringify(audited)).toContain('merchant-up');
 
     // What a terminal's Ctrl-C does: SIGINT to the whole foreground process group.
     process.kill(-(child.pid as number), 'SIGINT');

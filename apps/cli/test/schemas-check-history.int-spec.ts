@@ -322,8 +322,13 @@ describe('herald schemas check: choosing the base', () => {
       'herald: git ref "no-such-branch" does not exist in this repository',
     ],
     [
-      ['--against', 'registry:http://127.0.0.1:8081'],
-      'herald: not supported yet: the registry comparison comes with `herald schemas push`',
+      // Port 1: nothing listens there, whatever else runs on this machine.
+      ['--against', 'registry:http://127.0.0.1:1'],
+      'herald: cannot compare with the schema registry at http://127.0.0.1:1: schema registry unreachable',
+    ],
+    [
+      ['--against', 'registry:localhost:8081'],
+      'herald: --against registry:localhost:8081 needs an http(s) URL, e.g. registry:http://127.0.0.1:8081',
     ],
     [['--against', 'svn:trunk'], 'herald: --against must be git:<ref> or registry:<url>, got "svn:trunk"'],
     [['--dir', 'no-such-folder'], 'herald: schemas folder no-such-folder does not exist or is not a folder'],

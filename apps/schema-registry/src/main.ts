@@ -1,4 +1,5 @@
 import { runService } from '@app/platform';
+import { REGISTRY_HTTP_OPTIONS } from './api';
 import { schemaRegistryConfigSchema } from './config';
 import { SchemaRegistryModule } from './schema-registry.module';
 
@@ -11,6 +12,7 @@ void runService(
     module: (config) => SchemaRegistryModule.register(config),
     port: (config) => config.REGISTRY_PORT,
     host: (config) => config.HOST,
+    http: REGISTRY_HTTP_OPTIONS,
   },
   process.env,
 );

@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type Env } from './config';
 import { MetricsService } from './metrics';
@@ -26,10 +27,102 @@ export interface ServiceSpec<S extends z.ZodType> extends AppDocs {
   module(config: z.output<S>): DynamicModule;
   port(config: z.output<S>): number;
   host(config: z.output<S>): string;
+  /** Router limits and the body of errors the router answers itself; see HttpAppOptions. */
+  readonly http?: HttpAppOptions;
 }
 
-export async function createHttpApp(module: DynamicModule, docs: AppDocs): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), {
+/*
+ * Errors that Fastify's router answers itself, before any Nest route, guard, pipe or exception
+ * filter runs: a path that is not valid percent-encoded UTF-8 (400) and a path parameter longer
+ * than the router's limit (414). Without a `frameworkErrors` hook Fastify writes its own body,
+ * which matches no Herald contract; the hook gives them the body the app chooses (Confluent's
+ * for the registry, RFC 9457 problem+json by default).
+ */
+export type RouterErrorKind = 'BAD_URL_ENCODING' | 'PATH_PARAMETER_TOO_LONG' | 'ROUTING_FAILED';
+
+/** A request the router refused; `detail` is a sentence for the caller. */
+export interface RouterError {
+  readonly kind: RouterErrorKind;
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string;
+}
+
+export interface HttpErrorBody {
+  readonly contentType: string;
+  readonly body: unknown;
+}
+
+export interface HttpAppOptions {
+  /** The longest path parameter the router accepts (Fastify's default is 100 characters). */
+  readonly maxParamLength?: number;
+  /** The body of a router error; without it, RFC 9457 problem+json. */
+  readonly routerErrorBody?: (error: RouterError) => HttpErrorBody;
+}
+
+export const PROBLEM_JSON = 'application/problem+json';
+
+/** RFC 9457 problem details, the error format of every Herald app without its own contract. */
+export function problemJsonBody(error: RouterError): HttpErrorBody {
+  return {
+    contentType: PROBLEM_JSON,
+    body: { type: 'about:blank', title: error.title, status: error.status, detail: error.detail },
+  };
+}
+
+/** Fastify's framework errors carry a code; anything else (async constraints) is the server's fault. */
+export function routerErrorOf(error: { code?: unknown; message: string }): RouterError {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return {
+        kind: 'BAD_URL_ENCODING',
+        status: 400,
+        title: 'Bad Request',
+        detail: `the URL path is not valid percent-encoded UTF-8: ${error.message}`,
+      };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return {
+        kind: 'PATH_PARAMETER_TOO_LONG',
+        status: 414,
+        title: 'URI Too Long',
+        detail: `a path parameter is longer than this server accepts: ${error.message}`,
+      };
+    default:
+      return { kind: 'ROUTING_FAILED', status: 500, title: 'Internal Server Error', detail: error.message };
+  }
+}
+
+/** The Fastify adapter every Herald app (and its in-process tests) is built on. */
+export function createFastifyAdapter(options: HttpAppOptions = {}): FastifyAdapter {
+  const shape = options.routerErrorBody ?? problemJsonBody;
+  // Answered on the raw response, as Fastify's own default does: no route matched, so no
+  // route-typed reply, serializer or hook applies.
+  const onRouterError = (
+    error: Error & { code?: unknown },
+    _request: unknown,
+    reply: { raw: ServerResponse },
+  ) => {
+    const routerError = routerErrorOf(error);
+    const { contentType, body } = shape(routerError);
+    const text = JSON.stringify(body);
+    reply.raw.writeHead(routerError.status, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(text),
+    });
+    reply.raw.end(text);
+  };
+  return new FastifyAdapter({
+    routerOptions: options.maxParamLength === undefined ? {} : { maxParamLength: options.maxParamLength },
+    frameworkErrors: onRouterError,
+  });
+}
+
+export async function createHttpApp(
+  module: DynamicModule,
+  docs: AppDocs,
+  http: HttpAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(module, createFastifyAdapter(http), {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
@@ -74,7 +167,7 @@ export async function runService<S extends z.ZodType>(spec: ServiceSpec<S>, env:
     process.exit(1);
   }
   try {
-    const app = await createHttpApp(spec.module(config), spec);
+    const app = await createHttpApp(spec.module(config), spec, spec.http);
     await app.listen(spec.port(config), spec.host(config));
     app.get(Logger).log(`${spec.name} listening on ${await app.getUrl()}`);
   } catch (error) {

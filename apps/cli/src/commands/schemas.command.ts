@@ -2,9 +2,13 @@
  * `herald schemas check [--dir schemas] [--against git:<ref>] [--format text|json|github]`: the
  * schema tree's gate before merge. Exit 0 when there is no error (warnings allowed), 1 when there
  * are violations, 2 for a usage or environment problem (unknown ref, missing folder, bad option).
+ * `herald schemas codegen [--dir schemas] [--out libs/events/src] [--check]`: the generated event
+ * types; `--check` exits 1 when the committed files are stale. `herald schemas push`: see
+ * schema-push/push.command.ts.
  */
 import { Command, Option } from 'commander';
 
+import { runCodegen } from '../codegen/codegen.runner';
 import type { CheckReport } from '../schema-check/finding.types';
 import { countBySeverity } from '../schema-check/finding.types';
 import { GitCommandError } from '../schema-check/git.repository';
@@ -12,6 +16,7 @@ import { renderGithub } from '../schema-check/github.reporter';
 import { renderJson } from '../schema-check/json.reporter';
 import { SchemaCheckUsageError } from '../schema-check/schema-check.error';
 import { runSchemaCheck } from '../schema-check/schema-check.runner';
+import { pushCommand } from '../schema-push/push.command';
 import { renderText, wantsColor } from '../schema-check/text.reporter';
 
 const FORMATS = ['text', 'json', 'github'] as const;
@@ -36,11 +41,26 @@ export function schemasCommand(): Command {
     .option('--dir <dir>', 'the schemas folder', 'schemas')
     .option(
       '--against <base>',
-      'git:<ref> to compare with that commit (default: the merge-base with origin/main, else main)',
+      'git:<ref> to compare with that commit (default: the merge-base with origin/main, else main), or registry:<url> to compare with a schema registry',
     )
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .action(check);
+  schemas
+    .command('codegen')
+    .description('generate TypeScript types of the events (JSON mapping) from the schema tree')
+    .option('--dir <dir>', 'the schemas folder', 'schemas')
+    .option('--out <dir>', 'the generated folder', 'libs/events/src')
+    .option('--check', 'write nothing; exit 1 listing stale, missing and extra files', false)
+    .action(codegen);
+  schemas.addCommand(pushCommand());
   return schemas;
+}
+
+async function codegen(options: { dir: string; out: string; check: boolean }): Promise<void> {
+  const outcome = await runCodegen({ ...options, cwd: process.cwd() });
+  if (outcome.stderr !== '') process.stderr.write(outcome.stderr);
+  await write(outcome.stdout);
+  process.exitCode = outcome.exitCode;
 }
 
 async function check(options: CheckOptions): Promise<void> {
@@ -48,7 +68,7 @@ async function check(options: CheckOptions): Promise<void> {
     const report = await runSchemaCheck({
       dir: options.dir,
       cwd: process.cwd(),
-      againstRef: againstRef(options.against),
+      ...against(options.against),
     });
     await write(render(report, options.format));
     process.exitCode = countBySeverity(report.violations).errors > 0 ? 1 : 0;
@@ -59,14 +79,11 @@ async function check(options: CheckOptions): Promise<void> {
   }
 }
 
-function againstRef(against: string | undefined): string | undefined {
-  if (against === undefined) return undefined;
-  if (against.startsWith('git:')) return against.slice('git:'.length);
-  if (against.startsWith('registry:'))
-    throw new SchemaCheckUsageError(
-      'not supported yet: the registry comparison comes with `herald schemas push`',
-    );
-  throw new SchemaCheckUsageError(`--against must be git:<ref> or registry:<url>, got "${against}"`);
+function against(base: string | undefined): { againstRef?: string; againstRegistry?: string } {
+  if (base === undefined) return {};
+  if (base.startsWith('git:')) return { againstRef: base.slice('git:'.length) };
+  if (base.startsWith('registry:')) return { againstRegistry: base.slice('registry:'.length) };
+  throw new SchemaCheckUsageError(`--against must be git:<ref> or registry:<url>, got "${base}"`);
 }
 
 function render(report: CheckReport, format: Format): string {

@@ -1,6 +1,8 @@
 /**
  * `herald up`: the whole platform in the foreground — Kafka (unless KAFKA_BROKERS is set),
- * the database, and every app — until Ctrl-C, which stops everything it started.
+ * the database, the schema registry, the `schemas/` tree pushed to it (topics and versions,
+ * as `herald schemas push` does), then every other app — until Ctrl-C, which stops
+ * everything it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { Command } from 'commander';
 import { LocalKafkaCluster, LocalKafkaError, projectRoot } from '@app/local-kafka';
 import { ensureDatabase } from '@app/persistence';
 import { cliConfig } from '../cli-config';
+import { runPush } from '../schema-push/push.action';
 
 interface AppSpec {
   readonly name: string;
@@ -44,6 +47,19 @@ async function waitReady(app: AppSpec, child: ChildProcess): Promise<void> {
   throw new Error(
     `${app.name} was not ready within ${READY_TIMEOUT_MS / 1000} s (${appUrl(app)}/health/ready)`,
   );
+}
+
+function startApp(root: string, app: AppSpec, env: NodeJS.ProcessEnv): ChildProcess {
+  const main = join(root, 'dist', 'apps', app.name, 'src', 'main.js');
+  if (!existsSync(main)) throw new LocalKafkaError(`${main} is missing: run \`npm run build\` first`);
+  return spawn(process.execPath, [main], {
+    env,
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    // Own process group: Ctrl-C reaches only `herald up`, which then stops the apps in order
+    // (a terminal's SIGINT to every process would make each app's exit look like a crash).
+    detached: true,
+  });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -84,16 +100,15 @@ async function up(): Promise<void> {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
-  for (const app of APPS) {
-    const main = join(root, 'dist', 'apps', app.name, 'src', 'main.js');
-    if (!existsSync(main)) throw new LocalKafkaError(`${main} is missing: run \`npm run build\` first`);
-    const child = spawn(process.execPath, [main], {
-      env: { ...process.env, KAFKA_BROKERS: brokers.join(','), DATABASE_URL: config.DATABASE_URL },
-      stdio: ['ignore', 'inherit', 'inherit'],
-      // Own process group: Ctrl-C reaches only `herald up`, which then stops the apps in order
-      // (a terminal's SIGINT to every process would make each app's exit look like a crash).
-      detached: true,
-    });
+  const [registry, ...others] = APPS as [AppSpec, ...AppSpec[]];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KAFKA_BROKERS: brokers.join(','),
+    DATABASE_URL: config.DATABASE_URL,
+    SCHEMA_REGISTRY_URL: appUrl(registry),
+  };
+  const start = (app: AppSpec): ChildProcess => {
+    const child = startApp(root, app, env);
     children.set(app.name, child);
     child.once('exit', (code, signal) => {
       if (stopping === undefined) {
@@ -101,9 +116,29 @@ async function up(): Promise<void> {
         void shutdown(1);
       }
     });
-  }
+    return child;
+  };
   try {
-    await Promise.all(APPS.map((app) => waitReady(app, children.get(app.name) as ChildProcess)));
+    // The registry first: the gateway and consumers resolve schemas through it, and the
+    // tree must be pushed (topics, versions) before anything publishes or subscribes.
+    await waitReady(registry, start(registry));
+    const pushed = await runPush(
+      {
+        dir: 'schemas',
+        registry: appUrl(registry),
+        brokers: brokers.join(','),
+        dryRun: false,
+        format: 'text',
+      },
+      {
+        cwd: root,
+        env: process.env,
+        out: async (text) => void process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+      },
+    );
+    if (pushed !== 0) throw new Error('pushing schemas/ to the registry failed (see above)');
+    await Promise.all(others.map((app) => waitReady(app, start(app))));
   } catch (error) {
     process.stderr.write(`herald up: ${error instanceof Error ? error.message : String(error)}\n`);
     await shutdown(1);
@@ -111,7 +146,9 @@ async function up(): Promise<void> {
   }
   const lines = APPS.map((a) => `  ${a.name.padEnd(16)} ${appUrl(a)}   (docs: ${appUrl(a)}/docs)`);
   process.stdout.write(
-    `\nHerald is up. Kafka: ${brokers.join(',')}\n${lines.join('\n')}\nPress Ctrl-C to stop everything.\n`,
+    `\nHerald is up. Kafka: ${brokers.join(',')}\n${lines.join('\n')}\n` +
+      'Publish with an API key from `herald keys create --producer <name> --types "*"`.\n' +
+      'Press Ctrl-C to stop everything.\n',
   );
   await new Promise<never>(() => undefined);
 }

@@ -39,9 +39,10 @@ export interface Violation {
   readonly message: string;
 }
 
-/** How the tree was compared: with a git base commit, or alone (and why). */
+/** How the tree was compared: with a git base commit, with a schema registry, or alone (and why). */
 export type BaseDescription =
   | { readonly kind: 'git'; readonly ref: string; readonly commit: string; readonly label: string }
+  | { readonly kind: 'registry'; readonly url: string }
   | { readonly kind: 'none'; readonly reason: string };
 
 export interface DisabledRule {

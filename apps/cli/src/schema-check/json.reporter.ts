@@ -24,6 +24,7 @@ export function renderJson(report: CheckReport): string {
       report.base.kind === 'git'
         ? { ref: report.base.ref, commit: report.base.commit, label: report.base.label }
         : null,
+    registry: report.base.kind === 'registry' ? report.base.url : null,
     checkedAlone: report.base.kind === 'none' ? report.base.reason : null,
     disabled: report.disabled,
   };

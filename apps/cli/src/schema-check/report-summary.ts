@@ -4,6 +4,8 @@ import { countBySeverity, type CheckReport } from './finding.types';
 export function baseSentence(report: CheckReport): string {
   const scope = `${report.dir}/ (${plural(report.eventTypes, 'event type')}, ${plural(report.versions, 'version')})`;
   if (report.base.kind === 'none') return `Checked ${scope} alone: no git base (${report.base.reason}).`;
+  if (report.base.kind === 'registry')
+    return `Checked ${scope} against the schema registry at ${report.base.url}.`;
   return `Checked ${scope} against ${report.base.label} (${report.base.commit.slice(0, 12)}).`;
 }
 

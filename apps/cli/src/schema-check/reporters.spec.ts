@@ -118,6 +118,7 @@ describe('renderJson', () => {
       eventTypes: 4,
       versions: 6,
       base: { ref: 'origin/main', commit: '0123456789abcdef0123', label: 'merge-base with origin/main' },
+      registry: null,
       checkedAlone: null,
       disabled: [{ rule: 'enum-doc', reason: 'legacy enums' }],
     });

@@ -51,6 +51,22 @@ export const RULES = {
     disableable: false,
     summary: 'a compatibility level only ever tightens: the new level implies the old one',
   },
+  'registry-version-edited': {
+    severity: 'error',
+    disableable: false,
+    summary: 'with --against registry: each version the registry holds has the content of its vN.avsc',
+  },
+  'registry-ahead': {
+    severity: 'error',
+    disableable: false,
+    summary:
+      'with --against registry: the registry holds no version without a file, and no gap before its newest',
+  },
+  'registry-version-missing': {
+    severity: 'warning',
+    disableable: false,
+    summary: 'with --against registry: a version not registered yet (herald schemas push registers it)',
+  },
   config: { severity: 'error', disableable: false, summary: 'herald.yaml is valid' },
   'record-doc': { severity: 'error', disableable: true, summary: 'every record has a doc' },
   'enum-doc': { severity: 'error', disableable: true, summary: 'every enum has a doc' },

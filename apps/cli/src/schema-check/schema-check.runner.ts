@@ -6,13 +6,14 @@
  */
 import { stat } from 'node:fs/promises';
 import { posix, relative, resolve, sep } from 'node:path';
-import { validateCatalog } from '@app/schema';
+import { validateCatalog, type Catalog, type CatalogValidation } from '@app/schema';
 
-import { readCatalogSnapshot, type CatalogSnapshot } from './catalog-snapshot.reader';
+import { readCatalogSnapshot, type CatalogSnapshot, type TypeSnapshot } from './catalog-snapshot.reader';
 import { loadCheckConfig } from './check-config.loader';
 import type { BaseDescription, CheckReport, DisabledRule, Finding, Violation } from './finding.types';
 import { extractBaseTree, resolveGitBase } from './git-base.resolver';
 import { GitRepository, type GitOpening } from './git.repository';
+import { collectRegistryFindings } from './registry-findings.collector';
 import { RULES } from './rule.definitions';
 import { SchemaCheckUsageError } from './schema-check.error';
 import { SourcePositionLocator } from './source-position.locator';
@@ -24,6 +25,8 @@ export interface SchemaCheckRequest {
   readonly cwd: string;
   /** A git ref to compare with; undefined picks the default base. */
   readonly againstRef?: string;
+  /** A schema registry URL to compare with instead of a git base. */
+  readonly againstRegistry?: string;
 }
 
 export async function runSchemaCheck(request: SchemaCheckRequest): Promise<CheckReport> {
@@ -37,23 +40,24 @@ export async function runSchemaCheck(request: SchemaCheckRequest): Promise<Check
   const git = await GitRepository.open(dir);
   const workspaceRoot = git.ok ? git.repository.topLevel : request.cwd;
   const catalogPath = git.ok ? git.prefix.replace(/\/$/, '') : toPosix(relative(request.cwd, dir));
-  const base = await resolveGitBase(git, request.againstRef);
+  const base: BaseDescription =
+    request.againstRegistry === undefined
+      ? await resolveGitBase(git, request.againstRef)
+      : { kind: 'registry', url: request.againstRegistry };
   const config = await loadCheckConfig(workspaceRoot);
   const [baseSnapshot, validation, head] = await Promise.all([
     readBaseSnapshot(git, base),
     validateCatalog(dir),
     readCatalogSnapshot(dir),
   ]);
-  const treeFindings = collectTreeFindings({
-    head,
-    problems: validation.problems,
-    base:
-      baseSnapshot === undefined || base.kind !== 'git'
-        ? undefined
-        : { snapshot: baseSnapshot, label: base.ref },
-  }).map((finding) => ({ ...finding, file: inWorkspace(catalogPath, finding.file) }));
+  const catalogFindings = (await findingsAgainstBase(head, validation, base, baseSnapshot)).map(
+    (finding) => ({
+      ...finding,
+      file: inWorkspace(catalogPath, finding.file),
+    }),
+  );
   const findings = foldExplainedIncompatibilities(
-    withoutDisabled([...config.findings, ...treeFindings], config.disabled),
+    withoutDisabled([...config.findings, ...catalogFindings], config.disabled),
   );
   const locator = new SourcePositionLocator(workspaceRoot);
   const violations = await Promise.all(findings.map((finding) => toViolation(finding, locator)));
@@ -65,6 +69,46 @@ export async function runSchemaCheck(request: SchemaCheckRequest): Promise<Check
     eventTypes: head.size,
     versions: [...head.values()].reduce((sum, type) => sum + type.versions.length, 0),
   };
+}
+
+/** Tree rules, plus the git history rules or the registry comparison; paths relative to the catalog. */
+async function findingsAgainstBase(
+  head: CatalogSnapshot,
+  validation: CatalogValidation,
+  base: BaseDescription,
+  baseSnapshot: CatalogSnapshot | undefined,
+): Promise<Finding[]> {
+  const treeFindings = collectTreeFindings({
+    head: withCatalogSchemas(head, validation.catalog),
+    problems: validation.problems,
+    base:
+      baseSnapshot === undefined || base.kind !== 'git'
+        ? undefined
+        : { snapshot: baseSnapshot, label: base.ref },
+  });
+  if (base.kind !== 'registry' || validation.catalog === undefined) return treeFindings;
+  return [...treeFindings, ...(await collectRegistryFindings(validation.catalog, base.url))];
+}
+
+/**
+ * The catalog loader has validated every schema of a valid tree with avsc and marked those
+ * objects, so the compatibility checker skips validating them again; the snapshot's own parse
+ * of the same files would not carry the mark and cost a second avsc pass over the whole tree
+ * (about a third of the check's time on 2,000 files).
+ */
+function withCatalogSchemas(head: CatalogSnapshot, catalog: Catalog | undefined): CatalogSnapshot {
+  if (catalog === undefined) return head;
+  const validated = new Map<string, unknown>(
+    catalog.eventTypes.flatMap((type) => type.versions.map((v) => [v.file, v.schema] as const)),
+  );
+  const types = [...head].map(([name, type]): [string, TypeSnapshot] => [
+    name,
+    {
+      ...type,
+      versions: type.versions.map((v) => (validated.has(v.file) ? { ...v, json: validated.get(v.file) } : v)),
+    },
+  ]);
+  return new Map(types);
 }
 
 async function readBaseSnapshot(

@@ -1,3 +1,5 @@
+import { MAX_SUBJECT_LENGTH } from '../registry';
+import { REGISTRY_MAX_PARAM_LENGTH } from './registry-router-errors';
 import { USER_V1 } from '../spec-support/registry-fixture';
 import { confluentError } from '../spec-support/matchers';
 import { startRegistryApp, type RegistryTestApp } from '../spec-support/registry-test-app';
@@ -121,16 +123,32 @@ describe('bad input over HTTP: always a 4xx with a Confluent error body, never a
     );
   });
 
-  it('subject names that cannot be stored → 422 / 42208; names that cannot be routed → 4xx', async () => {
+  it('subject names that cannot be stored → 422 / 42208; names that cannot be routed → 400/414 in the Confluent format', async () => {
     const control = await registry.request('POST', '/subjects/a%00b/versions', { body: USER_V1 });
     expect(control).toEqual(confluentError(422, 42208));
-    // Not UTF-8 once decoded: Fastify's router answers 400 itself, before any route, hook or
-    // filter runs, so this one body is Fastify's, not Confluent's.
+    // Not UTF-8 once decoded: Fastify's router refuses it before any route runs; the registry's
+    // hook still answers in Confluent's format.
     const badEncoding = await registry.request('GET', '/subjects/%FF/versions');
-    expect(badEncoding.status).toBe(400);
-    // Fastify's default limit on one path parameter is 100 characters; its router answers too.
-    const long = await registry.request('GET', `/subjects/${'a'.repeat(101)}/versions`);
-    expect(long.status).toBe(414);
+    expect(badEncoding).toEqual(confluentError(400, 400));
+    expect((badEncoding.body as { message: string }).message).toMatch(
+      /^Bad Request: the URL path is not valid percent-encoded UTF-8/,
+    );
+    // Every name the registry can store routes, even fully percent-encoded: its own rules answer.
+    const longest = encodeURIComponent('é'.repeat(MAX_SUBJECT_LENGTH));
+    expect(await registry.request('GET', `/subjects/${longest}/versions`)).toEqual(
+      confluentError(404, 40401),
+    );
+    const tooLongToStore = 'a'.repeat(MAX_SUBJECT_LENGTH + 1);
+    expect(await registry.request('POST', `/subjects/${tooLongToStore}/versions`, { body: USER_V1 })).toEqual(
+      confluentError(422, 42208),
+    );
+    // Beyond what any storable name can take, the router refuses it, still in Confluent's format.
+    const long = await registry.request(
+      'GET',
+      `/subjects/${'a'.repeat(REGISTRY_MAX_PARAM_LENGTH + 1)}/versions`,
+    );
+    expect(long).toEqual(confluentError(414, 414));
+    expect((long.body as { message: string }).message).toMatch(/^URI Too Long: a path parameter is longer/);
     const reads = await registry.request('GET', '/subjects/a%00b/versions');
     expect(reads).toEqual(confluentError(404, 40401));
   });

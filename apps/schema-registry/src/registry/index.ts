@@ -16,3 +16,4 @@ export { SchemaDeletion } from './schema-deletion';
 export { SchemaQueries } from './schema-queries';
 export { SchemaRegistration, type RegisteredSchema } from './schema-registration';
 export { SubjectQueries } from './subject-queries';
+export { MAX_SUBJECT_LENGTH } from './subject-name';

@@ -4,9 +4,9 @@
  * the outside systems: the log, the leadership port and the HTTP client used for forwarding.
  */
 import { Test } from '@nestjs/testing';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig, type Env } from '@app/platform';
-import { LEADER_FETCH, REGISTRY_CONTENT_TYPE, type LeaderFetch } from '../api';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createFastifyAdapter, loadConfig, type Env } from '@app/platform';
+import { LEADER_FETCH, REGISTRY_CONTENT_TYPE, REGISTRY_HTTP_OPTIONS, type LeaderFetch } from '../api';
 import { schemaRegistryConfigSchema } from '../config';
 import {
   REGISTRY_LEADERSHIP,
@@ -69,9 +69,12 @@ export async function startRegistryApp(options: TestAppOptions = {}): Promise<Re
     .overrideProvider(LEADER_FETCH)
     .useValue(options.fetch ?? (() => Promise.reject(new Error('no leader in this test'))))
     .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-    logger: false,
-  });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    createFastifyAdapter(REGISTRY_HTTP_OPTIONS),
+    {
+      logger: false,
+    },
+  );
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {

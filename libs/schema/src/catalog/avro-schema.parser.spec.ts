@@ -140,6 +140,35 @@ describe('parseRecordSchema', () => {
     ]);
   });
 
+  it('bounds the precision of a decimal on fixed by the fixed size, as the Avro specification does', () => {
+    const decimalOn = (name: string, size: number, precision: number) => ({
+      name,
+      type: { type: 'fixed', name: name.toUpperCase(), size, logicalType: 'decimal', precision, scale: 0 },
+    });
+    const schema = record([
+      decimalOn('a', 1, 2),
+      decimalOn('b', 1, 3),
+      decimalOn('c', 16, 38),
+      decimalOn('d', 16, 39),
+      decimalOn('e', 8, 18),
+      decimalOn('f', 8, 19),
+    ]);
+    expect(problemsOf(schema)).toEqual([
+      [
+        '/fields/1/type/precision',
+        'decimal precision 3 does not fit a fixed of 1 byte(s), which holds at most 2 digits',
+      ],
+      [
+        '/fields/3/type/precision',
+        'decimal precision 39 does not fit a fixed of 16 byte(s), which holds at most 38 digits',
+      ],
+      [
+        '/fields/5/type/precision',
+        'decimal precision 19 does not fit a fixed of 8 byte(s), which holds at most 18 digits',
+      ],
+    ]);
+  });
+
   it('reports fields that are not objects with a name and a type, without crashing avsc', () => {
     expect(problemsOf(record([{ name: 'a' }, 'b', { type: 'int' }]))).toEqual([
       ['/fields/0', 'field "a" has no "type"'],

@@ -108,5 +108,27 @@ function decimalProblems(node: JsonObject, pointer: string): FileProblem[] {
       },
     ];
   }
-  return [];
+  return node.type === 'fixed' ? fixedDecimalProblems(node.size, precision, pointer) : [];
+}
+
+/**
+ * The Avro specification bounds a decimal on fixed: its unscaled value is a two's-complement
+ * integer of `size` bytes, so precision can be at most floor(log10(2^(8*size-1) - 1)) digits.
+ * A larger precision would admit values that cannot be written.
+ */
+export function maxFixedDecimalPrecision(size: number): number {
+  return ((1n << BigInt(8 * size - 1)) - 1n).toString().length - 1;
+}
+
+function fixedDecimalProblems(size: unknown, precision: number, pointer: string): FileProblem[] {
+  // An invalid size is reported by the fixed type's own check.
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) return [];
+  const max = maxFixedDecimalPrecision(size);
+  if (precision <= max) return [];
+  return [
+    {
+      pointer: childPointer(pointer, 'precision'),
+      message: `decimal precision ${precision} does not fit a fixed of ${size} byte(s), which holds at most ${max} digits`,
+    },
+  ];
 }

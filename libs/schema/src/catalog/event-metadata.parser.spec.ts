@@ -106,15 +106,27 @@ describe('parseEventMetadata', () => {
     });
   });
 
-  it('reports YAML syntax errors and duplicate keys with line and column', () => {
+  it('reports YAML syntax errors and duplicate keys with the field pointer, line and column', () => {
     expect(parseEventMetadata(`${REQUIRED}owner: other-team\n`)).toEqual({
       ok: false,
-      problems: [{ pointer: '', message: 'invalid YAML at line 5, column 1: Map keys must be unique' }],
+      problems: [{ pointer: '/owner', message: 'invalid YAML at line 5, column 1: Map keys must be unique' }],
     });
     expect(parseEventMetadata('description: x\nowner: [a\n')).toMatchObject({
       ok: false,
       problems: [
-        { pointer: '', message: expect.stringMatching(/^invalid YAML at line 3, column 1: /) as unknown },
+        {
+          pointer: '/owner/0',
+          message: expect.stringMatching(/^invalid YAML at line 3, column 1: /) as unknown,
+        },
+      ],
+    });
+    expect(parseEventMetadata('description: x\nowner: "unclosed\nkey: id\n')).toMatchObject({
+      ok: false,
+      problems: [
+        {
+          pointer: '/owner',
+          message: expect.stringMatching(/^invalid YAML at line 4, column 1: Missing closing/) as unknown,
+        },
       ],
     });
   });

@@ -1,6 +1,6 @@
 // Reads an `event.yaml`: YAML syntax first (with line and column), then a strict zod schema that rejects
 // unknown keys, so a misspelt `partiton: 6` fails loudly instead of silently falling back to a default.
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 
 import { COMPATIBILITY_LEVELS } from '../compatibility';
@@ -66,7 +66,9 @@ export function parseEventMetadata(text: string): EventMetadataResult {
   if (document.errors.length > 0) {
     return {
       ok: false,
-      problems: document.errors.map((error) => yamlProblem(error.message, lines.linePos(error.pos[0]))),
+      problems: document.errors.map((error) =>
+        yamlProblem(pointerAt(document.contents, error.pos[0]), error.message, lines.linePos(error.pos[0])),
+      ),
     };
   }
   const parsed = eventMetadataSchema.safeParse(document.toJS());
@@ -81,11 +83,36 @@ function retentionToMs(retention: string): number {
   return Number(amount) * RETENTION_UNIT_MS[unit as keyof typeof RETENTION_UNIT_MS];
 }
 
-function yamlProblem(message: string, position: { line: number; col: number }): FileProblem {
+function yamlProblem(pointer: string, message: string, position: { line: number; col: number }): FileProblem {
   return {
-    pointer: '',
+    pointer,
     message: `invalid YAML at line ${position.line}, column ${position.col}: ${message}`,
   };
+}
+
+/**
+ * The JSON pointer of the deepest node of a (possibly partial) YAML document whose source range
+ * holds `offset`, e.g. `/owner` for an unclosed `owner: [a` or a duplicated `owner:` key, so the
+ * error is reported at the field a reader looks for, not only at a line.
+ */
+function pointerAt(node: YamlNode | null, offset: number, pointer = ''): string {
+  const covers = (n: YamlNode | null | undefined): boolean =>
+    n?.range !== undefined && n.range !== null && n.range[0] <= offset && offset <= n.range[2];
+  if (isMap(node)) {
+    // Last pair first: a node's range ends where the next pair starts, so the later pair wins.
+    for (const pair of [...node.items].reverse()) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key === undefined) continue;
+      const value = pair.value as YamlNode | null;
+      if (covers(pair.key as YamlNode)) return childPointer(pointer, key);
+      if (covers(value)) return pointerAt(value, offset, childPointer(pointer, key));
+    }
+  } else if (isSeq(node)) {
+    const index = node.items.findIndex((item) => covers(item as YamlNode));
+    if (index >= 0)
+      return pointerAt(node.items[index] as YamlNode, offset, childPointer(pointer, String(index)));
+  }
+  return pointer;
 }
 
 function issueProblems(issue: z.core.$ZodIssue): FileProblem[] {

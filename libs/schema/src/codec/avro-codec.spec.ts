@@ -156,4 +156,26 @@ describe('AvroCodec.decodeBatch', () => {
       'UNRESOLVABLE_SCHEMAS',
     ]);
   });
+
+  it('gives bytes avsc cannot interpret, truncated and trailing payloads their own slots', async () => {
+    const codec = new AvroCodec(new FakeRegistry({ 2: v2 }));
+    const type2 = createAvroType(v2);
+    const good = (n: bigint) => codec.encode(2, type2, { payment_id: `p${n}`, amount_minor: n, note: null });
+    // v2 ends with a union; branch index 5 (zig-zag 0x0a) does not exist, so avsc throws.
+    const badBranch = Buffer.concat([good(1n).subarray(0, -1), Buffer.from([0x0a])]);
+    const results = await codec.decodeBatch([
+      badBranch,
+      good(2n),
+      badBranch,
+      good(3n).subarray(0, -2),
+      Buffer.concat([good(4n), Buffer.from([0])]),
+      good(5n),
+    ]);
+    expect(
+      results.map((r) =>
+        r instanceof CodecError ? r.code : (r.value as { amount_minor: bigint }).amount_minor,
+      ),
+    ).toEqual(['TRUNCATED_MESSAGE', 2n, 'TRUNCATED_MESSAGE', 'TRUNCATED_MESSAGE', 'TRAILING_BYTES', 5n]);
+    expect((results[0] as CodecError).message).toMatch(/^schema 2: the Avro payload is corrupt/);
+  });
 });

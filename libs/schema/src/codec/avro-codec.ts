@@ -8,7 +8,8 @@ import type * as avro from 'avsc';
 import { CodecError } from './codec-errors';
 import type { AvroSchemaJson } from '../avro-schema-json';
 import { createAvroType } from './avro-type';
-import { WIRE_HEADER_LENGTH, readWireSchemaId, writeWireHeader } from './wire-format';
+import { AvroReadCursor } from './avro-tap';
+import { MAGIC_BYTE, WIRE_HEADER_LENGTH, readWireSchemaId, writeWireHeader } from './wire-format';
 
 /** Where writer schemas come from. Throw UnknownSchemaIdError for an id that does not exist. */
 export interface SchemaSource {
@@ -28,41 +29,33 @@ export interface DecodedMessage {
   readonly writerType: avro.Type;
 }
 
-/** The header's schema id, or the error (returned, not thrown: the batch loop stays throw-free). */
-function wireSchemaId(message: Buffer): number | CodecError {
+/** The header's problem, or undefined for a valid header (checked inline, without throwing). */
+function headerError(message: Buffer): CodecError | undefined {
+  if (message.length >= WIRE_HEADER_LENGTH && message[0] === MAGIC_BYTE) return undefined;
   try {
-    return readWireSchemaId(message);
+    readWireSchemaId(message);
   } catch (error) {
     return error as CodecError;
   }
+  return undefined;
 }
 
-/** Decodes the Avro value after the header; an unreadable payload comes back as a CodecError. */
-function decodeValue(
-  message: Buffer,
-  schemaId: number,
-  writerType: avro.Type,
-  target: avro.Type,
-  resolver: avro.Resolver | undefined,
-): DecodedMessage | CodecError {
-  let decoded: { value: unknown; offset: number };
-  try {
-    // decode() at an offset avoids slicing a view of the payload for every message.
-    decoded = target.decode(message, WIRE_HEADER_LENGTH, resolver);
-  } catch (error) {
-    return new CodecError(
-      'TRUNCATED_MESSAGE',
-      `schema ${schemaId}: the Avro payload is corrupt (${(error as Error).message})`,
-    );
-  }
-  if (decoded.offset < 0) {
+/** Why `cursor` stopped where it did, for a payload that did not decode to exactly its length. */
+function payloadError(schemaId: number, end: number, length: number): CodecError {
+  if (end > length) {
     return new CodecError('TRUNCATED_MESSAGE', `schema ${schemaId}: the Avro payload is truncated`);
   }
-  if (decoded.offset !== message.length) {
-    const extra = message.length - decoded.offset;
-    return new CodecError('TRAILING_BYTES', `schema ${schemaId}: ${extra} byte(s) left over after the value`);
-  }
-  return { schemaId, writerType, value: decoded.value };
+  return new CodecError(
+    'TRAILING_BYTES',
+    `schema ${schemaId}: ${length - end} byte(s) left over after the value`,
+  );
+}
+
+function corruptPayload(schemaId: number, error: unknown): CodecError {
+  return new CodecError(
+    'TRUNCATED_MESSAGE',
+    `schema ${schemaId}: the Avro payload is corrupt (${(error as Error).message})`,
+  );
 }
 
 /** Large enough for nearly every event; bigger values fall back to a one-off allocation. */
@@ -74,6 +67,7 @@ export class AvroCodec {
   private readonly loaded = new Map<number, avro.Type>();
   private readonly resolvers = new WeakMap<avro.Type, Map<avro.Type, avro.Resolver>>();
   private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+  private readonly cursor = new AvroReadCursor();
 
   constructor(private readonly schemas: SchemaSource) {}
 
@@ -126,10 +120,36 @@ export class AvroCodec {
   }
 
   /**
+   * Runs the hot loop from `start`. avsc throws only for bytes it cannot interpret, so the loop
+   * has one try around it rather than one per message: a corrupt message costs a restart after
+   * its slot. `results` holds one entry per message before it, so its length is that index.
+   */
+  private decodeLoaded(
+    messages: readonly Buffer[],
+    start: number,
+    results: Array<DecodedMessage | CodecError>,
+    reader: avro.Type | undefined,
+    failed: Map<number, CodecError>,
+  ): number {
+    let from = start;
+    for (;;) {
+      try {
+        return this.decodeRun(messages, from, results, reader, failed);
+      } catch (error) {
+        const corrupt = messages[results.length] as Buffer;
+        results.push(corruptPayload(corrupt.readUInt32BE(1), error));
+        from = results.length;
+      } finally {
+        this.cursor.release();
+      }
+    }
+  }
+
+  /**
    * The synchronous hot loop (kept out of the async function so V8 optimises it): decodes from
    * `start` until a message needs a schema that is not loaded yet, and returns its index.
    */
-  private decodeLoaded(
+  private decodeRun(
     messages: readonly Buffer[],
     start: number,
     results: Array<DecodedMessage | CodecError>,
@@ -143,31 +163,57 @@ export class AvroCodec {
     let resolver: avro.Resolver | undefined;
     for (let i = start; i < messages.length; i++) {
       const message = messages[i] as Buffer;
-      const schemaId = wireSchemaId(message);
-      if (schemaId instanceof CodecError) {
-        results.push(schemaId);
+      const bad = headerError(message);
+      if (bad !== undefined) {
+        results.push(bad);
         continue;
       }
+      const schemaId = message.readUInt32BE(1);
       if (schemaId !== lastId) {
         writer = this.loaded.get(schemaId);
         if (writer === undefined && !failed.has(schemaId)) return i;
         lastId = schemaId;
         target = reader ?? writer;
-        try {
-          resolver =
-            writer && reader && reader !== writer ? this.resolver(reader, writer, schemaId) : undefined;
-        } catch (error) {
-          failed.set(schemaId, error as CodecError);
-          writer = undefined;
-        }
+        resolver = writer && this.batchResolver(reader, writer, schemaId, failed);
+        if (failed.has(schemaId)) writer = undefined;
       }
       results.push(
         writer === undefined || target === undefined
           ? (failed.get(schemaId) as CodecError)
-          : decodeValue(message, schemaId, writer, target, resolver),
+          : this.readPayload(message, schemaId, writer, target, resolver),
       );
     }
     return messages.length;
+  }
+
+  /** The resolver for a batch; a refusal is recorded in `failed` for every message of that id. */
+  private batchResolver(
+    reader: avro.Type | undefined,
+    writer: avro.Type,
+    schemaId: number,
+    failed: Map<number, CodecError>,
+  ): avro.Resolver | undefined {
+    if (reader === undefined || reader === writer) return undefined;
+    try {
+      return this.resolver(reader, writer, schemaId);
+    } catch (error) {
+      failed.set(schemaId, error as CodecError);
+      return undefined;
+    }
+  }
+
+  /** Reads the value after the header; may throw for bytes avsc cannot interpret. */
+  private readPayload(
+    message: Buffer,
+    schemaId: number,
+    writerType: avro.Type,
+    target: avro.Type,
+    resolver: avro.Resolver | undefined,
+  ): DecodedMessage | CodecError {
+    const value = this.cursor.read(message, WIRE_HEADER_LENGTH, target, resolver);
+    const end = this.cursor.end;
+    if (end !== message.length) return payloadError(schemaId, end, message.length);
+    return { schemaId, writerType, value };
   }
 
   private decodeWith(
@@ -178,7 +224,14 @@ export class AvroCodec {
   ): DecodedMessage {
     const resolver =
       reader && reader !== writerType ? this.resolver(reader, writerType, schemaId) : undefined;
-    const result = decodeValue(message, schemaId, writerType, reader ?? writerType, resolver);
+    let result: DecodedMessage | CodecError;
+    try {
+      result = this.readPayload(message, schemaId, writerType, reader ?? writerType, resolver);
+    } catch (error) {
+      throw corruptPayload(schemaId, error);
+    } finally {
+      this.cursor.release();
+    }
     if (result instanceof CodecError) throw result;
     return result;
   }

@@ -34,6 +34,8 @@ export interface LevelIncompatibility extends Incompatibility {
 export interface CompatibilityResult {
   readonly compatible: boolean;
   readonly incompatibilities: LevelIncompatibility[];
+  /** True when a checked pair had more incompatibilities than MAX_REPORTED_INCOMPATIBILITIES. */
+  readonly truncated: boolean;
 }
 
 /** What a level promises: which directions it checks, and whether against every earlier version. */
@@ -92,14 +94,17 @@ export function checkCompatibility(
   const candidateTree = parseSchemaTree(candidate, 'candidate schema');
   const checked =
     rule.directions.length === 0 ? [] : previousNewestFirst.slice(0, rule.transitive ? undefined : 1);
+  let truncated = false;
   const incompatibilities = checked.flatMap((previous, againstIndex) => {
     const previousTree = parseSchemaTree(previous, `previous schema #${againstIndex} (newest first)`);
-    return rule.directions.flatMap((direction) =>
-      (direction === 'backward'
-        ? findIncompatibilities(candidateTree, previousTree)
-        : findIncompatibilities(previousTree, candidateTree)
-      ).map((incompatibility) => ({ ...incompatibility, direction, againstIndex })),
-    );
+    return rule.directions.flatMap((direction) => {
+      const report =
+        direction === 'backward'
+          ? findIncompatibilities(candidateTree, previousTree)
+          : findIncompatibilities(previousTree, candidateTree);
+      truncated ||= report.truncated;
+      return report.found.map((incompatibility) => ({ ...incompatibility, direction, againstIndex }));
+    });
   });
-  return { compatible: incompatibilities.length === 0, incompatibilities };
+  return { compatible: incompatibilities.length === 0, incompatibilities, truncated };
 }

@@ -5,7 +5,9 @@
  * entered again (its problems are listed at the outer location), which ends recursive types.
  *
  * A named type reused in many places is reported at each place, which is what an author needs
- * to find them; a cap bounds the list for pathological schemas that reuse types exponentially.
+ * to find them; a cap bounds the list for pathological schemas that reuse types exponentially,
+ * and a list cut at the cap says so, in its flag and in its last sentence, so nobody reads it
+ * as complete.
  */
 import { jsonPointer, type Incompatibility } from './incompatibility';
 import type { IncompatibilityDraft } from './incompatibility-messages';
@@ -14,11 +16,22 @@ import type { SchemaPair } from './resolution-rules';
 
 export const MAX_REPORTED_INCOMPATIBILITIES = 1000;
 
-export function reportIncompatibilities(verdicts: PairVerdicts, root: SchemaPair): Incompatibility[] {
+export interface IncompatibilityReport {
+  readonly found: Incompatibility[];
+  /** True when more incompatibilities exist than the MAX_REPORTED_INCOMPATIBILITIES listed. */
+  readonly truncated: boolean;
+}
+
+export function reportIncompatibilities(verdicts: PairVerdicts, root: SchemaPair): IncompatibilityReport {
   const found: Incompatibility[] = [];
   const walking = new Set<PairEntry>();
+  let truncated = false;
 
   const report = (draft: IncompatibilityDraft, tokens: readonly string[]): void => {
+    if (found.length >= MAX_REPORTED_INCOMPATIBILITIES) {
+      truncated = true;
+      return;
+    }
     const problem = jsonPointer([...tokens, ...draft.tokens]);
     found.push({
       type: draft.type,
@@ -36,7 +49,7 @@ export function reportIncompatibilities(verdicts: PairVerdicts, root: SchemaPair
     if (entry.compatible || walking.has(entry)) return;
     walking.add(entry);
     for (const obligation of entry.obligations) {
-      if (found.length >= MAX_REPORTED_INCOMPATIBILITIES) break;
+      if (truncated) break;
       switch (obligation.kind) {
         case 'violation':
           report(obligation.draft, tokens);
@@ -55,5 +68,16 @@ export function reportIncompatibilities(verdicts: PairVerdicts, root: SchemaPair
   };
 
   walk(root, []);
-  return found;
+  if (truncated) markTruncated(found);
+  return { found, truncated };
+}
+
+function markTruncated(found: Incompatibility[]): void {
+  const last = found.length - 1;
+  const entry = found[last];
+  if (entry === undefined) return;
+  found[last] = {
+    ...entry,
+    message: `${entry.message} (the list stops here at ${MAX_REPORTED_INCOMPATIBILITIES} incompatibilities; more exist)`,
+  };
 }

@@ -1,5 +1,6 @@
 import * as avro from 'avsc';
 import {
+  checkCompatibility,
   checkReaderWriter,
   InvalidAvroSchemaError,
   MAX_REPORTED_INCOMPATIBILITIES,
@@ -139,6 +140,21 @@ describe('checkReaderWriter: pathological schemas', () => {
     const found = checkReaderWriter(record('R', fields), record('R', []));
     expect(found).toHaveLength(MAX_REPORTED_INCOMPATIBILITIES);
     expect(found.at(-1)?.path).toBe(`/fields/${MAX_REPORTED_INCOMPATIBILITIES - 1}`);
+    expect(found.at(-1)?.message).toMatch(/\(the list stops here at 1000 incompatibilities; more exist\)$/);
+    expect(found.at(-2)?.message).not.toMatch(/more exist/);
+    const result = checkCompatibility('BACKWARD', record('R', fields), [record('R', [])]);
+    expect([result.incompatibilities.length, result.truncated]).toEqual([
+      MAX_REPORTED_INCOMPATIBILITIES,
+      true,
+    ]);
+  });
+
+  it('does not flag a list that reaches the cap exactly', () => {
+    const fields = Array.from({ length: MAX_REPORTED_INCOMPATIBILITIES }, (_, i) => field(`f${i}`, 'int'));
+    const found = checkReaderWriter(record('R', fields), record('R', []));
+    expect(found).toHaveLength(MAX_REPORTED_INCOMPATIBILITIES);
+    expect(found.some((f) => /more exist/.test(f.message))).toBe(false);
+    expect(checkCompatibility('BACKWARD', record('R', fields), [record('R', [])]).truncated).toBe(false);
   });
 
   it('finishes on a named type reused 2^40 times through references', () => {

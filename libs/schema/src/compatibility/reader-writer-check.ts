@@ -4,23 +4,23 @@
  * an empty list means compatible, otherwise every problem is listed.
  */
 import type { Incompatibility } from './incompatibility';
-import { reportIncompatibilities } from './incompatibility-reporter';
+import { reportIncompatibilities, type IncompatibilityReport } from './incompatibility-reporter';
 import { PairVerdicts } from './pair-verdicts';
 import { parseSchemaTree } from './schema-tree.parser';
 import type { AvroSchemaJson, SchemaNode } from './schema-tree.types';
 
 /**
- * Every reason data written with `writer` may fail to decode with `reader` (empty: compatible).
- * Throws InvalidAvroSchemaError if either schema is not valid Avro.
+ * Every reason data written with `writer` may fail to decode with `reader` (empty: compatible);
+ * past MAX_REPORTED_INCOMPATIBILITIES the last entry's message says that more exist. Throws InvalidAvroSchemaError if either schema is not valid Avro.
  */
 export function checkReaderWriter(reader: AvroSchemaJson, writer: AvroSchemaJson): Incompatibility[] {
   return findIncompatibilities(
     parseSchemaTree(reader, 'reader schema'),
     parseSchemaTree(writer, 'writer schema'),
-  );
+  ).found;
 }
 
-export function findIncompatibilities(reader: SchemaNode, writer: SchemaNode): Incompatibility[] {
+export function findIncompatibilities(reader: SchemaNode, writer: SchemaNode): IncompatibilityReport {
   const root = { reader, writer };
   return reportIncompatibilities(PairVerdicts.decide(root), root);
 }

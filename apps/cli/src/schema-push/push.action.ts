@@ -1,0 +1,91 @@
+/**
+ * The `herald schemas push` command action: reads options and environment, connects to the
+ * registry and Kafka (an unreachable one is an environment error, exit 2), runs the push and
+ * prints it. Exit 0 when every type matches the tree, 1 when a type failed or the tree is invalid.
+ * Loaded lazily by the command, so `schemas check` does not pay for kafkajs at start-up.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { logLevel } from 'kafkajs';
+import { createKafka, TopicAdmin } from '@app/kafka';
+import { RegistryClient } from '@app/registry-client';
+import { formatCatalogProblems, validateCatalog, type Catalog } from '@app/schema';
+import { renderEventTypeText, pushHeader, renderPushJson, renderSummaryText } from './push.reporters';
+import type { PushReport } from './push.types';
+import { pushCatalog } from './schema-push.runner';
+
+export const DEFAULT_REGISTRY_URL = 'http://127.0.0.1:8081';
+export const DEFAULT_BROKERS = '127.0.0.1:9092';
+
+export interface PushOptions {
+  readonly dir: string;
+  readonly registry?: string;
+  readonly brokers?: string;
+  readonly dryRun: boolean;
+  readonly format: 'text' | 'json';
+}
+
+export interface PushEnvironment {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly out: (text: string) => Promise<void>;
+  readonly err: (text: string) => void;
+}
+
+/** A problem with the command line or the surroundings, not with the tree: exit 2. */
+export class PushEnvironmentError extends Error {
+  override name = 'PushEnvironmentError';
+}
+
+export async function runPush(options: PushOptions, io: PushEnvironment): Promise<number> {
+  const registryUrl = options.registry ?? io.env['SCHEMA_REGISTRY_URL'] ?? DEFAULT_REGISTRY_URL;
+  const brokers = (options.brokers ?? io.env['KAFKA_BROKERS'] ?? DEFAULT_BROKERS).split(',').filter(Boolean);
+  const catalog = await readCatalog(resolve(io.cwd, options.dir), options.dir, io);
+  if (catalog === undefined) return 1;
+  const registry = new RegistryClient({ url: registryUrl, writeToken: io.env['REGISTRY_WRITE_TOKEN'] });
+  await registry.subjects().catch((error: unknown) => {
+    throw new PushEnvironmentError(
+      `cannot reach the schema registry at ${registryUrl}: ${(error as Error).message}`,
+    );
+  });
+  const admin = createKafka(
+    { brokers, clientId: 'herald-cli' },
+    { logLevel: logLevel.NOTHING, retry: { retries: 2 }, connectionTimeout: 3_000 },
+  ).admin();
+  await admin.connect().catch((error: unknown) => {
+    throw new PushEnvironmentError(`cannot reach Kafka at ${brokers.join(',')}: ${(error as Error).message}`);
+  });
+  try {
+    const header = { registry: registryUrl, brokers, dryRun: options.dryRun };
+    if (options.format === 'text') await io.out(pushHeader(header, options.dir));
+    const eventTypes = await pushCatalog({
+      catalog,
+      dryRun: options.dryRun,
+      registry,
+      topics: new TopicAdmin(admin),
+      onEventType: (result) => {
+        if (options.format === 'text') void io.out(renderEventTypeText(result, options.dryRun));
+      },
+    });
+    const report: PushReport = { ...header, eventTypes };
+    await io.out(options.format === 'json' ? renderPushJson(report) : renderSummaryText(report));
+    return eventTypes.some((type) => type.status === 'failed') ? 1 : 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function readCatalog(dir: string, shown: string, io: PushEnvironment): Promise<Catalog | undefined> {
+  const isFolder = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isFolder) throw new PushEnvironmentError(`schemas folder ${shown} does not exist or is not a folder`);
+  const validation = await validateCatalog(dir);
+  if (validation.catalog !== undefined) return validation.catalog;
+  io.err(
+    `herald: nothing was pushed; ${formatCatalogProblems(shown, validation.problems)}\n` +
+      'Run herald schemas check for the details.\n',
+  );
+  return undefined;
+}
