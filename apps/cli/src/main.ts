@@ -3,23 +3,31 @@
  */
 import { Command, CommanderError } from 'commander';
 import { LocalKafkaError } from '@app/local-kafka';
-import { ConfigError } from '@app/platform';
+import { ConfigError } from '@app/config';
 import { kafkaCommand } from './commands/kafka.command';
 import { keysCommand } from './commands/keys.command';
 import { newCommand } from './commands/new.command';
+import { publishCommand } from './commands/publish.command';
+import { replayCommand } from './commands/replay.command';
 import { schemasCommand } from './commands/schemas.command';
+import { tailCommand } from './commands/tail.command';
 import { upCommand } from './commands/up.command';
 
 export function buildProgram(): Command {
   return new Command('herald')
     .description('Herald: a Kafka event bus with a schema registry — operate it from the shell')
     .version('0.1.0')
+    // -V/--version belongs to herald itself only: publish and tail have their own --version <n>.
+    .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride()
     .addCommand(kafkaCommand())
     .addCommand(keysCommand())
     .addCommand(newCommand())
+    .addCommand(publishCommand())
+    .addCommand(replayCommand())
     .addCommand(schemasCommand())
+    .addCommand(tailCommand())
     .addCommand(upCommand());
 }
 

@@ -10,7 +10,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { ConfigError, loadConfig, type Env } from './config';
+import { ConfigError, loadConfig, type Env } from '@app/config';
 import { MetricsService } from './metrics';
 
 /** Probes and scrapes are polled constantly; logging each would drown the useful lines. */

@@ -1,4 +1,4 @@
-export * from './config';
+export * from '@app/config';
 export * from './health';
 export * from './metrics';
 export * from './platform.module';

@@ -12,11 +12,12 @@ import {
   type ApiKeyRecord,
   type ApiKeysDatabase,
 } from '@app/api-keys';
-import { createDatabase, ensureDatabase, migrateSchema } from '@app/persistence';
 import { cliConfig } from '../cli-config';
 
 async function withStore<T>(work: (store: ApiKeyStore) => Promise<T>): Promise<T> {
   const url = cliConfig().DATABASE_URL;
+  // Loaded on use: @app/persistence pulls in Nest, which other commands should not pay for.
+  const { createDatabase, ensureDatabase, migrateSchema } = await import('@app/persistence');
   await ensureDatabase(url);
   const db = createDatabase<ApiKeysDatabase>({ url, schema: GATEWAY_SCHEMA, maxConnections: 1 });
   try {

@@ -9,9 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { LocalKafkaCluster, LocalKafkaError, projectRoot } from '@app/local-kafka';
-import { ensureDatabase } from '@app/persistence';
 import { cliConfig } from '../cli-config';
-import { runPush } from '../schema-push/push.action';
 
 interface AppSpec {
   readonly name: string;
@@ -86,6 +84,9 @@ async function up(): Promise<void> {
     if ((await local.start()) > 0) kafka = local;
     brokers = local.brokers;
   }
+  // Loaded here, not at the top: they pull in Nest, which every other command would pay for.
+  const { ensureDatabase } = await import('@app/persistence');
+  const { runPush } = await import('../schema-push/push.action');
   await ensureDatabase(config.DATABASE_URL);
 
   const children = new Map<string, ChildProcess>();
