@@ -14,4 +14,5 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/infra ./infra
+COPY --from=build /app/schemas ./schemas
 USER node
