@@ -55,7 +55,7 @@ export function envelopeViolations(body: unknown, prefix = ''): Violation[] | Pu
     return [{ path: prefix || '/', message: 'must be a JSON object (the event envelope)' }];
   }
   const parsed = envelopeSchema.safeParse(body);
-  if (parsed.success) return parsed.data as PublishRequest;
+  if (parsed.success) return parsed.data;
   return parsed.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return {

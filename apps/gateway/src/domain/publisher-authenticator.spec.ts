@@ -1,0 +1,75 @@
+import type { ApiKeyRecord } from '@app/api-keys';
+import { GatewayError } from './gateway-errors';
+import { PublisherAuthenticator, type ApiKeyLookup } from './publisher-authenticator';
+
+const key = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
+  id: 'key_1',
+  producer: 'checkout',
+  patterns: ['payments.*'],
+  rateLimitPerSecond: null,
+  hint: 'hrld_abcd',
+  createdAt: new Date(0),
+  revokedAt: null,
+  ...overrides,
+});
+
+class FakeKeys implements ApiKeyLookup {
+  readonly keys = new Map<string, ApiKeyRecord>();
+  lookups = 0;
+
+  async findActiveBySecret(secret: string): Promise<ApiKeyRecord | undefined> {
+    this.lookups++;
+    return this.keys.get(secret);
+  }
+}
+
+describe('PublisherAuthenticator', () => {
+  let now: number;
+  let keys: FakeKeys;
+  let authenticator: PublisherAuthenticator;
+
+  beforeEach(() => {
+    now = 0;
+    keys = new FakeKeys();
+    keys.keys.set('hrld_good', key());
+    authenticator = new PublisherAuthenticator(keys, 10, 5_000, () => now);
+  });
+
+  it('authenticates a Bearer key and authorises by its type patterns', async () => {
+    const publisher = await authenticator.authenticate('Bearer hrld_good');
+    expect(publisher.producer).toBe('checkout');
+    expect(publisher.allows('payments.payment.received')).toBe(true);
+    expect(publisher.allows('orders.order.shipped')).toBe(false);
+  });
+
+  it.each([undefined, '', 'hrld_good', 'Basic aGk6aG8=', 'Bearer'])(
+    'refuses authorization %p with 401',
+    async (header) => {
+      await expect(authenticator.authenticate(header)).rejects.toMatchObject({ kind: 'unauthenticated' });
+    },
+  );
+
+  it('caches lookups for the TTL, so a revocation takes effect after it', async () => {
+    await authenticator.authenticate('Bearer hrld_good');
+    keys.keys.delete('hrld_good');
+    await expect(authenticator.authenticate('Bearer hrld_good')).resolves.toBeDefined();
+    expect(keys.lookups).toBe(1);
+    now += 5_001;
+    await expect(authenticator.authenticate('Bearer hrld_good')).rejects.toMatchObject({
+      kind: 'unauthenticated',
+    });
+  });
+
+  it('limits events per second per key, with a Retry-After', async () => {
+    keys.keys.set('hrld_slow', key({ id: 'key_2', rateLimitPerSecond: 3 }));
+    const slow = await authenticator.authenticate('Bearer hrld_slow');
+    await authenticator.consume(slow, 2);
+    await authenticator.consume(slow, 1);
+    const error = await authenticator.consume(slow, 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 1 });
+    const other = await authenticator.authenticate('Bearer hrld_good');
+    await expect(authenticator.consume(other, 10)).resolves.toBeUndefined();
+    await expect(authenticator.consume(other, 11)).rejects.toMatchObject({ kind: 'rate-limited' });
+  });
+});
