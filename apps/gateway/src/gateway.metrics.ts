@@ -1,4 +1,5 @@
 /** The gateway's Prometheus metrics, registered in the app's own registry. */
+import { Logger } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricsService } from '@app/platform';
 import type { PublishObserver } from './domain/event-publisher';
@@ -15,6 +16,8 @@ export class GatewayMetrics implements PublishObserver, ProduceObserver {
   private readonly produceLatency: Histogram;
   private readonly producedRecords: Counter;
   private readonly queued: Gauge;
+  private readonly unstoredAnswers: Counter;
+  private readonly logger = new Logger('Gateway');
 
   constructor(metrics: MetricsService) {
     const registers = [metrics.registry];
@@ -54,6 +57,11 @@ export class GatewayMetrics implements PublishObserver, ProduceObserver {
       help: 'Records acknowledged by Kafka',
       registers,
     });
+    this.unstoredAnswers = new Counter({
+      name: 'herald_gateway_answers_not_stored_total',
+      help: 'Acknowledged events whose answer could not be stored in the idempotency window',
+      registers,
+    });
     this.inFlight = new Gauge({
       name: 'herald_gateway_requests_in_flight',
       help: 'Publish requests being processed',
@@ -72,6 +80,13 @@ export class GatewayMetrics implements PublishObserver, ProduceObserver {
 
   rejected(reason: string, count: number): void {
     this.rejectedEvents.inc({ reason }, count);
+  }
+
+  answerNotStored(count: number, error: unknown): void {
+    this.unstoredAnswers.inc(count);
+    this.logger.warn(
+      `${count} acknowledged event(s) answered 2xx, but their answer was not stored for deduplication: ${(error as Error).message}`,
+    );
   }
 
   produced(records: number, seconds: number): void {

@@ -8,6 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { GatewayHarness } from './gateway-harness';
 import { publishSentinels, readTopicThrough } from './gateway-topic-reader';
 
+/** Jest's asymmetric matchers typed as `unknown`, not `any` (no-unsafe-assignment). */
+const anyOf = (type: unknown): unknown => expect.any(type);
+
 jest.setTimeout(120_000);
 
 const MAX_EVENT_BYTES = 65_536;
@@ -56,8 +59,10 @@ const event =
   (t: Types) => ({ type: t.payment, data, ...envelope });
 
 /** Raw JSON text of an envelope whose data is `dataJson`. */
-const rawEvent = (dataJson: string, extra = '') => (t: Types) =>
-  `{"type":"${t.payment}"${extra},"data":${dataJson}}`;
+const rawEvent =
+  (dataJson: string, extra = '') =>
+  (t: Types) =>
+    `{"type":"${t.payment}"${extra},"data":${dataJson}}`;
 
 const deepArrays = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
 const deepObjects = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
@@ -70,7 +75,12 @@ const invalidUtf8 = (t: Types, bytes: number[]) =>
   ]);
 
 const data = (field: string) => `/data/${field}`;
-const malformed = (body: (t: Types) => Body, pointer?: string): BadRequest => ({ body, status: 400, pointer });
+const malformed = (body: (t: Types) => Body, pointer?: string): BadRequest => ({
+  body,
+  status: 400,
+  pointer,
+});
+const forbidden = (body: (t: Types) => Body): BadRequest => ({ body, status: 403, pointer: '/type' });
 const invalid = (body: (t: Types) => Body, pointer?: string): BadRequest => ({ body, status: 422, pointer });
 
 const cases: Array<[string, BadRequest]> = [
@@ -103,17 +113,29 @@ const cases: Array<[string, BadRequest]> = [
   ['invalid UTF-8: an encoded surrogate', malformed((t) => invalidUtf8(t, [0xed, 0xa0, 0x80]))],
   ['invalid UTF-8: a lone continuation byte', malformed((t) => invalidUtf8(t, [0x80]))],
   // Prototype poisoning and object-builtin keys.
-  ['__proto__ in the envelope', malformed((t) => `{"__proto__":{"admin":true},"type":"${t.payment}","data":{}}`)],
+  [
+    '__proto__ in the envelope',
+    malformed((t) => `{"__proto__":{"admin":true},"type":"${t.payment}","data":{}}`),
+  ],
   ['__proto__ in the data', malformed(rawEvent('{"__proto__":{"amount_minor":1}}'))],
   ['__proto__ nested in the data', malformed(rawEvent('{"card":{"__proto__":{"last4":"1"}}}'))],
-  ['__proto__ in a batch entry', malformed((t) => `{"events":[{"__proto__":{},"type":"${t.payment}","data":{}}]}`)],
-  ['constructor.prototype in the envelope', malformed((t) => `{"constructor":{"prototype":{"x":1}},"type":"${t.payment}","data":{}}`)],
+  [
+    '__proto__ in a batch entry',
+    malformed((t) => `{"events":[{"__proto__":{},"type":"${t.payment}","data":{}}]}`),
+  ],
+  [
+    'constructor.prototype in the envelope',
+    malformed((t) => `{"constructor":{"prototype":{"x":1}},"type":"${t.payment}","data":{}}`),
+  ],
   ['constructor.prototype in the data', malformed(rawEvent('{"constructor":{"prototype":{"x":1}}}'))],
   ['a constructor field in the envelope', malformed(event(payment(), { constructor: 'x' }), '/constructor')],
   ['a prototype field in the envelope', malformed(event(payment(), { prototype: {} }), '/prototype')],
   ['a constructor field in the data', invalid(event(payment({ constructor: 'x' })), data('constructor'))],
   ['a prototype field in the data', invalid(event(payment({ prototype: 1 })), data('prototype'))],
-  ['a hasOwnProperty field in the data', invalid(event(payment({ hasOwnProperty: 1 })), data('hasOwnProperty'))],
+  [
+    'a hasOwnProperty field in the data',
+    invalid(event(payment({ hasOwnProperty: 1 })), data('hasOwnProperty')),
+  ],
   ['a toString field in the data', invalid(event(payment({ toString: 'x' })), data('toString'))],
   // The envelope: every field with a wrong type or value.
   ['type missing', malformed(() => ({ data: payment() }), '/type')],
@@ -121,9 +143,10 @@ const cases: Array<[string, BadRequest]> = [
   ['type null', malformed(() => ({ type: null, data: payment() }), '/type')],
   ['type an array', malformed((t) => ({ type: [t.payment], data: payment() }), '/type')],
   ['type an object', malformed(() => ({ type: {}, data: payment() }), '/type')],
-  ['type empty', invalid(() => ({ type: '', data: payment() }), '/type')],
-  ['type not a type name', invalid(() => ({ type: 'Payments Received', data: payment() }), '/type')],
-  ['type of 100k characters', invalid(() => ({ type: 'a'.repeat(100_000), data: payment() }), '/type')],
+  // No key pattern matches a name that is not a type name: authorisation answers first.
+  ['type empty', forbidden(() => ({ type: '', data: payment() }))],
+  ['type not a type name', forbidden(() => ({ type: 'Payments Received', data: payment() }))],
+  ['type of 100k characters', forbidden(() => ({ type: 'a'.repeat(100_000), data: payment() }))],
   ['type unknown', invalid((t) => ({ type: `${t.domain}.nothing.happened`, data: payment() }), '/type')],
   ['version a string', malformed(event(payment(), { version: '2' }), '/version')],
   ['version zero', malformed(event(payment(), { version: 0 }), '/version')],
@@ -147,6 +170,7 @@ const cases: Array<[string, BadRequest]> = [
   ['time not a timestamp', malformed(event(payment(), { time: 'yesterday' }), '/time')],
   ['time without an offset', malformed(event(payment(), { time: '2026-11-27T10:15:00' }), '/time')],
   ['time a date only', malformed(event(payment(), { time: '2026-11-27' }), '/time')],
+  ['time 30 February', malformed(event(payment(), { time: '2026-02-30T00:00:00Z' }), '/time')],
   ['time month 13', malformed(event(payment(), { time: '2026-13-01T00:00:00Z' }), '/time')],
   ['time a number', malformed(event(payment(), { time: 1_764_238_500_000 }), '/time')],
   ['subject a number', malformed(event(payment(), { subject: 9 }), '/subject')],
@@ -180,76 +204,191 @@ const cases: Array<[string, BadRequest]> = [
   ['long: null', invalid(event(payment({ amount_minor: null })), data('amount_minor'))],
   ['long: "NaN"', invalid(event(payment({ amount_minor: 'NaN' })), data('amount_minor'))],
   ['long: "Infinity"', invalid(event(payment({ amount_minor: 'Infinity' })), data('amount_minor'))],
-  ['long: 2^53 + 1 as a number', invalid(rawEvent('{"amount_minor":9007199254740993}'), data('amount_minor'))],
+  [
+    'long: 2^53 + 1 as a number',
+    invalid(rawEvent('{"amount_minor":9007199254740993}'), data('amount_minor')),
+  ],
   ['long: 2^63 as a number', invalid(rawEvent('{"amount_minor":9223372036854775808}'), data('amount_minor'))],
   ['long: 1e400 as a number', invalid(rawEvent('{"amount_minor":1e400}'), data('amount_minor'))],
-  ['long: 2^63 as a string', invalid(event(payment({ amount_minor: '9223372036854775808' })), data('amount_minor'))],
-  ['long: -2^63 - 1 as a string', invalid(event(payment({ amount_minor: '-9223372036854775809' })), data('amount_minor'))],
-  ['long: 10^30 as a string', invalid(event(payment({ amount_minor: '1'.padEnd(31, '0') })), data('amount_minor'))],
+  [
+    'long: 2^63 as a string',
+    invalid(event(payment({ amount_minor: '9223372036854775808' })), data('amount_minor')),
+  ],
+  [
+    'long: -2^63 - 1 as a string',
+    invalid(event(payment({ amount_minor: '-9223372036854775809' })), data('amount_minor')),
+  ],
+  [
+    'long: 10^30 as a string',
+    invalid(event(payment({ amount_minor: '1'.padEnd(31, '0') })), data('amount_minor')),
+  ],
   ['long: missing', invalid(event(without('amount_minor')), data('amount_minor'))],
   ['enum: an unknown symbol', invalid(event(payment({ method: 'BITCOIN' })), data('method'))],
   ['enum: lower case', invalid(event(payment({ method: 'card' })), data('method'))],
   ['enum: empty', invalid(event(payment({ method: '' })), data('method'))],
   ['enum: a number', invalid(event(payment({ method: 1 })), data('method'))],
-  ['enum: a v2 symbol under v1', invalid(event(payment({ method: 'DIRECT_DEBIT' }), { version: 1 }), data('method'))],
+  [
+    'enum: a v2 symbol under v1',
+    invalid(event(payment({ method: 'DIRECT_DEBIT' }), { version: 1 }), data('method')),
+  ],
   ['timestamp: not a timestamp', invalid(event(payment({ received_at: 'yesterday' })), data('received_at'))],
-  ['timestamp: 30 February', invalid(event(payment({ received_at: '2026-02-30T00:00:00Z' })), data('received_at'))],
-  ['timestamp: finer than millis', invalid(event(payment({ received_at: '2026-11-27T10:15:00.123456Z' })), data('received_at'))],
+  [
+    'timestamp: finer than millis',
+    invalid(event(payment({ received_at: '2026-11-27T10:15:00.123456Z' })), data('received_at')),
+  ],
   ['timestamp: "NaN"', invalid(event(payment({ received_at: 'NaN' })), data('received_at'))],
   ['timestamp: "Infinity"', invalid(event(payment({ received_at: 'Infinity' })), data('received_at'))],
   ['timestamp: a fraction', invalid(event(payment({ received_at: 1.5 })), data('received_at'))],
   ['timestamp: a boolean', invalid(event(payment({ received_at: false })), data('received_at'))],
   ['optional string: a number', invalid(event(payment({ customer_id: 5 })), data('customer_id'))],
   ['optional string: an object', invalid(event(payment({ customer_id: {} })), data('customer_id'))],
-  ['optional string: a wrong explicit branch', invalid(event(payment({ customer_id: { string: 5 } })), '/data/customer_id/string')],
+  [
+    'optional string: a wrong explicit branch',
+    invalid(event(payment({ customer_id: { string: 5 } })), '/data/customer_id/string'),
+  ],
   ['optional long: "-Infinity"', invalid(event(payment({ fee_minor: '-Infinity' })), data('fee_minor'))],
   ['optional long: a fraction', invalid(event(payment({ fee_minor: 0.5 })), data('fee_minor'))],
-  ['optional long: an unknown union branch', invalid(event(payment({ fee_minor: { double: 1 } })), data('fee_minor'))],
+  [
+    'optional long: an unknown union branch',
+    invalid(event(payment({ fee_minor: { double: 1 } })), data('fee_minor')),
+  ],
   ['nested record: a string', invalid(event(payment({ card: 'VISA' })), data('card'))],
-  ['nested record: a missing field', invalid(event(payment({ card: { brand: 'VISA' } })), '/data/card/last4')],
-  ['nested record: an unknown symbol', invalid(event(payment({ card: { brand: 'PAYPAL', last4: '4242' } })), '/data/card/brand')],
-  ['nested record: a wrong type', invalid(event(payment({ card: { brand: 'VISA', last4: 4242 } })), '/data/card/last4')],
-  ['nested record: an unknown field', invalid(event(payment({ card: { brand: 'VISA', last4: '4242', pan: '4111' } })), '/data/card/pan')],
-  ['nested record: a field of v2 under v1', invalid(event(payment({ card: null }), { version: 1 }), data('card'))],
+  [
+    'nested record: a missing field',
+    invalid(event(payment({ card: { brand: 'VISA' } })), '/data/card/last4'),
+  ],
+  [
+    'nested record: an unknown symbol',
+    invalid(event(payment({ card: { brand: 'PAYPAL', last4: '4242' } })), '/data/card/brand'),
+  ],
+  [
+    'nested record: a wrong type',
+    invalid(event(payment({ card: { brand: 'VISA', last4: 4242 } })), '/data/card/last4'),
+  ],
+  [
+    'nested record: an unknown field',
+    invalid(event(payment({ card: { brand: 'VISA', last4: '4242', pan: '4111' } })), '/data/card/pan'),
+  ],
+  [
+    'nested record: a field of v2 under v1',
+    invalid(event(payment({ card: null }), { version: 1 }), data('card')),
+  ],
   ['an unknown data field', invalid(event(payment({ surprise: true })), data('surprise'))],
   ['a field in the wrong case', invalid(event(payment({ PAYMENT_ID: 'x' })), data('PAYMENT_ID'))],
   ['a field name with a slash', invalid(event(payment({ 'a/b~c': 1 })), '/data/a~1b~0c')],
   ['an empty data object', invalid(event({}), data('payment_id'))],
   // Hostile shapes: deep nesting and huge strings.
-  ['10k levels of arrays as data', invalid(rawEvent(deepArrays(10_000)), '/data')],
-  ['10k levels of arrays in a long field', invalid(rawEvent(`{"amount_minor":${deepArrays(10_000)}}`), data('amount_minor'))],
-  ['10k levels of arrays in an optional field', invalid(rawEvent(`{"customer_id":${deepArrays(10_000)}}`), data('customer_id'))],
-  ['10k levels of arrays in an unknown field', invalid(rawEvent(`{"deep":${deepArrays(10_000)}}`), data('deep'))],
-  ['10k levels of objects as data', invalid(rawEvent(deepObjects(10_000)), '/data/a')],
-  ['10k levels of objects in a union', invalid(rawEvent(`{"card":${deepObjects(10_000)}}`), '/data/card')],
-  ['100k levels of arrays as data', invalid(rawEvent(deepArrays(100_000)), '/data')],
-  ['400k levels of arrays in a string field', invalid(rawEvent(`{"merchant_id":${deepArrays(400_000)}}`), data('merchant_id'))],
-  ['10k levels of arrays in the envelope', malformed((t) => `{"type":"${t.payment}","extra":${deepArrays(10_000)},"data":{}}`, '/extra')],
+  // Nesting past the gateway's bound is refused before any recursive walk (the pointer
+  // names the first value too deep, under the field that holds it).
+  ['10k levels of arrays as data', malformed(rawEvent(deepArrays(10_000)), '/data')],
+  [
+    '10k levels of arrays in a long field',
+    malformed(rawEvent(`{"amount_minor":${deepArrays(10_000)}}`), data('amount_minor')),
+  ],
+  [
+    '10k levels of arrays in an optional field',
+    malformed(rawEvent(`{"customer_id":${deepArrays(10_000)}}`), data('customer_id')),
+  ],
+  [
+    '10k levels of arrays in an unknown field',
+    malformed(rawEvent(`{"deep":${deepArrays(10_000)}}`), data('deep')),
+  ],
+  ['10k levels of objects as data', malformed(rawEvent(deepObjects(10_000)), '/data/a')],
+  ['10k levels of objects in a union', malformed(rawEvent(`{"card":${deepObjects(10_000)}}`), '/data/card')],
+  ['100k levels of arrays as data', malformed(rawEvent(deepArrays(100_000)), '/data')],
+  [
+    '400k levels of arrays in a string field',
+    malformed(rawEvent(`{"merchant_id":${deepArrays(400_000)}}`), data('merchant_id')),
+  ],
+  [
+    '10k levels of arrays in the envelope',
+    malformed((t) => `{"type":"${t.payment}","extra":${deepArrays(10_000)},"data":{}}`, '/extra'),
+  ],
   ['10k levels of arrays as the type', malformed(() => `{"type":${deepArrays(10_000)},"data":{}}`, '/type')],
-  ['a 900 KB string over the event limit', { body: event(payment({ merchant_id: 'm'.repeat(900_000) })), status: 413, pointer: '/data' }],
+  ['65 levels of arrays as data', malformed(rawEvent(deepArrays(65)), '/data')],
+  ['60 levels of arrays as data, within the bound', invalid(rawEvent(deepArrays(60)), '/data')],
+  [
+    'a 900 KB string over the event limit',
+    { body: event(payment({ merchant_id: 'm'.repeat(900_000) })), status: 413, pointer: '/data' },
+  ],
   ['a 100k-character unknown field name', invalid(event(payment({ ['f'.repeat(100_000)]: 1 })))],
   // Size limits.
-  ['a body over GATEWAY_MAX_BODY_BYTES', { body: event(payment({ merchant_id: 'm'.repeat(MAX_BODY_BYTES) })), status: 413 }],
+  [
+    'a body over GATEWAY_MAX_BODY_BYTES',
+    { body: event(payment({ merchant_id: 'm'.repeat(MAX_BODY_BYTES) })), status: 413 },
+  ],
   // Content types.
   ['text/plain', { body: event(payment()), status: 415, headers: { 'content-type': 'text/plain' } }],
   // A byte body: fetch adds no content type of its own.
-  ['no content type', { body: () => Buffer.from(JSON.stringify(payment())), status: 415, headers: { 'content-type': null } }],
-  ['form-urlencoded', { body: () => 'type=x&data=y', status: 415, headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
-  ['multipart', { body: () => '--b\r\n\r\nx\r\n--b--', status: 415, headers: { 'content-type': 'multipart/form-data; boundary=b' } }],
-  ['application/xml', { body: () => '<event/>', status: 415, headers: { 'content-type': 'application/xml' } }],
-  ['JSON in UTF-16', { body: event(payment()), status: 415, headers: { 'content-type': 'application/json; charset=utf-16' } }],
-  ['a JSON look-alike type', { body: event(payment()), status: 415, headers: { 'content-type': 'application/jsonx' } }],
-  ['a CloudEvents batch', { body: () => [], status: 415, headers: { 'content-type': 'application/cloudevents-batch+json' } }],
+  [
+    'no content type',
+    { body: () => Buffer.from(JSON.stringify(payment())), status: 415, headers: { 'content-type': null } },
+  ],
+  [
+    'form-urlencoded',
+    {
+      body: () => 'type=x&data=y',
+      status: 415,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    },
+  ],
+  [
+    'multipart',
+    {
+      body: () => '--b\r\n\r\nx\r\n--b--',
+      status: 415,
+      headers: { 'content-type': 'multipart/form-data; boundary=b' },
+    },
+  ],
+  [
+    'application/xml',
+    { body: () => '<event/>', status: 415, headers: { 'content-type': 'application/xml' } },
+  ],
+  [
+    'JSON in UTF-16',
+    { body: event(payment()), status: 415, headers: { 'content-type': 'application/json; charset=utf-16' } },
+  ],
+  [
+    'a JSON look-alike type',
+    { body: event(payment()), status: 415, headers: { 'content-type': 'application/jsonx' } },
+  ],
+  [
+    'a CloudEvents batch',
+    { body: () => [], status: 415, headers: { 'content-type': 'application/cloudevents-batch+json' } },
+  ],
   // Authentication.
   ['no API key', { body: event(payment()), status: 401, headers: { authorization: null } }],
   ['an empty bearer', { body: event(payment()), status: 401, headers: { authorization: 'Bearer ' } }],
-  ['an unknown API key', { body: event(payment()), status: 401, headers: { authorization: 'Bearer hrld_nope' } }],
-  ['a type of another domain', { body: event(payment(), { type: 'payments.payment.received' }), status: 403, pointer: '/type' }],
+  [
+    'an unknown API key',
+    { body: event(payment()), status: 401, headers: { authorization: 'Bearer hrld_nope' } },
+  ],
+  [
+    'a type of another domain',
+    { body: event(payment(), { type: 'payments.payment.received' }), status: 403, pointer: '/type' },
+  ],
   // traceparent.
   ['traceparent not W3C', { body: event(payment()), status: 400, headers: { traceparent: 'abc' } }],
-  ['traceparent version ff', { body: event(payment()), status: 400, headers: { traceparent: 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } }],
-  ['traceparent in upper case', { body: event(payment()), status: 400, headers: { traceparent: '00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01' } }],
-  ['traceparent too short', { body: event(payment()), status: 400, headers: { traceparent: '00-4bf92f35-00f067aa-01' } }],
+  [
+    'traceparent version ff',
+    {
+      body: event(payment()),
+      status: 400,
+      headers: { traceparent: 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    },
+  ],
+  [
+    'traceparent in upper case',
+    {
+      body: event(payment()),
+      status: 400,
+      headers: { traceparent: '00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01' },
+    },
+  ],
+  [
+    'traceparent too short',
+    { body: event(payment()), status: 400, headers: { traceparent: '00-4bf92f35-00f067aa-01' } },
+  ],
   // CloudEvents.
   ...(
     [
@@ -278,30 +417,149 @@ const cases: Array<[string, BadRequest]> = [
       headers: { 'content-type': 'application/cloudevents+json' },
     },
   ]),
-  ['structured: an array', { body: () => [], status: 400, headers: { 'content-type': 'application/cloudevents+json' } }],
-  ['structured: invalid data', { body: (t) => ({ specversion: '1.0', id: 'ce-2', source: '/x', type: t.payment, data: payment({ method: 'X' }) }), status: 422, pointer: '/data/method', headers: { 'content-type': 'application/cloudevents+json' } }],
-  ['binary: ce-id missing', { body: () => payment(), status: 400, pointer: '/headers/ce-id', headers: { 'ce-specversion': '1.0', 'ce-source': '/x', 'ce-type': 'a.b.c' } }],
-  ['binary: specversion 2.0', { body: () => payment(), status: 400, pointer: '/headers/ce-specversion', headers: { 'ce-specversion': '2.0', 'ce-id': 'b1', 'ce-source': '/x', 'ce-type': 'a.b.c' } }],
-  ['binary: dataversion not a number', { body: () => payment(), status: 400, pointer: '/dataversion', headers: { 'ce-specversion': '1.0', 'ce-id': 'b2', 'ce-source': '/x', 'ce-type': 'a.b.c', 'ce-dataversion': 'v2' } }],
+  [
+    'structured: an array',
+    { body: () => [], status: 400, headers: { 'content-type': 'application/cloudevents+json' } },
+  ],
+  [
+    'structured: invalid data',
+    {
+      body: (t) => ({
+        specversion: '1.0',
+        id: 'ce-2',
+        source: '/x',
+        type: t.payment,
+        data: payment({ method: 'X' }),
+      }),
+      status: 422,
+      pointer: '/data/method',
+      headers: { 'content-type': 'application/cloudevents+json' },
+    },
+  ],
+  [
+    'binary: ce-id missing',
+    {
+      body: () => payment(),
+      status: 400,
+      pointer: '/headers/ce-id',
+      headers: { 'ce-specversion': '1.0', 'ce-source': '/x', 'ce-type': 'a.b.c' },
+    },
+  ],
+  [
+    'binary: specversion 2.0',
+    {
+      body: () => payment(),
+      status: 400,
+      pointer: '/headers/ce-specversion',
+      headers: { 'ce-specversion': '2.0', 'ce-id': 'b1', 'ce-source': '/x', 'ce-type': 'a.b.c' },
+    },
+  ],
+  [
+    'binary: dataversion not a number',
+    {
+      body: () => payment(),
+      status: 400,
+      pointer: '/headers/ce-dataversion',
+      headers: {
+        'ce-specversion': '1.0',
+        'ce-id': 'b2',
+        'ce-source': '/x',
+        'ce-type': 'a.b.c',
+        'ce-dataversion': 'v2',
+      },
+    },
+  ],
   // Batches.
   ...(
     [
-      ['batch: an array body', () => [], '/'],
+      ['batch: an array body', () => [], undefined],
       ['batch: events missing', () => ({}), '/events'],
       ['batch: events empty', () => ({ events: [] }), '/events'],
       ['batch: events an object', () => ({ events: {} }), '/events'],
       ['batch: events a string', () => ({ events: 'x' }), '/events'],
-      ['batch: atomic a string', (t: Types) => ({ events: [{ type: t.payment, data: payment() }], atomic: 'yes' }), '/atomic'],
-      ['batch: an unknown field', (t: Types) => ({ events: [{ type: t.payment, data: payment() }], mode: 'fast' }), '/mode'],
+      [
+        'batch: atomic a string',
+        (t: Types) => ({ events: [{ type: t.payment, data: payment() }], atomic: 'yes' }),
+        '/atomic',
+      ],
+      [
+        'batch: an unknown field',
+        (t: Types) => ({ events: [{ type: t.payment, data: payment() }], mode: 'fast' }),
+        '/mode',
+      ],
       ['batch: JSON null', () => 'null', undefined],
     ] as const
-  ).map(([name, body, pointer]): [string, BadRequest] => [name, { url: '/v1/events/batch', body, status: 400, pointer }]),
-  ['batch: over GATEWAY_MAX_BATCH_EVENTS', { url: '/v1/events/batch', status: 413, pointer: '/events', body: (t) => ({ events: Array.from({ length: MAX_BATCH_EVENTS + 1 }, () => ({ type: t.payment, data: payment() })) }) }],
-  ['batch atomic: a number as an event', { url: '/v1/events/batch', status: 422, pointer: '/events/0', body: () => ({ atomic: true, events: [42] }) }],
-  ['batch atomic: an envelope violation', { url: '/v1/events/batch', status: 422, pointer: '/events/1/version', body: (t) => ({ atomic: true, events: [{ type: t.payment, data: payment() }, { type: t.payment, version: 'x', data: payment() }] }) }],
-  ['batch atomic: a schema violation', { url: '/v1/events/batch', status: 422, pointer: '/events/0/data/amount_minor', body: (t) => ({ atomic: true, events: [{ type: t.payment, data: payment({ amount_minor: 'x' }) }] }) }],
-  ['batch atomic: the same id twice', { url: '/v1/events/batch', status: 422, body: (t) => ({ atomic: true, events: [{ id: 'twice', type: t.payment, data: payment() }, { id: 'twice', type: t.payment, data: payment() }] }) }],
-  ['batch atomic: deep nesting', { url: '/v1/events/batch', status: 422, pointer: '/events/0/data', body: (t) => `{"atomic":true,"events":[{"type":"${t.payment}","data":${deepArrays(10_000)}}]}` }],
+  ).map(([name, body, pointer]): [string, BadRequest] => [
+    name,
+    { url: '/v1/events/batch', body, status: 400, pointer },
+  ]),
+  [
+    'batch: over GATEWAY_MAX_BATCH_EVENTS',
+    {
+      url: '/v1/events/batch',
+      status: 413,
+      pointer: '/events',
+      body: (t) => ({
+        events: Array.from({ length: MAX_BATCH_EVENTS + 1 }, () => ({ type: t.payment, data: payment() })),
+      }),
+    },
+  ],
+  [
+    'batch atomic: a number as an event',
+    {
+      url: '/v1/events/batch',
+      status: 422,
+      pointer: '/events/0',
+      body: () => ({ atomic: true, events: [42] }),
+    },
+  ],
+  [
+    'batch atomic: an envelope violation',
+    {
+      url: '/v1/events/batch',
+      status: 422,
+      pointer: '/events/1/version',
+      body: (t) => ({
+        atomic: true,
+        events: [
+          { type: t.payment, data: payment() },
+          { type: t.payment, version: 'x', data: payment() },
+        ],
+      }),
+    },
+  ],
+  [
+    'batch atomic: a schema violation',
+    {
+      url: '/v1/events/batch',
+      status: 422,
+      pointer: '/events/0/data/amount_minor',
+      body: (t) => ({ atomic: true, events: [{ type: t.payment, data: payment({ amount_minor: 'x' }) }] }),
+    },
+  ],
+  [
+    'batch atomic: the same id twice',
+    {
+      url: '/v1/events/batch',
+      status: 422,
+      body: (t) => ({
+        atomic: true,
+        events: [
+          { id: 'twice', type: t.payment, data: payment() },
+          { id: 'twice', type: t.payment, data: payment() },
+        ],
+      }),
+    },
+  ],
+  [
+    'batch atomic: deep nesting',
+    {
+      url: '/v1/events/batch',
+      status: 400,
+      pointer: '/events/0/data',
+      body: (t) => `{"atomic":true,"events":[{"type":"${t.payment}","data":${deepArrays(10_000)}}]}`,
+    },
+  ],
   // Routes and methods.
   ['GET on the publish route', { method: 'GET', body: () => '', status: 404 }],
   ['an unknown route', { url: '/v1/event', body: event(payment()), status: 404 }],
@@ -348,12 +606,21 @@ describe('gateway bad-input corpus', () => {
       body: method === 'GET' ? undefined : body,
     });
     const text = await response.text();
-    expect({ status: response.status, text }).toEqual({ status: bad.status, text: expect.any(String) });
+    expect({ status: response.status, text }).toEqual({ status: bad.status, text: anyOf(String) });
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const problem = JSON.parse(text) as { status: number; detail: string; errors: Array<{ path: string }> };
     expect(problem.status).toBe(bad.status);
     expect(problem.detail.trim()).not.toBe('');
-    if (bad.pointer !== undefined) expect(problem.errors.map((e) => e.path)).toContain(bad.pointer);
+    if (bad.pointer !== undefined) {
+      const pointer = bad.pointer;
+      const named = problem.errors
+        .map((e) => e.path)
+        .find((p) => p === pointer || p.startsWith(`${pointer}/`));
+      expect({ pointer: named, errors: problem.errors }).toEqual({
+        pointer: anyOf(String),
+        errors: problem.errors,
+      });
+    }
   });
 
   it('is still alive and serving after the corpus', async () => {

@@ -32,8 +32,6 @@ import {
 } from '@app/testing';
 
 const MAIN = join(projectRoot(), 'dist', 'apps', 'gateway', 'src', 'main.js');
-import { gatewayConfigSchema } from '../src/config';
-import { GatewayModule } from '../src/gateway.module';
 
 export interface HarnessOptions {
   readonly brokers?: readonly string[];

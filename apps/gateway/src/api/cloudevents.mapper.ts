@@ -15,10 +15,17 @@ function version(value: unknown): unknown {
   return typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
 }
 
+/** Where an envelope violation points in the CloudEvent: its attribute name (a header in binary mode). */
+type AttributePointer = (envelopePath: string) => string;
+
+const structuredPointer: AttributePointer = (path) => RENAMED[path] ?? path;
+const binaryPointer: AttributePointer = (path) =>
+  path === '/data' || path.startsWith('/data/') ? path : `/headers/ce-${structuredPointer(path).slice(1)}`;
+
 function toRequest(
   attributes: Record<string, unknown>,
   violations: Violation[],
-  prefix: string,
+  pointerFor: AttributePointer,
 ): PublishRequest {
   const envelope: Record<string, unknown> = { type: attributes.type, data: attributes.data };
   for (const [from, to] of [
@@ -32,7 +39,10 @@ function toRequest(
   if (attributes.dataversion !== undefined) envelope.version = version(attributes.dataversion);
   const result = envelopeViolations(envelope);
   if (Array.isArray(result)) {
-    violations.push(...result.map((v) => ({ ...v, path: prefix + (RENAMED[v.path] ?? v.path) })));
+    // An attribute the CloudEvents checks already refused is not reported twice.
+    const reported = new Set(violations.map((v) => v.path));
+    const more = result.map((v) => ({ ...v, path: pointerFor(v.path) }));
+    violations.push(...more.filter((v) => !reported.has(v.path)));
   }
   if (violations.length > 0) throw GatewayError.malformed('the CloudEvent is invalid', violations);
   return result as PublishRequest;
@@ -74,7 +84,7 @@ export function fromStructuredCloudEvent(body: unknown): PublishRequest {
   ) {
     violations.push({ path: '/datacontenttype', message: 'must be application/json (or absent)' });
   }
-  return toRequest(event, violations, '');
+  return toRequest(event, violations, structuredPointer);
 }
 
 /** Binary mode: the `ce-*` headers are the attributes and `data` is the parsed body. */
@@ -87,7 +97,7 @@ export function fromBinaryCloudEvent(headers: IncomingHttpHeaders, data: unknown
     ...v,
     path: `/headers/ce-${v.path.slice(1)}`,
   }));
-  return toRequest(attributes, violations, '');
+  return toRequest(attributes, violations, binaryPointer);
 }
 
 export function isBinaryCloudEvent(headers: IncomingHttpHeaders): boolean {

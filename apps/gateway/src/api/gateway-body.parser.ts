@@ -1,7 +1,7 @@
 /**
  * Request bodies arrive as raw bytes and are decoded here with the checks a strict API needs:
  * invalid UTF-8 is refused (Fastify's default would silently replace it), prototype-poisoning
- * keys (`__proto__`, `constructor.prototype`) are refused, and every content type reaches the
+ * keys (`__proto__`, `constructor.prototype`) are refused, nesting is bounded, and every content type reaches the
  * controller so an unsupported one gets a 415 problem instead of Fastify's own body.
  */
 import { Injectable, OnModuleInit } from '@nestjs/common';

@@ -30,6 +30,8 @@ export type BatchEntry = PublishRequest | Violation[];
 export interface PublishObserver {
   accepted(type: string, count: number): void;
   rejected(reason: string, count: number): void;
+  /** Kafka acknowledged, but the idempotency store could not record the answer. */
+  answerNotStored(count: number, error: unknown): void;
 }
 
 export class EventPublisher {
@@ -159,14 +161,14 @@ export class EventPublisher {
       const records = claimed.map((c) => c.event.record);
       const sending = atomic ? this.producer.sendAtomic(records) : this.producer.send(records);
       const coordinates = await sending.catch((error: unknown) => this.afterFailedSend(claimed, error));
-      const accepted = claimed.map((c, i): AcceptedEvent => ({
-        id: c.event.id,
-        type: c.event.type,
-        version: c.event.version,
-        ...coordinates[i]!,
-      }));
-      // The answer is stored before it is given, so a retry after a lost response gets it again.
-      await this.idempotency.complete(accepted.map((result, i) => ({ token: claimed[i]!.token, result })));
+      const accepted = acceptedEvents(claimed, coordinates);
+      // The answer is stored before it is given, so a retry after a lost response gets it
+      // again. Kafka has the events whatever happens here: failing to store the answer must
+      // not turn an acknowledged write into an error (the claim then expires as stale, and a
+      // late retry could write a second copy: consumers are at-least-once and dedupe by id).
+      await this.idempotency
+        .complete(accepted.map((result, i) => ({ token: claimed[i]!.token, result })))
+        .catch((error: unknown) => this.observer.answerNotStored(accepted.length, error));
       let next = 0;
       for (let i = 0; i < results.length; i++) {
         if (results[i] === undefined) results[i] = { ...accepted[next++]!, duplicate: false };

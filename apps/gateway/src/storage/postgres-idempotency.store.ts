@@ -7,10 +7,13 @@
  *   complete — store the answer once Kafka acknowledged (a later duplicate gets it back);
  *   release  — delete the claim after a failed send, so the client's retry can publish.
  * Each claim carries a random token so that only its owner completes or releases it.
+ * Claims and completions of concurrent requests share statements (GroupCommit): each is a
+ * commit that waits for PostgreSQL's WAL flush, so one per request would cap throughput.
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { AcceptedEvent, ClaimOutcome, IdempotencyClaim, IdempotencyStore } from '../domain/ports';
+import { GroupCommit } from './group-commit';
 
 interface ExistingRow {
   event_id: string;
@@ -25,15 +28,51 @@ export interface IdempotencySettings {
   readonly windowMs: number;
   /** A claim without result older than this belongs to a gateway that died mid-send. */
   readonly staleClaimMs: number;
+  /**
+   * Claim and complete statements in flight at once, each; together below the connection
+   * pool's size, so key lookups and pruning still find a connection.
+   */
+  readonly maxConcurrentStatements?: number;
 }
 
+interface Completion {
+  readonly token: string;
+  readonly result: AcceptedEvent;
+}
+
+/** Rows per shared statement; a batch request (up to 10,000 events) may still go alone. */
+const MAX_ROWS_PER_STATEMENT = 5_000;
+
 export class PostgresIdempotencyStore implements IdempotencyStore {
+  private readonly claims: GroupCommit<IdempotencyClaim, ClaimOutcome>;
+  private readonly completions: GroupCommit<Completion, void>;
+
   constructor(
     private readonly db: Kysely<unknown>,
     private readonly settings: IdempotencySettings,
-  ) {}
+  ) {
+    const maxConcurrent = settings.maxConcurrentStatements ?? 3;
+    this.claims = new GroupCommit((claims) => this.claimTogether(claims), {
+      maxConcurrent,
+      maxItems: MAX_ROWS_PER_STATEMENT,
+      key: (claim) => claim.id,
+    });
+    this.completions = new GroupCommit((results) => this.completeTogether(results), {
+      maxConcurrent,
+      maxItems: MAX_ROWS_PER_STATEMENT,
+    });
+  }
 
-  async claim(claims: readonly IdempotencyClaim[]): Promise<ClaimOutcome[]> {
+  claim(claims: readonly IdempotencyClaim[]): Promise<ClaimOutcome[]> {
+    return this.claims.submit(claims);
+  }
+
+  async complete(results: readonly Completion[]): Promise<void> {
+    await this.completions.submit(results);
+  }
+
+  /** One INSERT for the claims of every request in the group; ids are unique within it. */
+  private async claimTogether(claims: readonly IdempotencyClaim[]): Promise<ClaimOutcome[]> {
     const tokens = claims.map(() => randomUUID());
     const inserted = await sql<{ event_id: string; claim_token: string }>`
       INSERT INTO published_events (event_id, fingerprint, claim_token)
@@ -55,12 +94,12 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     return outcomes;
   }
 
-  async complete(results: ReadonlyArray<{ token: string; result: AcceptedEvent }>): Promise<void> {
-    if (results.length === 0) return;
+  private async completeTogether(results: readonly Completion[]): Promise<void[]> {
     await sql`
       UPDATE published_events AS p SET result = v.result::jsonb, completed_at = now()
       FROM unnest(${results.map((r) => r.token)}::text[], ${results.map((r) => JSON.stringify(r.result))}::text[]) AS v(token, result)
       WHERE p.claim_token = v.token`.execute(this.db);
+    return results.map(() => undefined);
   }
 
   async release(claims: ReadonlyArray<{ id: string; token: string }>): Promise<void> {
@@ -90,8 +129,9 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   private async outcomeFor(claim: IdempotencyClaim, row: ExistingRow | undefined): Promise<ClaimOutcome> {
-    // The row vanished between the insert and the read (released or pruned): try once more.
-    if (!row) return (await this.claim([claim]))[0]!;
+    // The row vanished between the insert and the read (released or pruned): try once more,
+    // directly: queueing behind the group this call belongs to could wait for itself.
+    if (!row) return (await this.claimTogether([claim]))[0]!;
     if (row.fingerprint !== claim.fingerprint) return { kind: 'conflict' };
     if (row.result) return { kind: 'duplicate', result: row.result };
     if (!row.stale) return { kind: 'in-flight' };

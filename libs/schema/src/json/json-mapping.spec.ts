@@ -108,7 +108,7 @@ describe('JsonAvroMapping', () => {
     });
     expect(mapping.fromJson([1])).toEqual({
       ok: false,
-      issues: [{ path: '', message: 'expected an object (herald.payments.Payment), got [1]' }],
+      issues: [{ path: '', message: 'expected an object (herald.payments.Payment), got an array of 1' }],
     });
   });
 
@@ -132,6 +132,14 @@ describe('JsonAvroMapping', () => {
     expect(issuesOf(result).map((i) => i.message)).toEqual([
       '"12345678901.00" needs 13 digits; the schema\'s precision is 12',
       '"2026-11-26T10:15:00.1234Z" has more precision than the schema\'s timestamp-millis',
+    ]);
+  });
+
+  it('rejects impossible calendar days instead of rolling them over, and names deep values briefly', () => {
+    const result = mapping.fromJson({ ...valid, received_at: '2026-02-30T00:00:00Z', amount: [[[[1]]]] });
+    expect(issuesOf(result).map((i) => i.message)).toEqual([
+      expect.stringContaining('an array of 1'),
+      '"2026-02-30T00:00:00Z" is not a real date and time',
     ]);
   });
 

@@ -30,8 +30,15 @@ export function pointer(base: string, token: string | number): string {
   return `${base}/${String(token).replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 
+/**
+ * A short rendering of a bad value for a message. Objects and arrays are named, not
+ * serialised: stringifying an arbitrarily deep or large input would cost time and, past a
+ * few thousand levels, overflow the stack.
+ */
 function shown(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'object' && value !== null) return 'an object';
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

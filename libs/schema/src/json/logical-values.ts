@@ -69,7 +69,11 @@ export function parseTimestamp(input: unknown, unit: 'millis' | 'micros'): Parse
   }
   const [, date, time, fraction = '', zone = 'Z'] = match;
   const wholeSeconds = Date.parse(`${date}T${time}${zone.toUpperCase()}`);
-  if (Number.isNaN(wholeSeconds)) return { ok: false, reason: 'is not a real date and time' };
+  // Date.parse rolls impossible days over (2026-02-30 → 2026-03-02); a real date survives a
+  // round trip through the calendar.
+  if (Number.isNaN(wholeSeconds) || parseDate(date).ok === false) {
+    return { ok: false, reason: 'is not a real date and time' };
+  }
   const digits = unit === 'millis' ? 3 : 6;
   if (fraction.replace(/0+$/, '').length > digits) {
     return { ok: false, reason: `has more precision than the schema's timestamp-${unit}` };

@@ -1,0 +1,92 @@
+/**
+ * Shares one statement among concurrent callers (group commit), the way the Kafka producer
+ * shares produce requests. Each statement that changes the idempotency window is its own
+ * transaction, and every commit waits for a WAL flush: one statement per HTTP request made
+ * PostgreSQL's fsync rate the gateway's ceiling. Up to `maxConcurrent` statements run at once;
+ * callers arriving while all are busy queue, and the queue goes out as one statement when one
+ * returns. An idle gateway therefore runs each call at once, and a busy one merges them.
+ *
+ * Items with the same `key` never share a statement (PostgreSQL refuses an
+ * `INSERT … ON CONFLICT DO UPDATE` that touches one row twice): a caller whose keys collide
+ * with the statement being built waits for the next one, as if it had arrived later.
+ */
+export interface GroupCommitSettings<T> {
+  /** Statements in flight at once; keep below the connection pool's size. */
+  readonly maxConcurrent: number;
+  /** Items per statement; a single caller with more still goes out alone. */
+  readonly maxItems: number;
+  readonly key?: (item: T) => string;
+}
+
+interface Waiter<T, R> {
+  readonly items: readonly T[];
+  resolve(results: R[]): void;
+  reject(error: unknown): void;
+}
+
+export class GroupCommit<T, R> {
+  private queue: Array<Waiter<T, R>> = [];
+  private inFlight = 0;
+
+  constructor(
+    /** Runs one statement for all items; resolves with one result per item, in order. */
+    private readonly run: (items: readonly T[]) => Promise<R[]>,
+    private readonly settings: GroupCommitSettings<T>,
+  ) {}
+
+  submit(items: readonly T[]): Promise<R[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ items, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.settings.maxConcurrent && this.queue.length > 0) {
+      const batch = this.take();
+      this.inFlight++;
+      void this.flush(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  /** The next statement's callers, in arrival order; the rest stay queued. */
+  private take(): Array<Waiter<T, R>> {
+    const { key, maxItems } = this.settings;
+    const batch: Array<Waiter<T, R>> = [];
+    const rest: Array<Waiter<T, R>> = [];
+    const keys = new Set<string>();
+    let count = 0;
+    for (const waiter of this.queue) {
+      const fits = batch.length === 0 || count + waiter.items.length <= maxItems;
+      const collides = key !== undefined && waiter.items.some((item) => keys.has(key(item)));
+      if (!fits || collides) {
+        rest.push(waiter);
+        continue;
+      }
+      batch.push(waiter);
+      count += waiter.items.length;
+      if (key !== undefined) waiter.items.forEach((item) => keys.add(key(item)));
+    }
+    this.queue = rest;
+    return batch;
+  }
+
+  private async flush(batch: ReadonlyArray<Waiter<T, R>>): Promise<void> {
+    let results: R[];
+    try {
+      results = await this.run(batch.length === 1 ? batch[0]!.items : batch.flatMap((w) => w.items));
+    } catch (error) {
+      batch.forEach((waiter) => waiter.reject(error));
+      return;
+    }
+    let next = 0;
+    for (const waiter of batch) {
+      waiter.resolve(results.slice(next, next + waiter.items.length));
+      next += waiter.items.length;
+    }
+  }
+}
