@@ -14,10 +14,10 @@ import { tailCommand } from './commands/tail.command';
 import { upCommand } from './commands/up.command';
 
 export function buildProgram(): Command {
+  // Positional options: -V/--version belongs to herald itself; publish and tail have their own --version <n>.
   return new Command('herald')
     .description('Herald: a Kafka event bus with a schema registry — operate it from the shell')
     .version('0.1.0')
-    // -V/--version belongs to herald itself only: publish and tail have their own --version <n>.
     .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride()

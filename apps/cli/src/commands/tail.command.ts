@@ -1,0 +1,142 @@
+/**
+ * `herald tail <type|topic>`: kcat for Herald events — reads a topic without moving any consumer
+ * group, decodes each record through the registry and prints it as JSON with its envelope.
+ * Exit 0 when every record decoded, 1 when one did not (it is printed as an error in its
+ * place), 2 for bad input or an unreachable Kafka or registry. Ctrl-C stops cleanly.
+ */
+import { Command, Option } from 'commander';
+import { cliConfig } from '../cli-config';
+import type { TailFormat } from '../tail/tail.reporter';
+import type { StartPosition } from '../tail/topic-reader';
+import {
+  brokerList,
+  httpUrl,
+  nonNegativeInteger,
+  positiveInteger,
+  timePoint,
+  topicName,
+} from './argument-parsers';
+import { runAction, UsageError, writeOut } from './command-support';
+
+interface TailCommandOptions {
+  fromBeginning: boolean;
+  since?: Date;
+  partition?: number;
+  limit?: number;
+  version?: number;
+  format?: TailFormat;
+  brokers?: string[];
+  registry?: string;
+}
+
+export function tailCommand(): Command {
+  return new Command('tail')
+    .description('print the events of a topic, decoded through the schema registry (no consumer group moves)')
+    .exitOverride()
+    .showHelpAfterError()
+    .argument('<type|topic>', 'event type (= its topic), e.g. payments.payment.received', topicName)
+    .option('--from-beginning', 'start at the oldest retained record (default: only new records)', false)
+    .option(
+      '--since <time>',
+      'start at records written since an RFC 3339 time or a duration ago (10m, 2h, 1d)',
+      timePoint,
+    )
+    .option('--partition <n>', 'read only this partition', nonNegativeInteger)
+    .option('--limit <n>', 'exit after n records (default: follow until Ctrl-C)', positiveInteger)
+    .option(
+      '--version <n>',
+      "read every record as this version of the type's schema (schema evolution)",
+      positiveInteger,
+    )
+    .addOption(
+      new Option('--format <format>', 'text (default on a terminal) or json (one object per line)').choices([
+        'text',
+        'json',
+      ]),
+    )
+    .option(
+      '--brokers <list>',
+      'Kafka bootstrap servers (default: KAFKA_BROKERS, else 127.0.0.1:9092)',
+      brokerList,
+    )
+    .option(
+      '--registry <url>',
+      'schema registry URL (default: SCHEMA_REGISTRY_URL, else http://127.0.0.1:8081)',
+      httpUrl,
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  herald tail payments.payment.received                      follow new events
+  herald tail payments.payment.received --since 10m --limit 5
+  herald tail orders.order.shipped --from-beginning --version 1 --format json | jq .data
+
+JSON lines carry id, type, source, time, version, schemaId, topic, partition, offset, timestamp,
+key, headers (every header, ce_* included) and data (Herald's JSON mapping). A record that does
+not decode is printed in its place with {"error":{"code","message"}} and makes the exit code 1.
+Tail joins a throw-away consumer group that never commits and is deleted on exit.`,
+    )
+    .action((topic: string, options: TailCommandOptions) => runAction('tail', () => tail(topic, options)));
+}
+
+function startPosition(options: TailCommandOptions): StartPosition {
+  if (options.fromBeginning && options.since !== undefined) {
+    throw new UsageError('--from-beginning and --since both say where to start: give one');
+  }
+  if (options.fromBeginning) return { kind: 'beginning' };
+  return options.since === undefined ? { kind: 'end' } : { kind: 'time', at: options.since };
+}
+
+/** First Ctrl-C stops reading and cleans up; a second one exits at once. */
+function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+async function tail(topic: string, options: TailCommandOptions): Promise<number> {
+  const start = startPosition(options);
+  const { RegistryClient } = await import('@app/registry-client');
+  const { tailTopic } = await import('../tail/tail-run');
+  const { cliKafka } = await import('./cli-kafka');
+  const registry = new RegistryClient({ url: options.registry ?? cliConfig().SCHEMA_REGISTRY_URL });
+  const format = options.format ?? (process.stdout.isTTY ? 'text' : 'json');
+  const interrupt = interruptSignal();
+  try {
+    const summary = await tailTopic(
+      cliKafka(options.brokers, 'herald-cli-tail'),
+      registry,
+      {
+        topic,
+        start,
+        partition: options.partition,
+        limit: options.limit,
+        readerVersion: options.version,
+        format,
+        signal: interrupt.signal,
+      },
+      writeOut,
+    );
+    if (summary.undecodable > 0) {
+      process.stderr.write(
+        `herald tail: ${summary.undecodable} of ${summary.records} record(s) could not be decoded\n`,
+      );
+      return 1;
+    }
+    return 0;
+  } finally {
+    interrupt.dispose();
+  }
+}
