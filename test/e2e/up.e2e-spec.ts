@@ -19,6 +19,8 @@ import {
 
 jest.setTimeout(180_000);
 
+const HERALD = join(projectRoot(), 'bin', 'herald.js');
+
 const PORT_VARS = ['GATEWAY_PORT', 'REGISTRY_PORT', 'WEBHOOKS_PORT', 'ANALYTICS_PORT', 'AUDIT_PORT'] as const;
 
 describe('npm run up', () => {
@@ -67,16 +69,7 @@ describe('npm run up', () => {
     // same event stored by the audit consumer.
     const created = spawnSync(
       process.execPath,
-      [
-        join(projectRoot(), 'bin', 'herald.js'),
-        'keys',
-        'create',
-        '--producer',
-        'up-test',
-        '--types',
-        'payments.*',
-        '--json',
-      ],
+      [HERALD, 'keys', 'create', '--producer', 'up-test', '--types', 'payments.*', '--json'],
       {
         encoding: 'utf8',
         env: { ...process.env, DATABASE_URL: databaseUrlFor(database) },
@@ -84,23 +77,46 @@ describe('npm run up', () => {
     );
     expect(created.status).toBe(0);
     const { key } = JSON.parse(created.stdout) as { key: string };
-    const published = await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/v1/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({
-        type: 'payments.payment.received',
-        data: {
-          payment_id: randomUUID(),
-          merchant_id: 'merchant-up',
-          amount_minor: 4200,
-          currency: 'EUR',
-          method: 'CARD',
-          received_at: new Date().toISOString(),
-        },
-      }),
-    });
-    expect(published.status).toBe(202);
-    const { id } = (await published.json()) as { id: string };
+    // The README's quickstart commands, as written there.
+    const cliEnv = {
+      ...process.env,
+      GATEWAY_URL: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
+      SCHEMA_REGISTRY_URL: `http://127.0.0.1:${ports.REGISTRY_PORT}`,
+      KAFKA_BROKERS: testBrokers().join(','),
+    };
+    const data = {
+      payment_id: randomUUID(),
+      merchant_id: 'merchant-up',
+      amount_minor: 4200,
+      currency: 'EUR',
+      method: 'CARD',
+      received_at: new Date().toISOString(),
+    };
+    const published = spawnSync(
+      process.execPath,
+      [
+        HERALD,
+        'publish',
+        'payments.payment.received',
+        '--api-key',
+        key,
+        '--data',
+        JSON.stringify(data),
+        '--format',
+        'json',
+      ],
+      { encoding: 'utf8', env: cliEnv },
+    );
+    expect(published.stderr).toBe('');
+    expect(published.status).toBe(0);
+    const { id } = JSON.parse(published.stdout) as { id: string };
+    const tailed = spawnSync(
+      process.execPath,
+      [HERALD, 'tail', 'payments.payment.received', '--from-beginning', '--limit', '1', '--format', 'json'],
+      { encoding: 'utf8', env: cliEnv, timeout: 60_000 },
+    );
+    expect(tailed.status).toBe(0);
+    expect(tailed.stdout).toContain('"type":"payments.payment.received"');
     const audited = await waitFor(
       async () => {
         const response = await fetch(`http://127.0.0.1:${ports.AUDIT_PORT}/v1/audit/${id}`);
