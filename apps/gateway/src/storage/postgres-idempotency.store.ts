@@ -51,7 +51,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     private readonly db: Kysely<unknown>,
     private readonly settings: IdempotencySettings,
   ) {
-    const maxConcurrent = settings.maxConcurrentStatements ?? 3;
+    const maxConcurrent = settings.maxConcurrentStatements ?? 2;
     this.claims = new GroupCommit((claims) => this.claimTogether(claims), {
       maxConcurrent,
       maxItems: MAX_ROWS_PER_STATEMENT,

@@ -1,0 +1,335 @@
+/**
+ * The gateway (built app, its own process, real registry, Kafka and PostgreSQL) against
+ * baselines measured in the same run:
+ *   1. batch: POST /v1/events/batch, 100 events of ~300 B each, events/s ÷ a raw kafkajs
+ *      producer (idempotent, acks=-1) sending the same 100 pre-encoded records per call to the
+ *      same topic and partitions with the same concurrency. Target ≥ 0.8.
+ *   2. single: POST /v1/events requests/s ÷ bare Fastify parsing the same body and answering
+ *      202, its own process. Target ≥ 0.5.
+ *   3. latency: p99 of POST /v1/events at a steady 1,000 events/s, open loop (measured from
+ *      each request's intended send time). Target ≤ 25 ms.
+ * Each scenario: a warm-up, then alternating rounds; the table gives the medians.
+ *   npm run bench:gateway      (Kafka at KAFKA_BROKERS or 127.0.0.1:9092, PostgreSQL at
+ *                               DATABASE_URL; writes docs/benchmarks/gateway.json)
+ * BENCH_SCENARIOS=batch,single,latency, BENCH_ROUNDS, BENCH_SECONDS, BENCH_LATENCY_SECONDS
+ * and BENCH_GATEWAY_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/gw`) narrow or profile a run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
+import { RegistryClient } from '@app/registry-client';
+import { AvroCodec, JsonAvroMapping } from '@app/schema';
+import { GatewayStack, ROOT, stopProcess } from './support/gateway-stack';
+import { runOpenLoop, type LatencySummary } from './support/open-loop';
+
+const env = process.env;
+const BROKERS = (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const SCENARIOS = new Set((env['BENCH_SCENARIOS'] ?? 'batch,single,latency').split(','));
+const ROUNDS = Number(env['BENCH_ROUNDS'] ?? 3);
+const SECONDS = Number(env['BENCH_SECONDS'] ?? 8);
+const LATENCY_SECONDS = Number(env['BENCH_LATENCY_SECONDS'] ?? 20);
+const PARTITIONS = 3;
+const BATCH_SIZE = 100;
+const BATCH_CONNECTIONS = 8;
+const SINGLE_CONNECTIONS = 64;
+const RATE = 1_000;
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const load = () => loadavg().map(round2);
+
+/** A realistic payments.payment.received v2 payment (~300 B as a gateway envelope). */
+function payment(n: number): Record<string, unknown> {
+  return {
+    payment_id: `0190f3c4-8a1b-7c3d-9e4f-${String(n).padStart(12, '0')}`,
+    merchant_id: 'merchant-42',
+    amount_minor: 12_550 + n,
+    currency: 'EUR',
+    method: 'CARD',
+    processor_reference: 'psp_3Nq8x2',
+    received_at: '2026-11-27T10:15:00.123Z',
+    card: { brand: 'VISA', last4: '4242' },
+  };
+}
+
+function closedLoopCheck(what: string, result: autocannon.Result): void {
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0)
+    throw new Error(
+      `${what}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
+}
+
+async function http(url: string, body: string, headers: Record<string, string>, connections: number) {
+  return autocannon({ url, method: 'POST', headers, body, connections, pipelining: 1, duration: SECONDS });
+}
+
+async function startBareFastify(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(__dirname, 'support', 'bare-fastify-publish.js')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolve) =>
+    child.stdout?.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+class GatewayBench {
+  private readonly kafka = new Kafka({ brokers: BROKERS, logLevel: logLevel.NOTHING, clientId: 'bench' });
+  private readonly admin = this.kafka.admin();
+  private readonly headers: Record<string, string>;
+  readonly results: Record<string, unknown> = {};
+
+  constructor(private readonly stack: GatewayStack) {
+    this.headers = { 'content-type': 'application/json', authorization: `Bearer ${stack.apiKey}` };
+  }
+
+  private envelope(n: number) {
+    return { type: this.stack.type, version: 2, data: payment(n) };
+  }
+
+  /** Records already written to the topic (sum of high watermarks). */
+  private async written(): Promise<number> {
+    const offsets = await this.admin.fetchTopicOffsets(this.stack.topic);
+    return offsets.reduce((n, p) => n + Number(p.high), 0);
+  }
+
+  /** The raw producer's records: the gateway's exact values, keys and CloudEvents headers. */
+  private rawMessages(): Message[] {
+    const mapping = JsonAvroMapping.compile(this.stack.schemaV2!);
+    const codec = new AvroCodec(new RegistryClient({ url: this.stack.registryUrl }));
+    return Array.from({ length: BATCH_SIZE }, (_, n) => {
+      const data = payment(n);
+      const mapped = mapping.fromJson(data);
+      if (!mapped.ok) throw new Error(`bench payment invalid: ${JSON.stringify(mapped.issues)}`);
+      return {
+        key: String(data['payment_id']),
+        value: codec.encode(this.stack.schemaIdV2, mapping.type, mapped.value),
+        headers: {
+          ce_specversion: '1.0',
+          ce_id: randomUUID(),
+          ce_source: 'bench-service',
+          ce_type: this.stack.type,
+          ce_time: new Date().toISOString(),
+          ce_dataschema: `${this.stack.registryUrl}/subjects/${this.stack.type}-value/versions/2`,
+          'content-type': 'application/avro',
+        },
+      };
+    });
+  }
+
+  async preflight(): Promise<{ batchBody: string; singleBody: string }> {
+    const batchBody = JSON.stringify({
+      events: Array.from({ length: BATCH_SIZE }, (_, n) => this.envelope(n)),
+    });
+    const singleBody = JSON.stringify(this.envelope(7));
+    const batch = await fetch(`${this.stack.url}/v1/events/batch`, {
+      method: 'POST',
+      headers: this.headers,
+      body: batchBody,
+    });
+    const { results } = (await batch.json()) as { results: Array<{ status: string }> };
+    const accepted = results.filter((r) => r.status === 'accepted').length;
+    if (batch.status !== 200 || accepted !== BATCH_SIZE)
+      throw new Error(`pre-flight batch: ${batch.status}, ${accepted}/${BATCH_SIZE} accepted`);
+    const single = await fetch(`${this.stack.url}/v1/events`, {
+      method: 'POST',
+      headers: this.headers,
+      body: singleBody,
+    });
+    if (single.status !== 202) throw new Error(`pre-flight single: ${single.status} ${await single.text()}`);
+    const encodedBytes = this.rawMessages()[0]!.value!.length;
+    const envelopeBytes = Buffer.byteLength(singleBody);
+    console.log(`event: ${envelopeBytes} B as JSON envelope, ${encodedBytes} B encoded`);
+    this.results['event'] = { envelopeBytes, encodedBytes };
+    return { batchBody, singleBody };
+  }
+
+  async batch(body: string): Promise<void> {
+    const url = `${this.stack.url}/v1/events/batch`;
+    const messages = this.rawMessages();
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    const raw = async (seconds: number): Promise<number> => {
+      let events = 0;
+      const started = performance.now();
+      const deadline = started + seconds * 1000;
+      const worker = async () => {
+        while (performance.now() < deadline) {
+          await producer.send({ topic: this.stack.topic, messages, acks: -1 });
+          events += messages.length;
+        }
+      };
+      await Promise.all(Array.from({ length: BATCH_CONNECTIONS }, worker));
+      return events / ((performance.now() - started) / 1000);
+    };
+    const gateway = async (): Promise<number> => {
+      const before = await this.written();
+      const result = await http(url, body, this.headers, BATCH_CONNECTIONS);
+      closedLoopCheck('gateway batch', result);
+      const events = result['2xx'] * BATCH_SIZE;
+      // Every 2xx answer must be on the topic (requests cut off at the end may add a few more).
+      const written = (await this.written()) - before;
+      if (written < events) throw new Error(`gateway batch: ${events} acknowledged, ${written} written`);
+      return events / result.duration;
+    };
+    try {
+      await gateway();
+      await raw(3);
+      const rounds: Array<{ gatewayEventsPerSec: number; rawEventsPerSec: number; ratio: number }> = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const rawRate = await raw(SECONDS);
+        const gatewayRate = await gateway();
+        rounds.push({
+          gatewayEventsPerSec: Math.round(gatewayRate),
+          rawEventsPerSec: Math.round(rawRate),
+          ratio: round2(gatewayRate / rawRate),
+        });
+        console.log('batch round', round + 1, rounds[round]);
+      }
+      const gw = median(rounds.map((r) => r.gatewayEventsPerSec));
+      const rw = median(rounds.map((r) => r.rawEventsPerSec));
+      this.results['batch'] = {
+        load: `${BATCH_SIZE} events per request, ${BATCH_CONNECTIONS} concurrent connections / producer calls, ${SECONDS} s per run`,
+        rounds,
+        gatewayEventsPerSec: gw,
+        rawKafkajsEventsPerSec: rw,
+        ratio: round2(gw / rw),
+        target: 0.8,
+        loadAverage: load(),
+      };
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
+  async single(body: string): Promise<void> {
+    const bare = await startBareFastify();
+    const gatewayUrl = `${this.stack.url}/v1/events`;
+    const bareUrl = `${bare.url}/v1/events`;
+    const rate = async (what: string, url: string) => {
+      const result = await http(url, body, this.headers, SINGLE_CONNECTIONS);
+      closedLoopCheck(what, result);
+      return result['2xx'] / result.duration;
+    };
+    try {
+      await rate('gateway single', gatewayUrl);
+      await rate('bare Fastify', bareUrl);
+      const rounds: Array<{
+        gatewayRequestsPerSec: number;
+        bareFastifyRequestsPerSec: number;
+        ratio: number;
+      }> = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const bareRate = await rate('bare Fastify', bareUrl);
+        const gatewayRate = await rate('gateway single', gatewayUrl);
+        rounds.push({
+          gatewayRequestsPerSec: Math.round(gatewayRate),
+          bareFastifyRequestsPerSec: Math.round(bareRate),
+          ratio: round2(gatewayRate / bareRate),
+        });
+        console.log('single round', round + 1, rounds[round]);
+      }
+      const gw = median(rounds.map((r) => r.gatewayRequestsPerSec));
+      const bf = median(rounds.map((r) => r.bareFastifyRequestsPerSec));
+      this.results['single'] = {
+        load: `autocannon, ${SINGLE_CONNECTIONS} connections, ${SECONDS} s per run`,
+        rounds,
+        gatewayRequestsPerSec: gw,
+        bareFastifyRequestsPerSec: bf,
+        ratio: round2(gw / bf),
+        target: 0.5,
+        loadAverage: load(),
+      };
+    } finally {
+      await stopProcess(bare.child);
+    }
+  }
+
+  async latency(body: string): Promise<void> {
+    const run = (seconds: number) =>
+      runOpenLoop({
+        url: `${this.stack.url}/v1/events`,
+        headers: this.headers,
+        body,
+        ratePerSecond: RATE,
+        seconds,
+        expectStatus: 202,
+      });
+    const rounds: LatencySummary[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      await run(5);
+      const summary = await run(LATENCY_SECONDS);
+      if (summary.errors > 0) throw new Error(`latency: ${summary.errors} requests did not get 202`);
+      rounds.push(summary);
+      console.log('latency round', round + 1, summary);
+    }
+    this.results['latency'] = {
+      load: `open loop, ${RATE} POST /v1/events per second, 5 s warm-up + ${LATENCY_SECONDS} s measured per round; latency from each request's intended send time`,
+      rounds,
+      p50Ms: median(rounds.map((r) => r.p50Ms)),
+      p90Ms: median(rounds.map((r) => r.p90Ms)),
+      p99Ms: median(rounds.map((r) => r.p99Ms)),
+      maxMs: median(rounds.map((r) => r.maxMs)),
+      targetP99Ms: 25,
+      loadAverage: load(),
+    };
+  }
+
+  async run(): Promise<void> {
+    await this.admin.connect();
+    try {
+      const { batchBody, singleBody } = await this.preflight();
+      if (SCENARIOS.has('batch')) await this.batch(batchBody);
+      if (SCENARIOS.has('single')) await this.single(singleBody);
+      if (SCENARIOS.has('latency')) await this.latency(singleBody);
+    } finally {
+      await this.admin.disconnect();
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const startLoad = load();
+  const stack = await GatewayStack.start({
+    brokers: BROKERS,
+    partitions: PARTITIONS,
+    gatewayNodeArgs: env['BENCH_GATEWAY_NODE_ARGS']?.split(' ').filter(Boolean),
+  });
+  const interrupted = () => void stack.close().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  try {
+    const bench = new GatewayBench(stack);
+    await bench.run();
+    const results = {
+      date: new Date().toISOString(),
+      node: process.version,
+      machine: '2 shared cores: load generator, gateway, registry, Kafka and PostgreSQL on one VM',
+      loadAverageAtStart: startLoad,
+      rounds: ROUNDS,
+      ...bench.results,
+    };
+    console.log(JSON.stringify(results, null, 2));
+    if (SCENARIOS.size === 3 && !env['BENCH_GATEWAY_NODE_ARGS']) {
+      const out = join(ROOT, 'docs', 'benchmarks');
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, 'gateway.json'), `${JSON.stringify(results, null, 2)}\n`);
+    }
+  } finally {
+    process.off('SIGINT', interrupted);
+    await stack.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
