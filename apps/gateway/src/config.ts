@@ -30,6 +30,17 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_SEND_TIMEOUT_MS: whole('milliseconds', 100, 120_000, 10_000),
   /** How long an event id is remembered for deduplication. */
   GATEWAY_DEDUPE_WINDOW_HOURS: whole('hours', 1, 24 * 30, 24),
+  /**
+   * `false` (default): the idempotency window's writes commit without waiting for PostgreSQL's
+   * WAL flush. Kafka holds the events durably either way; a PostgreSQL crash (not a gateway
+   * restart) may forget the last few hundred milliseconds of event ids, so a retry in that
+   * instant could write a second copy (consumers dedupe by id). `true`: every claim waits for
+   * the flush, at a large cost in throughput.
+   */
+  GATEWAY_DEDUPE_SYNC_COMMIT: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
   /** Events per second per API key unless the key sets its own. */
   GATEWAY_RATE_LIMIT_PER_SECOND: whole('events per second', 1, 10_000_000, 5_000),
   /** A revoked key stops working within this time. */

@@ -43,6 +43,7 @@ export class GatewayModule {
           url: config.DATABASE_URL,
           schema: GATEWAY_SCHEMA,
           migrations: gatewayMigrations,
+          settings: { synchronous_commit: config.GATEWAY_DEDUPE_SYNC_COMMIT ? 'on' : 'off' },
         }),
       ],
       controllers: [EventsController, EventTypesController],

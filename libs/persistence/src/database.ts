@@ -55,6 +55,23 @@ export interface DatabaseOptions {
   /** The Postgres schema this app owns, e.g. `audit`. */
   readonly schema: string;
   readonly maxConnections?: number;
+  /** Session settings for every connection (`synchronous_commit: 'off'` …), names and values checked. */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+const SETTING = /^[a-z_][a-z0-9_.]*$/;
+const SETTING_VALUE = /^[A-Za-z0-9_.-]+$/;
+
+function sessionOptions(options: DatabaseOptions): string {
+  const settings = { search_path: options.schema, ...options.settings };
+  return Object.entries(settings)
+    .map(([name, value]) => {
+      if (!SETTING.test(name) || !SETTING_VALUE.test(value)) {
+        throw new PersistenceError(`session setting ${name}=${value} is not a plain Postgres setting`);
+      }
+      return `-c ${name}=${value}`;
+    })
+    .join(' ');
 }
 
 export function createDatabase<DB>(options: DatabaseOptions): Kysely<DB> {
@@ -63,7 +80,7 @@ export function createDatabase<DB>(options: DatabaseOptions): Kysely<DB> {
     connectionString: options.url,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 5_000,
-    options: `-c search_path=${options.schema}`,
+    options: sessionOptions(options),
   });
   // An idle connection the server closes (restart, 57P01 admin shutdown) is emitted on the
   // pool; without a listener node-postgres' 'error' event would crash the process. The pool

@@ -22,6 +22,8 @@ export interface PersistenceOptions {
   readonly url: string;
   readonly schema: string;
   readonly migrations: Readonly<Record<string, Migration>>;
+  /** Session settings for the app's connections (see DatabaseOptions.settings). */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 @Injectable()

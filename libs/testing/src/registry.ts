@@ -29,19 +29,30 @@ export async function startTestRegistry(options: { topic?: string } = {}): Promi
       KAFKA_BROKERS: testBrokers().join(','),
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+    process.stderr.write(chunk);
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    () => {
-      if (child.exitCode !== null) throw new Error(`the registry exited with code ${child.exitCode}`);
-      return fetch(`${url}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      );
-    },
-    { timeoutMs: 60_000, intervalMs: 250, description: 'the test schema registry to become ready' },
+  // A registry that dies during start fails the wait at once, with what it printed.
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the test registry exited with code ${code}:\n${stderr}`))),
   );
+  exited.catch(() => undefined);
+  await Promise.race([
+    exited,
+    waitFor(
+      () =>
+        fetch(`${url}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      { timeoutMs: 60_000, intervalMs: 250, description: 'the test schema registry to become ready' },
+    ),
+  ]);
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -15,7 +15,8 @@ export function connectHeraldConsumer(
 ): HeraldConsumerServer {
   const server = new HeraldConsumerServer(options);
   // inheritAppConfig: the app's global pipes, interceptors and filters apply to handlers too.
-  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+  const microservice = app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+  server.bindTo(microservice);
   let health: HealthRegistry | undefined;
   try {
     health = app.get(HealthRegistry, { strict: false });

@@ -8,6 +8,7 @@
  * Herald delivers a record to exactly one handler: two handlers for one pattern is a boot error.
  */
 import type { MessageHandler } from '@nestjs/microservices';
+import { nestCall, type HandlerCall } from './handler-call';
 
 /** Herald's event-type (= topic) names: `<domain>.<entity>.<past-tense-verb>`. */
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*){2}$/;
@@ -16,6 +17,8 @@ export const EVERY_EVENT = '*';
 export interface HandlerRoute {
   readonly pattern: string;
   readonly handler: MessageHandler;
+  /** How the runtime calls the handler: directly, or through Nest's pipeline (handler-call.ts). */
+  readonly call: HandlerCall;
   /** The reader version the handler was written against; undefined = the writer's schema. */
   readonly version: number | undefined;
 }
@@ -38,7 +41,9 @@ function readerVersion(pattern: string, extras: Record<string, unknown> | undefi
   return version;
 }
 
-function routeOf(pattern: string, handler: MessageHandler): HandlerRoute {
+export type HandlerCallFactory = (pattern: string, handler: MessageHandler) => HandlerCall;
+
+function routeOf(pattern: string, handler: MessageHandler, callOf: HandlerCallFactory): HandlerRoute {
   if (!handler.isEventHandler) {
     throw new HandlerConfigError(
       `@MessagePattern('${pattern}'): Herald events have no reply; use @EventPattern`,
@@ -54,7 +59,8 @@ function routeOf(pattern: string, handler: MessageHandler): HandlerRoute {
       `@EventPattern('${pattern}') is declared twice; Herald delivers each event to one handler`,
     );
   }
-  return { pattern, handler, version: readerVersion(pattern, handler.extras) };
+  const version = readerVersion(pattern, handler.extras);
+  return { pattern, handler, version, call: callOf(pattern, handler) };
 }
 
 export class HandlerTable {
@@ -65,10 +71,11 @@ export class HandlerTable {
   constructor(
     handlers: ReadonlyMap<string, MessageHandler>,
     private readonly everyEventTopics: RegExp = EVENT_TYPE_PATTERN,
+    callOf: HandlerCallFactory = (_pattern, handler) => nestCall(handler),
   ) {
     let everyEvent: HandlerRoute | undefined;
     for (const [pattern, handler] of handlers) {
-      const route = routeOf(pattern, handler);
+      const route = routeOf(pattern, handler, callOf);
       if (pattern === EVERY_EVENT) everyEvent = route;
       else this.exact.set(pattern, route);
     }

@@ -5,9 +5,13 @@
  * an offset is committed only after its handler resolved, or after the record went to the
  * dead-letter topic. See docs/consumer-runtime.md.
  *
- *   app.connectMicroservice({ strategy: new HeraldConsumerServer(options) })
+ *   const server = new HeraldConsumerServer(options);
+ *   server.bindTo(app.connectMicroservice({ strategy: server }));   (connectHeraldConsumer does this)
+ *
+ * bindTo lets handlers without guards, interceptors, pipes or filters skip Nest's per-call
+ * pipeline (handler-call.ts); without it every handler runs through the pipeline.
  */
-import { Logger } from '@nestjs/common';
+import { Logger, type INestMicroservice } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { AvroCodec } from '@app/schema';
@@ -21,6 +25,7 @@ import {
 } from './consumer-options';
 import { DeadLetterPublisher } from './dead-letter';
 import { GroupSubscription } from './group-subscription';
+import { discoveryOf, handlerCalls, type HandlerDiscovery } from './handler-call';
 import { HandlerTable } from './handler-table';
 import { MessageDelivery } from './message-delivery';
 import { PayloadMapper } from './payload-mapping';
@@ -43,12 +48,27 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
   private readonly kafka: Kafka;
   private connections: Connections | undefined;
   private closing: Promise<void> | undefined;
+  private discovery: HandlerDiscovery | undefined;
 
   constructor(options: HeraldConsumerOptions) {
     super();
     this.options = resolveConsumerOptions(options);
     this.metrics = ConsumerMetrics.create(options.groupId, options.metrics);
     this.kafka = createKafka({ brokers: options.brokers, clientId: options.clientId }, options.kafka);
+  }
+
+  /**
+   * Lets the runtime look behind Nest's handlers, so a handler without guards, interceptors,
+   * pipes or filters is called directly (handler-call.ts). Call it with the microservice this
+   * server runs in, before it listens; connectHeraldConsumer does. Without it, every handler
+   * runs through Nest's pipeline.
+   */
+  bindTo(microservice: INestMicroservice): this {
+    this.discovery = discoveryOf(microservice);
+    if (this.discovery === undefined) {
+      this.log.warn('cannot inspect this Nest microservice: every handler runs through the Nest pipeline');
+    }
+    return this;
   }
 
   listen(callback: (error?: unknown) => void): void {
@@ -91,7 +111,11 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
   }
 
   private async start(): Promise<void> {
-    const table = new HandlerTable(this.messageHandlers, this.options.everyEventTopics);
+    const table = new HandlerTable(
+      this.messageHandlers,
+      this.options.everyEventTopics,
+      handlerCalls(this.discovery, this.log),
+    );
     const readers = new ReaderTypes(this.options.schemaSource, this.options.readerSchemas);
     // Fail the boot, not every event, when a pinned reader version does not exist.
     for (const route of table.pinned()) await readers.load(route.pattern, route.version!);

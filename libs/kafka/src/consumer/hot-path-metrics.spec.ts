@@ -17,6 +17,21 @@ describe('rfc3339Millis (ce_time read from header bytes)', () => {
     }
   });
 
+  it('stays exact when consecutive records share, or do not share, the cached seconds', () => {
+    const texts = [
+      '2026-11-27T01:47:14.001Z',
+      '2026-11-27T01:47:14.999Z',
+      '2026-11-27T01:47:14+01:00',
+      '2026-11-27T01:47:15.5Z',
+      '2026-11-27T01:47:14.1Z',
+      '2025-11-27T01:47:14.1Z',
+      '2026-11-27T01:47:14.1-05:30',
+    ];
+    for (const text of [...texts, ...texts.reverse()]) {
+      expect(rfc3339Millis(Buffer.from(text))).toBe(Date.parse(text));
+    }
+  });
+
   it('is NaN for text that is no timestamp', () => {
     expect(rfc3339Millis(Buffer.from('yesterday'))).toBeNaN();
     expect(rfc3339Millis(Buffer.from('2026-1x-27T01:47:14.287Z'))).toBeNaN();

@@ -155,6 +155,9 @@ export class ConsumerFixture {
     });
     const moduleRef = await Test.createTestingModule({ controllers: [controller] }).compile();
     const app = moduleRef.createNestMicroservice({ strategy: server, logger: false });
+    // As connectHeraldConsumer does: handlers without enhancers are called directly, so the
+    // delivery tests (retries, dead letters) run on the path production apps take.
+    server.bindTo(app);
     this.apps.push(app);
     await app.listen();
     await waitFor(() => server.isReady(), {
