@@ -1,10 +1,18 @@
 /**
  * `herald tail` run as a user runs it, on real Kafka and a real registry: records written in the
  * Confluent wire format are printed as Herald JSON with their envelope, an undecodable record is
- * printed as an error in its place (exit 1), --version resolves to a reader schema, --since and
- * --partition choose the start, and following until Ctrl-C leaves no consumer group behind.
+ * printed as an error in its place (exit 1), --as-version (alias --version) resolves to a reader
+ * schema, --since and --partition choose the start, --group reads from and commits a group's
+ * position, and following until Ctrl-C leaves no consumer group behind.
  */
-import { startTestRegistry, testKafka, uniqueIdentifier, waitFor, type TestRegistry } from '@app/testing';
+import {
+  startTestRegistry,
+  testKafka,
+  uniqueIdentifier,
+  uniqueName,
+  waitFor,
+  type TestRegistry,
+} from '@app/testing';
 import type { Producer } from 'kafkajs';
 import { cloudEventHeaders, paymentData, PaymentRecords } from './spec-support/event-records';
 import { herald, startHerald } from './spec-support/herald-process';
@@ -131,7 +139,7 @@ describe('herald tail', () => {
     expect(bad.data).toBeUndefined();
   });
 
-  it('reads as an older version (--version) and starts at a time (--since)', async () => {
+  it('reads as an older version (--as-version) and starts at a time (--since)', async () => {
     const asV1 = await herald(
       [
         'tail',
@@ -141,7 +149,7 @@ describe('herald tail', () => {
         '1',
         '--limit',
         '1',
-        '--version',
+        '--as-version',
         '1',
         '--format',
         'json',
@@ -174,6 +182,31 @@ describe('herald tail', () => {
     expect(run.stdout).toContain('id=evt-1');
     expect(run.stdout).toContain('"amount_minor": 1001');
     expect(run.stdout).toContain('cannot decode (BAD_MAGIC_BYTE)');
+  });
+
+  it("--group reads from the group's committed position and commits what it printed", async () => {
+    const group = uniqueName('tail-group');
+    const args = ['tail', topic, '--group', group, '--from-beginning', '--partition', '0', '--limit', '2'];
+    const first = await herald([...args, '--format', 'json'], { env });
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(parse(first.stdout).map((l) => l.offset)).toEqual(['0', '1']);
+
+    // The second run continues where the first stopped (offset 2 is the undecodable record);
+    // --version is still accepted as the former name of --as-version.
+    const second = await herald([...args, '--version', '1', '--format', 'json'], { env });
+    expect(second.status).toBe(1);
+    expect(parse(second.stdout).map((l) => [l.offset, l.id ?? l.error?.code])).toEqual([
+      ['2', 'BAD_MAGIC_BYTE'],
+      ['3', 'evt-4'],
+    ]);
+    expect(parse(second.stdout)[1]).toMatchObject({ version: 2, readerVersion: 1 });
+
+    const admin = testKafka().admin();
+    await admin.connect();
+    const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    await admin.disconnect();
+    expect(offsets?.partitions.find((p) => p.partition === 0)?.offset).toBe('4');
   });
 
   it('follows new records until Ctrl-C, then exits 0 and leaves no consumer group', async () => {

@@ -1,10 +1,10 @@
 /**
- * `herald tail <type|topic>`: kcat for Herald events — reads a topic without moving any consumer
- * group, decodes each record through the registry and prints it as JSON with its envelope.
+ * `herald tail <type|topic>`: kcat for Herald events — reads a topic (without moving any consumer
+ * group, unless --group names one to read as), decodes each record through the registry and prints it as JSON with its envelope.
  * Exit 0 when every record decoded, 1 when one did not (it is printed as an error in its
  * place), 2 for bad input or an unreachable Kafka or registry. Ctrl-C stops cleanly.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { cliConfig } from '../cli-config';
 import type { TailFormat } from '../tail/tail.reporter';
 import type { StartPosition } from '../tail/topic-reader';
@@ -23,7 +23,10 @@ interface TailCommandOptions {
   since?: Date;
   partition?: number;
   limit?: number;
+  asVersion?: number;
+  /** The old name of --as-version, still accepted. */
   version?: number;
+  group?: string;
   format?: TailFormat;
   brokers?: string[];
   registry?: string;
@@ -31,7 +34,9 @@ interface TailCommandOptions {
 
 export function tailCommand(): Command {
   return new Command('tail')
-    .description('print the events of a topic, decoded through the schema registry (no consumer group moves)')
+    .description(
+      'print the events of a topic, decoded through the schema registry (no consumer group moves without --group)',
+    )
     .exitOverride()
     .showHelpAfterError()
     .argument('<type|topic>', 'event type (= its topic), e.g. payments.payment.received', topicName)
@@ -44,9 +49,15 @@ export function tailCommand(): Command {
     .option('--partition <n>', 'read only this partition', nonNegativeInteger)
     .option('--limit <n>', 'exit after n records (default: follow until Ctrl-C)', positiveInteger)
     .option(
-      '--version <n>',
+      '--as-version <n>',
       "read every record as this version of the type's schema (schema evolution)",
       positiveInteger,
+    )
+    .option('--version <n>', 'the same as --as-version (its former name)', positiveInteger)
+    .option(
+      '--group <group>',
+      'read as this consumer group: from its committed offsets, committing what was printed (default: a throw-away group that never commits)',
+      groupName,
     )
     .addOption(
       new Option('--format <format>', 'text (default on a terminal) or json (one object per line)').choices([
@@ -70,12 +81,16 @@ export function tailCommand(): Command {
 Examples:
   herald tail payments.payment.received                      follow new events
   herald tail payments.payment.received --since 10m --limit 5
-  herald tail orders.order.shipped --from-beginning --version 1 --format json | jq .data
+  herald tail orders.order.shipped --from-beginning --as-version 1 --format json | jq .data
+  herald tail payments.payment.received --group support --limit 10   the next 10 for "support"
 
 JSON lines carry id, type, source, time, version, schemaId, topic, partition, offset, timestamp,
 key, headers (every header, ce_* included) and data (Herald's JSON mapping). A record that does
 not decode is printed in its place with {"error":{"code","message"}} and makes the exit code 1.
-Tail joins a throw-away consumer group that never commits and is deleted on exit.`,
+Tail joins a throw-away consumer group that never commits and is deleted on exit. With --group it
+reads as that group instead: from its committed offsets (--from-beginning/--since only where it
+has none), committing each record once printed, so the next tail --group continues after it; a
+group with running consumers is refused.`,
     )
     .action((topic: string, options: TailCommandOptions) => runAction('tail', () => tail(topic, options)));
 }
@@ -106,8 +121,25 @@ function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   };
 }
 
+function groupName(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
+  return value;
+}
+
+function readerVersion(options: TailCommandOptions): number | undefined {
+  if (
+    options.asVersion !== undefined &&
+    options.version !== undefined &&
+    options.asVersion !== options.version
+  ) {
+    throw new UsageError('--as-version and --version (its former name) disagree: give one');
+  }
+  return options.asVersion ?? options.version;
+}
+
 async function tail(topic: string, options: TailCommandOptions): Promise<number> {
   const start = startPosition(options);
+  const version = readerVersion(options);
   const { RegistryClient } = await import('@app/registry-client');
   const { tailTopic } = await import('../tail/tail-run');
   const { cliKafka } = await import('./cli-kafka');
@@ -122,8 +154,9 @@ async function tail(topic: string, options: TailCommandOptions): Promise<number>
         topic,
         start,
         partition: options.partition,
+        group: options.group,
         limit: options.limit,
-        readerVersion: options.version,
+        readerVersion: version,
         format,
         signal: interrupt.signal,
       },

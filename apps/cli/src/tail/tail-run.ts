@@ -14,6 +14,8 @@ export interface TailRequest {
   readonly topic: string;
   readonly start: StartPosition;
   readonly partition?: number;
+  /** Read as this consumer group (from its committed offsets, committing what was printed). */
+  readonly group?: string;
   readonly limit?: number;
   readonly readerVersion?: number;
   readonly format: TailFormat;
@@ -37,7 +39,7 @@ export async function tailTopic(
   const decoder = await TailRecordDecoder.create(registry, request.topic, request.readerVersion);
   if (!(decoder instanceof TailRecordDecoder)) {
     throw new UsageError(
-      `--version ${decoder.missingVersion}: the registry has no such version of ${decoder.subject}`,
+      `--as-version ${decoder.missingVersion}: the registry has no such version of ${decoder.subject}`,
     );
   }
   let undecodable = 0;
@@ -47,6 +49,7 @@ export async function tailTopic(
       topic: request.topic,
       start: request.start,
       partition: request.partition,
+      group: request.group,
       limit: request.limit,
       signal: request.signal,
     },

@@ -1,9 +1,12 @@
 /**
- * Reads a topic from chosen positions without touching any committed consumer-group position:
- * it joins a throw-away group that never commits (kafkajs has no manual partition assignment),
- * seeks every partition to where the user asked, pauses the partitions not asked for, and
- * deletes the group on the way out. Records before a seek target are dropped, so a fetch that
- * raced the seek is never shown twice or out of range.
+ * Reads a topic from chosen positions. By default without touching any committed consumer-group
+ * position: it joins a throw-away group that never commits (kafkajs has no manual partition
+ * assignment), seeks every partition to where the user asked, pauses the partitions not asked
+ * for, and deletes the group on the way out. With a `group` it reads as that group instead:
+ * from the group's committed offsets (the requested start only where it has none), committing
+ * each record after it was handled, so the next read as that group continues after it; a group
+ * with running members is refused (tail would take partitions away from them). Records before a
+ * seek target are dropped, so a fetch that raced the seek is never shown twice or out of range.
  */
 import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
@@ -16,6 +19,8 @@ export interface TopicReadOptions {
   readonly topic: string;
   readonly start: StartPosition;
   readonly partition?: number;
+  /** Read as this consumer group, from its committed offsets, and commit what was handled. */
+  readonly group?: string;
   /** Stop after this many records (all partitions together). */
   readonly limit?: number;
   /** Stops reading (Ctrl-C). */
@@ -37,7 +42,12 @@ export async function topicPartitions(admin: Admin, topic: string): Promise<numb
   return partitions.sort((a, b) => a - b);
 }
 
-async function startOffsets(admin: Admin, topic: string, start: StartPosition): Promise<Map<number, string>> {
+async function startOffsets(
+  admin: Admin,
+  topic: string,
+  start: StartPosition,
+  group: string | undefined,
+): Promise<Map<number, string>> {
   const watermarks = await admin.fetchTopicOffsets(topic);
   const offsets = new Map<number, string>();
   for (const w of watermarks) offsets.set(w.partition, start.kind === 'beginning' ? w.low : w.high);
@@ -48,7 +58,30 @@ async function startOffsets(admin: Admin, topic: string, start: StartPosition): 
       if (entry.offset !== '-1') offsets.set(entry.partition, entry.offset);
     }
   }
+  if (group !== undefined) {
+    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    for (const commit of committed?.partitions ?? []) {
+      const w = watermarks.find((m) => m.partition === commit.partition);
+      if (w === undefined || BigInt(commit.offset) < 0n) continue;
+      // A committed offset that retention deleted (or past the end) is clamped into the log.
+      const offset = BigInt(commit.offset);
+      const clamped = offset < BigInt(w.low) ? w.low : offset > BigInt(w.high) ? w.high : commit.offset;
+      offsets.set(commit.partition, clamped);
+    }
+  }
   return offsets;
+}
+
+/** Tail must not join a group whose consumers are running: it would take partitions from them. */
+async function assertGroupIdle(admin: Admin, group: string): Promise<void> {
+  const { groups } = await admin.describeGroups([group]);
+  const described = groups[0];
+  if (described !== undefined && !['Empty', 'Dead'].includes(described.state)) {
+    throw new UsageError(
+      `consumer group "${group}" is active (state ${described.state}, ${described.members.length} member(s)): ` +
+        'tail --group would take partitions from its consumers; stop them, or tail without --group',
+    );
+  }
 }
 
 /** Reads until the limit, the signal, or a consumer crash; returns how many records were handled. */
@@ -59,7 +92,8 @@ export async function readTopic(
 ): Promise<number> {
   const admin = kafka.admin();
   await connectKafka(admin);
-  const groupId = `herald-tail.${options.topic}.${randomBytes(6).toString('hex')}`;
+  const throwAway = options.group === undefined;
+  const groupId = options.group ?? `herald-tail.${options.topic}.${randomBytes(6).toString('hex')}`;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
   try {
     const partitions = await topicPartitions(admin, options.topic);
@@ -69,12 +103,13 @@ export async function readTopic(
       );
     }
     const wanted = options.partition === undefined ? partitions : [options.partition];
-    const offsets = await startOffsets(admin, options.topic, options.start);
+    if (options.group !== undefined) await assertGroupIdle(admin, options.group);
+    const offsets = await startOffsets(admin, options.topic, options.start, options.group);
     return await consume(consumer, options, wanted, partitions, offsets, handle);
   } finally {
     await consumer.disconnect().catch(() => undefined);
-    // The group never committed; deleting it leaves nothing behind (best effort).
-    await admin.deleteGroups([groupId]).catch(() => undefined);
+    // The throw-away group never committed; deleting it leaves nothing behind (best effort).
+    if (throwAway) await admin.deleteGroups([groupId]).catch(() => undefined);
     await admin.disconnect();
   }
 }
@@ -111,6 +146,10 @@ async function consume(
       next.set(partition, BigInt(message.offset) + 1n);
       handled += 1;
       await handle(partition, message);
+      if (options.group !== undefined) {
+        const offset = String(BigInt(message.offset) + 1n);
+        await consumer.commitOffsets([{ topic: options.topic, partition, offset }]);
+      }
       if (options.limit !== undefined && handled >= options.limit) finish();
     },
   });
