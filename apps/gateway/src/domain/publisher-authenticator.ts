@@ -19,7 +19,8 @@ export interface AuthenticatedPublisher extends Publisher {
 }
 
 interface CachedKey {
-  readonly key: ApiKeyRecord | undefined;
+  /** Shared by concurrent requests with the same key, so a cold cache costs one lookup. */
+  readonly key: Promise<ApiKeyRecord | undefined>;
   readonly fetchedAt: number;
 }
 
@@ -84,17 +85,15 @@ export class PublisherAuthenticator {
   private async lookup(secret: string): Promise<ApiKeyRecord | undefined> {
     const cached = this.cache.get(secret);
     if (cached && this.now() - cached.fetchedAt < this.cacheTtlMs) return cached.key;
-    let key: ApiKeyRecord | undefined;
-    try {
-      key = await this.keys.findActiveBySecret(secret);
-    } catch (error) {
+    if (this.cache.size > 10_000) this.cache.clear();
+    const key = this.keys.findActiveBySecret(secret).catch((error: unknown) => {
+      this.cache.delete(secret);
       throw GatewayError.unavailable(
         'cannot check the API key (PostgreSQL unavailable); retry shortly',
         2,
         error,
       );
-    }
-    if (this.cache.size > 10_000) this.cache.clear();
+    });
     this.cache.set(secret, { key, fetchedAt: this.now() });
     return key;
   }
