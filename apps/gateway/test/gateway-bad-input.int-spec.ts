@@ -144,9 +144,9 @@ const cases: Array<[string, BadRequest]> = [
   ['type an array', malformed((t) => ({ type: [t.payment], data: payment() }), '/type')],
   ['type an object', malformed(() => ({ type: {}, data: payment() }), '/type')],
   // No key pattern matches a name that is not a type name: authorisation answers first.
-  ['type empty', forbidden(() => ({ type: '', data: payment() }))],
-  ['type not a type name', forbidden(() => ({ type: 'Payments Received', data: payment() }))],
-  ['type of 100k characters', forbidden(() => ({ type: 'a'.repeat(100_000), data: payment() }))],
+  ['type empty', invalid(() => ({ type: '', data: payment() }), '/type')],
+  ['type not a type name', invalid(() => ({ type: 'Payments Received', data: payment() }), '/type')],
+  ['type of 100k characters', invalid(() => ({ type: 'a'.repeat(100_000), data: payment() }), '/type')],
   ['type unknown', invalid((t) => ({ type: `${t.domain}.nothing.happened`, data: payment() }), '/type')],
   ['version a string', malformed(event(payment(), { version: '2' }), '/version')],
   ['version zero', malformed(event(payment(), { version: 0 }), '/version')],

@@ -43,6 +43,11 @@ export class EventPreparer {
   ) {}
 
   async prepare(request: PublishRequest, publisher: Publisher, prefix = ''): Promise<PreparedEvent> {
+    try {
+      this.resolver.checkTypeName(request.type);
+    } catch (error) {
+      throw prefixed(error, prefix);
+    }
     if (!publisher.allows(request.type)) {
       throw new GatewayError('forbidden', `this API key may not publish "${request.type}"`, [
         { path: `${prefix}/type`, message: `not among the key's allowed type patterns` },

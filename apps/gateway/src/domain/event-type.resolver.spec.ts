@@ -86,6 +86,8 @@ describe('EventTypeResolver', () => {
     const badName = await resolver.resolve('Orders', undefined).catch((e: unknown) => e);
     expect(badName).toBeInstanceOf(GatewayError);
     expect(badName).toMatchObject({ kind: 'unprocessable', violations: [{ path: '/type' }] });
+    const huge = (await resolver.resolve('a'.repeat(100_000), undefined).catch((e: unknown) => e)) as Error;
+    expect(huge.message.length).toBeLessThan(200);
     const unknown = (await resolver
       .resolve('shop.order.cancelled', undefined)
       .catch((e: unknown) => e)) as GatewayError;

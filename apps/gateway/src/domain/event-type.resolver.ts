@@ -52,12 +52,18 @@ export class EventTypeResolver {
     return findEventType(this.catalog, type);
   }
 
-  async resolve(type: string, version: number | undefined): Promise<PublishableVersion> {
+  /** A string that cannot be an event type is 422, whoever asks (checked before authorisation). */
+  checkTypeName(type: string): void {
     if (!EVENT_TYPE.test(type)) {
-      throw GatewayError.unprocessable(`"${type}" is not an event type name (<domain>.<entity>.<verb>)`, [
+      const shown = type.length > 100 ? `${type.slice(0, 97)}...` : type;
+      throw GatewayError.unprocessable(`"${shown}" is not an event type name (<domain>.<entity>.<verb>)`, [
         { path: '/type', message: 'must look like payments.payment.received' },
       ]);
     }
+  }
+
+  async resolve(type: string, version: number | undefined): Promise<PublishableVersion> {
+    this.checkTypeName(type);
     const found =
       version === undefined ? await this.resolveLatest(type) : await this.resolvePinned(type, version);
     if (found) return found;
