@@ -80,7 +80,6 @@ const malformed = (body: (t: Types) => Body, pointer?: string): BadRequest => ({
   status: 400,
   pointer,
 });
-const forbidden = (body: (t: Types) => Body): BadRequest => ({ body, status: 403, pointer: '/type' });
 const invalid = (body: (t: Types) => Body, pointer?: string): BadRequest => ({ body, status: 422, pointer });
 
 const cases: Array<[string, BadRequest]> = [
