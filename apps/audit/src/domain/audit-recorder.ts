@@ -4,11 +4,11 @@
  * consumed in parallel) are group-committed; each call resolves only once its own row is
  * committed, which is what lets the consumer commit the Kafka offset after it.
  */
+import { GroupCommit } from '@app/persistence';
 import { JsonAvroMapping, type AvroSchemaJson } from '@app/schema';
 import type { AuditEvent } from './audit-event';
 import { AuditWriteError } from './audit-errors';
 import type { AppendOutcome, AuditStore } from './audit-store.port';
-import { GroupCommit } from './group-commit';
 
 /** The fields of the consumer runtime's EventEnvelope that audit keeps. */
 export interface ConsumedEnvelope {
@@ -51,13 +51,17 @@ export class AuditRecorder {
     private readonly observer: AuditObserver,
     maxBatch?: number,
   ) {
-    this.commits = new GroupCommit((events) => store.append(events), maxBatch);
+    this.commits = new GroupCommit((events) => store.append(events), {
+      maxConcurrent: 1,
+      maxItems: maxBatch ?? 256,
+      isolateFailures: true,
+    });
   }
 
   /** Throws AuditWriteError; `retriable` says whether redelivering the event can succeed. */
   async record(data: unknown, envelope: ConsumedEnvelope): Promise<AppendOutcome> {
     const event = this.toAuditEvent(data, envelope);
-    const outcome = await this.commits.submit(event);
+    const [outcome] = (await this.commits.submit([event])) as [AppendOutcome];
     this.observer.recorded(event, outcome);
     return outcome;
   }

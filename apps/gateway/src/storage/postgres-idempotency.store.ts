@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { AcceptedEvent, ClaimOutcome, IdempotencyClaim, IdempotencyStore } from '../domain/ports';
-import { GroupCommit } from './group-commit';
+import { GroupCommit } from '@app/persistence';
 
 interface ExistingRow {
   event_id: string;

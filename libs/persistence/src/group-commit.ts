@@ -1,10 +1,10 @@
 /**
- * Shares one statement among concurrent callers (group commit), the way the Kafka producer
- * shares produce requests. Each statement that changes the idempotency window is its own
- * transaction, and every commit waits for a WAL flush: one statement per HTTP request made
- * PostgreSQL's fsync rate the gateway's ceiling. Up to `maxConcurrent` statements run at once;
- * callers arriving while all are busy queue, and the queue goes out as one statement when one
- * returns. An idle gateway therefore runs each call at once, and a busy one merges them.
+ * Shares one write among concurrent callers (group commit): each commit costs a round trip
+ * and a WAL flush, so one per request or per consumed event makes PostgreSQL's commit rate
+ * the app's ceiling. Up to `maxConcurrent` writes run at once; callers arriving while all are
+ * busy queue, and the queue goes out as one write when one returns. No timer: an idle app
+ * writes each call at once, and a busy one merges them. Used by the gateway's idempotency
+ * window and the audit store.
  *
  * Items with the same `key` never share a statement (PostgreSQL refuses an
  * `INSERT … ON CONFLICT DO UPDATE` that touches one row twice): a caller whose keys collide
@@ -16,6 +16,12 @@ export interface GroupCommitSettings<T> {
   /** Items per statement; a single caller with more still goes out alone. */
   readonly maxItems: number;
   readonly key?: (item: T) => string;
+  /**
+   * When a merged write fails, run each caller's items again on their own, so one bad item
+   * fails only its caller (audit: a row the database refuses must not fail its neighbours).
+   * Off: every caller of the failed write gets its error.
+   */
+  readonly isolateFailures?: boolean;
 }
 
 interface Waiter<T, R> {
@@ -80,7 +86,11 @@ export class GroupCommit<T, R> {
     try {
       results = await this.run(batch.length === 1 ? batch[0]!.items : batch.flatMap((w) => w.items));
     } catch (error) {
-      batch.forEach((waiter) => waiter.reject(error));
+      if (this.settings.isolateFailures && batch.length > 1) {
+        for (const waiter of batch) await this.flush([waiter]);
+      } else {
+        batch.forEach((waiter) => waiter.reject(error));
+      }
       return;
     }
     let next = 0;
