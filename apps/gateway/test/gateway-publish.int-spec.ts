@@ -115,4 +115,16 @@ describe('gateway publish', () => {
       { timeoutMs: 20_000, intervalMs: 500, description: 'latest to become version 3' },
     );
   });
+
+  it('documents the publish contract in its OpenAPI description', async () => {
+    const doc = (await (await fetch(`${gateway.url}/docs-json`)).json()) as {
+      paths: Record<string, { post?: { requestBody?: unknown; responses: Record<string, unknown> } }>;
+    };
+    const single = doc.paths['/v1/events']?.post;
+    expect(JSON.stringify(single?.requestBody)).toContain('"required":["type","data"]');
+    expect(Object.keys(single?.responses ?? {}).sort()).toEqual(
+      ['202', '400', '401', '403', '409', '413', '415', '422', '429', '503'].sort(),
+    );
+    expect(JSON.stringify(doc.paths['/v1/events/batch']?.post?.responses['200'])).toContain('rejected');
+  });
 });

@@ -3,14 +3,23 @@
  * budget, publish, and answer only after Kafka acknowledged. Thin on purpose: the publish
  * rules live in EventPublisher.
  */
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { EventPublisher, type BatchItemResult, type PublishResult } from '../domain/event-publisher';
 import { PublisherAuthenticator } from '../domain/publisher-authenticator';
 import { GatewayMetrics } from '../gateway.metrics';
 import { readBatch, readSingleEvent } from './event-requests';
+import { ACCEPTED_EVENT, BATCH_REQUEST, BATCH_RESPONSE, EVENT_ENVELOPE, PROBLEM } from './openapi-schemas';
 import { problemFor, type Problem } from './problem';
+
+/** The problem+json answers design.md lists, on both publish routes. */
+const ApiProblemResponses = () =>
+  applyDecorators(
+    ...[400, 401, 403, 409, 413, 415, 422, 429, 503].map((status) =>
+      ApiResponse({ status, description: 'application/problem+json', schema: PROBLEM }),
+    ),
+  );
 
 export class GatewayLimits {
   constructor(readonly maxBatchEvents: number) {}
@@ -47,11 +56,10 @@ export class EventsController {
   @ApiOperation({
     summary: 'Publish one event (gateway envelope, or a CloudEvent in structured or binary mode)',
   })
-  @ApiBody({ schema: { type: 'object', required: ['type', 'data'] } })
-  @ApiResponse({
-    status: 202,
-    description: 'Kafka acknowledged the event: {id, type, version, topic, partition, offset}',
-  })
+  @ApiBearerAuth()
+  @ApiBody({ schema: EVENT_ENVELOPE })
+  @ApiResponse({ status: 202, description: 'Kafka acknowledged the event', schema: ACCEPTED_EVENT })
+  @ApiProblemResponses()
   async publish(@Req() request: FastifyRequest): Promise<AcceptedBody> {
     return this.track('single', async () => {
       const publisher = await this.authenticator.authenticate(request.headers.authorization);
@@ -66,8 +74,10 @@ export class EventsController {
   @ApiOperation({
     summary: 'Publish events: per-event results in order, or all-or-nothing with atomic: true',
   })
-  @ApiBody({ schema: { type: 'object', required: ['events'] } })
-  @ApiResponse({ status: 200, description: '{results: [...]} in request order' })
+  @ApiBearerAuth()
+  @ApiBody({ schema: BATCH_REQUEST })
+  @ApiResponse({ status: 200, description: 'one result per event, in request order', schema: BATCH_RESPONSE })
+  @ApiProblemResponses()
   async publishBatch(@Req() request: FastifyRequest): Promise<{ results: BatchResultBody[] }> {
     return this.track('batch', async () => {
       const publisher = await this.authenticator.authenticate(request.headers.authorization);
