@@ -157,6 +157,31 @@ describe('gateway HTTP status codes', () => {
       expect(await afterRestart.json()).toEqual({ ...first, duplicate: true });
     });
 
+    it('202 duplicate and 409 for an id the gateway generated, once the client re-posts it', async () => {
+      const data = payment();
+      const first = await expectAccepted(
+        await gateway.post('/v1/events', { type: gateway.types.payment, version: 2, data }),
+      );
+      const again = await gateway.post('/v1/events', {
+        id: first.id,
+        type: gateway.types.payment,
+        version: 2,
+        data,
+      });
+      expect(again.status).toBe(202);
+      expect(await again.json()).toEqual({ ...first, duplicate: true });
+      await expectProblem(
+        await gateway.post('/v1/events', {
+          id: first.id,
+          type: gateway.types.payment,
+          version: 2,
+          data: { ...data, amount_minor: 2 },
+        }),
+        409,
+        'conflict',
+      );
+    });
+
     it('409: the same id with different content', async () => {
       const id = `conflict-${randomUUID()}`;
       const data = payment();

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import stableStringify from 'safe-stable-stringify';
-import { uuidv7 } from 'uuidv7';
 import type { AvroCodec } from '@app/schema';
+import { newEventId } from './event-ids';
 import type { EventTypeResolver } from './event-type.resolver';
 import { GatewayError } from './gateway-errors';
 import type { OutgoingRecord } from './ports';
@@ -22,6 +22,8 @@ export interface Publisher {
 
 export interface PreparedEvent {
   readonly id: string;
+  /** The gateway made the id up (the request had none): nobody else can hold it yet. */
+  readonly generatedId: boolean;
   readonly type: string;
   readonly version: number;
   readonly fingerprint: string;
@@ -76,14 +78,21 @@ export class EventPreparer {
         ],
       );
     }
-    const id = request.id ?? uuidv7();
+    const id = request.id ?? newEventId();
     const record: OutgoingRecord = {
       topic: target.topic,
       key: request.key ?? keyFromData(request.data, target.keyField),
       value,
       headers: this.headers(request, id, target.version, publisher),
     };
-    return { id, type: target.type, version: target.version, fingerprint: fingerprint(request), record };
+    return {
+      id,
+      generatedId: request.id === undefined,
+      type: target.type,
+      version: target.version,
+      fingerprint: fingerprint(request, value),
+      record,
+    };
   }
 
   private headers(
@@ -127,18 +136,23 @@ function keyFromData(data: unknown, field: string | undefined): string | null {
 /**
  * The content that makes "the same event": the request as the client sent it (requested
  * version, not the resolved one, so a retry stays a duplicate when a new version is pushed
- * in between), with object keys sorted so JSON key order does not matter.
+ * in between). With a pinned version the data is fingerprinted by its Avro encoding (the
+ * wire bytes name the version's schema id): Avro binary is canonical, so JSON key order,
+ * `1.0` vs `1` and the like do not matter, and hashing 100 bytes is far cheaper than a stable
+ * stringification of the JSON. Without one, by the JSON with object keys sorted.
  */
-function fingerprint(request: PublishRequest): string {
-  const content = stableStringify([
+function fingerprint(request: PublishRequest, wire: Buffer): string {
+  const envelope = JSON.stringify([
     request.type,
     request.version ?? null,
     request.key ?? null,
     request.subject ?? null,
     request.time ?? null,
-    request.data,
   ]);
-  return createHash('sha256')
-    .update(content ?? '')
+  const hash = createHash('sha256').update(envelope);
+  if (request.version !== undefined) return hash.update('\0avro\0').update(wire).digest('hex');
+  return hash
+    .update('\0json\0')
+    .update(stableStringify(request.data) ?? '')
     .digest('hex');
 }

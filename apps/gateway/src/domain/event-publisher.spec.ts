@@ -51,6 +51,7 @@ class FakePreparer {
     };
     return {
       id,
+      generatedId: request.id === undefined,
       type: request.type,
       version: request.version ?? 1,
       fingerprint: JSON.stringify(data),
@@ -104,10 +105,13 @@ interface Row {
 
 class FakeIdempotencyStore implements IdempotencyStore {
   readonly rows = new Map<string, Row>();
+  /** The ids of each claim call, in order. */
+  readonly claimed: string[][] = [];
   failClaims = false;
   private tokens = 0;
 
   async claim(claims: readonly IdempotencyClaim[]): Promise<ClaimOutcome[]> {
+    this.claimed.push(claims.map((c) => c.id));
     if (this.failClaims) throw new Error('connection refused');
     return claims.map((claim): ClaimOutcome => {
       const row = this.rows.get(claim.id);
@@ -128,6 +132,13 @@ class FakeIdempotencyStore implements IdempotencyStore {
     for (const { token, result } of results) {
       const row = [...this.rows.values()].find((r) => r.token === token);
       if (row) row.result = result;
+    }
+  }
+
+  async record(events: ReadonlyArray<{ fingerprint: string; result: AcceptedEvent }>): Promise<void> {
+    if (this.failCompletes) throw new Error('connection reset');
+    for (const { fingerprint, result } of events) {
+      if (!this.rows.has(result.id)) this.rows.set(result.id, { fingerprint, token: '', result });
     }
   }
 
@@ -270,6 +281,34 @@ describe('EventPublisher', () => {
       expect(producer.sent).toHaveLength(0);
     });
 
+    it('a generated id is not claimed: one record after the ack, and a re-post of that id is a duplicate', async () => {
+      const result = await use.publishOne(event(undefined), publisher);
+      expect(result).toMatchObject({ id: 'generated-1', offset: '0', duplicate: false });
+      expect(store.claimed).toEqual([]);
+      expect(store.rows.get('generated-1')).toMatchObject({ result: { id: 'generated-1', offset: '0' } });
+      const again = await use.publishOne(event('generated-1'), publisher);
+      expect(again).toEqual({ ...result, duplicate: true });
+      const other = await gatewayError(use.publishOne(event('generated-1', 2), publisher));
+      expect(other.kind).toBe('conflict');
+      expect(producer.sent).toHaveLength(1);
+    });
+
+    it('a generated id publishes while the store is down (nobody can repeat it yet), and says the answer was not stored', async () => {
+      store.failClaims = true;
+      store.failCompletes = true;
+      const result = await use.publishOne(event(undefined), publisher);
+      expect(result).toMatchObject({ id: 'generated-1', duplicate: false });
+      expect(producer.sent).toHaveLength(1);
+      expect(observer.unstored).toEqual([1]);
+    });
+
+    it('a generated id whose send fails leaves nothing behind to release', async () => {
+      producer.then(GatewayError.unavailable('Kafka is unavailable; retry shortly', 2));
+      const error = await gatewayError(use.publishOne(event(undefined), publisher));
+      expect(error.kind).toBe('unavailable');
+      expect(store.rows.size).toBe(0);
+    });
+
     describe('a send Kafka did not acknowledge in time', () => {
       function unacknowledged() {
         const outcome = new Deferred<RecordCoordinates[]>();
@@ -355,6 +394,9 @@ describe('EventPublisher', () => {
         rejected.map((r) => (r.status === 'rejected' ? r.error.violations.map((v) => v.path) : [])),
       ).toEqual([['/events/1/type'], ['/events/2/data/ok'], [], ['/events/5/id']]);
       expect(producer.sent.slice(2)).toEqual([{ atomic: false, ids: ['n1', 'generated-1'] }]);
+      // Only client ids are claimed; the generated one is recorded with its answer.
+      expect(store.claimed.slice(2)).toEqual([['n1', 'dup', 'conflict']]);
+      expect(store.rows.get('generated-1')?.result).toMatchObject({ id: 'generated-1' });
       expect(observer.rejectedReasons).toEqual(['malformed', 'unprocessable', 'conflict', 'malformed']);
     });
 

@@ -3,6 +3,8 @@
  * new ones to Kafka, and answer only after Kafka acknowledged them. A duplicate (same id,
  * same content) gets the original answer and writes nothing; the same id with other content
  * is a conflict. Claims are released when a send fails, so the client's retry can publish.
+ * Ids the gateway generates skip the claim: no other request can know them before the answer
+ * does, so recording the answer after the ack (before it is given) is enough, in one write.
  */
 import type { EventPreparer, PreparedEvent, Publisher } from './event-preparer';
 import { GatewayError, type Violation } from './gateway-errors';
@@ -62,7 +64,7 @@ export class EventPublisher {
     const outcomes = await this.claim(events);
     const claimErrors = new Map<PreparedEvent, GatewayError>();
     const sendable: PreparedEvent[] = [];
-    const sendableOutcomes: ClaimOutcome[] = [];
+    const sendableOutcomes: Claim[] = [];
     events.forEach((event, i) => {
       const outcome = outcomes[i]!;
       const error = claimError(outcome, event);
@@ -127,10 +129,12 @@ export class EventPublisher {
     }
   }
 
-  private async claim(events: readonly PreparedEvent[]): Promise<ClaimOutcome[]> {
-    if (events.length === 0) return [];
+  private async claim(events: readonly PreparedEvent[]): Promise<Claim[]> {
+    const known = events.filter((e) => !e.generatedId);
+    if (known.length === 0) return events.map(() => FRESH);
+    let outcomes: ClaimOutcome[];
     try {
-      return await this.idempotency.claim(events.map((e) => ({ id: e.id, fingerprint: e.fingerprint })));
+      outcomes = await this.idempotency.claim(known.map((e) => ({ id: e.id, fingerprint: e.fingerprint })));
     } catch (error) {
       throw GatewayError.unavailable(
         'the idempotency store (PostgreSQL) is unavailable; retry shortly',
@@ -138,6 +142,8 @@ export class EventPublisher {
         error,
       );
     }
+    let next = 0;
+    return events.map((e) => (e.generatedId ? FRESH : outcomes[next++]!));
   }
 
   /**
@@ -146,7 +152,7 @@ export class EventPublisher {
    */
   private async sendClaimed(
     events: readonly PreparedEvent[],
-    outcomes: readonly ClaimOutcome[],
+    outcomes: readonly Claim[],
     atomic: boolean,
   ): Promise<PublishResult[]> {
     const claimed: Claimed[] = [];
@@ -155,6 +161,7 @@ export class EventPublisher {
       const error = claimError(outcome, events[i]!);
       if (error) throw error;
       if (outcome.kind === 'claimed') claimed.push({ event: events[i]!, token: outcome.token });
+      if (outcome.kind === 'fresh') claimed.push({ event: events[i]!, token: undefined });
       return undefined;
     });
     if (claimed.length > 0) {
@@ -166,9 +173,9 @@ export class EventPublisher {
       // again. Kafka has the events whatever happens here: failing to store the answer must
       // not turn an acknowledged write into an error (the claim then expires as stale, and a
       // late retry could write a second copy: consumers are at-least-once and dedupe by id).
-      await this.idempotency
-        .complete(accepted.map((result, i) => ({ token: claimed[i]!.token, result })))
-        .catch((error: unknown) => this.observer.answerNotStored(accepted.length, error));
+      await this.storeAnswers(claimed, accepted).catch((error: unknown) =>
+        this.observer.answerNotStored(accepted.length, error),
+      );
       let next = 0;
       for (let i = 0; i < results.length; i++) {
         if (results[i] === undefined) results[i] = { ...accepted[next++]!, duplicate: false };
@@ -183,16 +190,11 @@ export class EventPublisher {
    * them until Kafka decides: written → the stored answer serves the retry; not → released.
    */
   private async afterFailedSend(claimed: readonly Claimed[], error: unknown): Promise<never> {
-    const claims = claimed.map((c) => ({ id: c.event.id, token: c.token }));
+    const claims = tokens(claimed);
     if (error instanceof UnacknowledgedSendError) {
       error.outcome
         .then(
-          (coordinates) => {
-            const accepted = acceptedEvents(claimed, coordinates);
-            return this.idempotency.complete(
-              accepted.map((result, i) => ({ token: claimed[i]!.token, result })),
-            );
-          },
+          (coordinates) => this.storeAnswers(claimed, acceptedEvents(claimed, coordinates)),
           () => this.idempotency.release(claims),
         )
         .catch(() => undefined);
@@ -202,14 +204,25 @@ export class EventPublisher {
         error,
       );
     }
-    await this.idempotency.release(claims).catch(() => undefined);
+    if (claims.length > 0) await this.idempotency.release(claims).catch(() => undefined);
     throw error;
   }
 
-  private async releaseClaimed(
-    events: readonly PreparedEvent[],
-    outcomes: readonly ClaimOutcome[],
-  ): Promise<void> {
+  /** Completes the claims and records the never-claimed (generated-id) events, together. */
+  private async storeAnswers(claimed: readonly Claimed[], accepted: readonly AcceptedEvent[]): Promise<void> {
+    const completions: Array<{ token: string; result: AcceptedEvent }> = [];
+    const fresh: Array<{ fingerprint: string; result: AcceptedEvent }> = [];
+    claimed.forEach(({ event, token }, i) => {
+      if (token === undefined) fresh.push({ fingerprint: event.fingerprint, result: accepted[i]! });
+      else completions.push({ token, result: accepted[i]! });
+    });
+    await Promise.all([
+      completions.length > 0 ? this.idempotency.complete(completions) : undefined,
+      fresh.length > 0 ? this.idempotency.record(fresh) : undefined,
+    ]);
+  }
+
+  private async releaseClaimed(events: readonly PreparedEvent[], outcomes: readonly Claim[]): Promise<void> {
     const claims = outcomes.flatMap((o, i) =>
       o.kind === 'claimed' ? [{ id: events[i]!.id, token: o.token }] : [],
     );
@@ -217,9 +230,18 @@ export class EventPublisher {
   }
 }
 
+/** A claim outcome, or `fresh`: a generated id, never claimed (see the header comment). */
+type Claim = ClaimOutcome | { readonly kind: 'fresh' };
+const FRESH: Claim = { kind: 'fresh' };
+
 interface Claimed {
   readonly event: PreparedEvent;
-  readonly token: string;
+  /** Undefined for a fresh (generated) id: there is no claim to complete or release. */
+  readonly token: string | undefined;
+}
+
+function tokens(claimed: readonly Claimed[]): Array<{ id: string; token: string }> {
+  return claimed.flatMap((c) => (c.token === undefined ? [] : [{ id: c.event.id, token: c.token }]));
 }
 
 function acceptedEvents(
@@ -234,7 +256,7 @@ function acceptedEvents(
   }));
 }
 
-function claimError(outcome: ClaimOutcome, event: PreparedEvent): GatewayError | undefined {
+function claimError(outcome: Claim, event: PreparedEvent): GatewayError | undefined {
   if (outcome.kind === 'conflict') {
     return new GatewayError(
       'conflict',

@@ -53,6 +53,11 @@ export interface IdempotencyStore {
   claim(claims: readonly IdempotencyClaim[]): Promise<ClaimOutcome[]>;
   /** Records the results of claimed ids (the original answer for later duplicates). */
   complete(results: ReadonlyArray<{ token: string; result: AcceptedEvent }>): Promise<void>;
+  /**
+   * Records published events that were never claimed: ids the gateway generated, which no
+   * other request can hold before the answer names them. One write instead of claim + complete.
+   */
+  record(events: ReadonlyArray<{ fingerprint: string; result: AcceptedEvent }>): Promise<void>;
   /** Gives claimed ids back after a failed send, so a retry can publish them. */
   release(claims: ReadonlyArray<{ id: string; token: string }>): Promise<void>;
 }

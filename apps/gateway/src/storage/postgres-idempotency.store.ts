@@ -5,7 +5,9 @@
  *              the window is taken over as if absent; a row without result whose claim is
  *              older than `staleClaimMs` (its gateway died mid-send) is taken over too;
  *   complete — store the answer once Kafka acknowledged (a later duplicate gets it back);
- *   release  — delete the claim after a failed send, so the client's retry can publish.
+ *   release  — delete the claim after a failed send, so the client's retry can publish;
+ *   record   — INSERT a completed row for an id the gateway generated (never claimed: nobody
+ *              could know it before the answer), once Kafka acknowledged.
  * Each claim carries a random token so that only its owner completes or releases it.
  * Claims and completions of concurrent requests share statements (GroupCommit): each is a
  * commit that waits for PostgreSQL's WAL flush, so one per request would cap throughput.
@@ -40,12 +42,18 @@ interface Completion {
   readonly result: AcceptedEvent;
 }
 
+interface Recorded {
+  readonly fingerprint: string;
+  readonly result: AcceptedEvent;
+}
+
 /** Rows per shared statement; a batch request (up to 10,000 events) may still go alone. */
 const MAX_ROWS_PER_STATEMENT = 5_000;
 
 export class PostgresIdempotencyStore implements IdempotencyStore {
   private readonly claims: GroupCommit<IdempotencyClaim, ClaimOutcome>;
   private readonly completions: GroupCommit<Completion, void>;
+  private readonly records: GroupCommit<Recorded, void>;
 
   constructor(
     private readonly db: Kysely<unknown>,
@@ -61,6 +69,10 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       key: (claim) => claim.id,
     });
     this.completions = new GroupCommit((results) => this.completeTogether(results), {
+      maxConcurrent,
+      maxItems: MAX_ROWS_PER_STATEMENT,
+    });
+    this.records = new GroupCommit((events) => this.recordTogether(events), {
       maxConcurrent,
       maxItems: MAX_ROWS_PER_STATEMENT,
     });
@@ -114,6 +126,26 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
         AS v(event_id text, token text, result jsonb)
       WHERE p.event_id = v.event_id AND p.claim_token = v.token`.execute(this.db);
     return results.map(() => undefined);
+  }
+
+  async record(events: readonly Recorded[]): Promise<void> {
+    await this.records.submit(events);
+  }
+
+  /**
+   * A generated id is a fresh UUIDv7: a row already there would be a collision, not a
+   * duplicate, and is left alone rather than given another event's answer.
+   */
+  private async recordTogether(events: readonly Recorded[]): Promise<void[]> {
+    const rows = JSON.stringify(
+      events.map((e) => ({ event_id: e.result.id, fingerprint: e.fingerprint, result: e.result })),
+    );
+    await sql`
+      INSERT INTO published_events (event_id, fingerprint, result, completed_at)
+      SELECT event_id, fingerprint, result, now()
+      FROM json_to_recordset(${rows}::json) AS r(event_id text, fingerprint text, result jsonb)
+      ON CONFLICT (event_id) DO NOTHING`.execute(this.db);
+    return events.map(() => undefined);
   }
 
   async release(claims: ReadonlyArray<{ id: string; token: string }>): Promise<void> {

@@ -72,7 +72,10 @@ describe('JSON mapping round trip (property)', () => {
         const json: unknown = JSON.parse(JSON.stringify(mapping.toJson(mapping.type.fromBuffer(original))));
         const back = mapping.fromJson(json);
         if (!back.ok) throw new Error(`${JSON.stringify(back.issues)} for ${JSON.stringify(json)}`);
-        expect(mapping.type.toBuffer(back.value).equals(original)).toBe(true);
+        // Lossless up to map entry order (the mapping writes map keys sorted, so equal
+        // content always encodes alike): the decoded values are equal.
+        const again: unknown = mapping.type.fromBuffer(mapping.type.toBuffer(back.value));
+        expect(again).toEqual(mapping.type.fromBuffer(original));
       }),
       { numRuns: 300 },
     );

@@ -52,6 +52,18 @@ describe('JsonAvroMapping', () => {
     expect(mapping.toJson(decoded)).toEqual({ ...valid, amount_minor: '9007199254740993' });
   });
 
+  it('encodes the same content to the same bytes whatever the JSON key order, maps included', () => {
+    const encode = (json: unknown) => {
+      const result = mapping.fromJson(json);
+      if (!result.ok) throw new Error(JSON.stringify(result.issues));
+      return mapping.type.toBuffer(result.value).toString('hex');
+    };
+    const attributes = { zeta: 1, alpha: 2, '10': 3, '9': 4, Beta: 5 };
+    const reordered = Object.fromEntries(Object.entries({ ...valid, attributes }).reverse());
+    const reversedMap = Object.fromEntries(Object.entries(attributes).reverse());
+    expect(encode({ ...reordered, attributes: reversedMap })).toBe(encode({ ...valid, attributes }));
+  });
+
   it('keeps longs within 2^53 as JSON numbers and beyond as strings', () => {
     const result = mapping.fromJson({ ...valid, amount_minor: 42 });
     if (!result.ok) throw new Error('expected valid');

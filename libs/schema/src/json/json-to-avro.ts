@@ -158,13 +158,17 @@ export class JsonToAvroConverter {
 
   private map(values: MappingNode, json: unknown, path: string): Converted {
     if (!isPlainObject(json)) return this.fail(path, 'expected an object (map)', json);
-    const entries = Object.entries(json).map(([key, value]) => {
-      // avsc decodes maps by assignment, so a "__proto__" key would vanish on the way back out:
-      // refuse it here rather than lose it silently later.
-      if (key === '__proto__')
-        this.issues.push({ path: pointer(path, key), message: 'map key "__proto__" is not supported' });
-      return [key, this.convert(values, value, pointer(path, key))];
-    });
+    // Entries in key order: the same map then always encodes to the same Avro bytes, whatever
+    // order the JSON listed its keys in (the gateway fingerprints events by their encoding).
+    const entries = Object.entries(json)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, value]) => {
+        // avsc decodes maps by assignment, so a "__proto__" key would vanish on the way back out:
+        // refuse it here rather than lose it silently later.
+        if (key === '__proto__')
+          this.issues.push({ path: pointer(path, key), message: 'map key "__proto__" is not supported' });
+        return [key, this.convert(values, value, pointer(path, key))];
+      });
     return Object.fromEntries(entries);
   }
 
