@@ -8,6 +8,9 @@
  *      202, its own process. Target ≥ 0.5.
  *   3. latency: p99 of POST /v1/events at a steady 1,000 events/s, open loop (measured from
  *      each request's intended send time). Target ≤ 25 ms.
+ * Each gateway measure is taken twice: with events that carry no id (the gateway generates one,
+ * no claim in the idempotency window) and with a fresh client id per event (what the SDK
+ * sends: claimed in PostgreSQL before the send).
  * Each scenario: a warm-up, then alternating rounds; the table gives the medians.
  *   npm run bench:gateway      (Kafka at KAFKA_BROKERS or 127.0.0.1:9092, PostgreSQL at
  *                               DATABASE_URL; writes docs/benchmarks/gateway.json)
@@ -63,8 +66,26 @@ function closedLoopCheck(what: string, result: autocannon.Result): void {
     );
 }
 
-async function http(url: string, body: string, headers: Record<string, string>, connections: number) {
-  return autocannon({ url, method: 'POST', headers, body, connections, pipelining: 1, duration: SECONDS });
+/** Replaced in a body template by a fresh event id, per request and per event. */
+const ID_SLOT = '__EVENT_ID__';
+let idSequence = 0;
+const idRun = randomUUID();
+const withFreshIds = (template: string) => () =>
+  template.replaceAll(ID_SLOT, () => `${idRun}-${(++idSequence).toString(36)}`);
+
+async function http(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  connections: number,
+): Promise<autocannon.Result> {
+  const options = { url, method: 'POST' as const, headers, connections, pipelining: 1, duration: SECONDS };
+  if (!body.includes(ID_SLOT)) return autocannon({ ...options, body });
+  const next = withFreshIds(body);
+  return autocannon({
+    ...options,
+    requests: [{ setupRequest: (request) => ({ ...request, body: next() }) }],
+  });
 }
 
 async function startBareFastify(): Promise<{ child: ChildProcess; url: string }> {
@@ -77,6 +98,14 @@ async function startBareFastify(): Promise<{ child: ChildProcess; url: string }>
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
+/** Request bodies; the client-id ones are templates with ID_SLOT where each event's id goes. */
+interface Bodies {
+  readonly batch: string;
+  readonly batchClientIds: string;
+  readonly single: string;
+  readonly singleClientIds: string;
+}
+
 class GatewayBench {
   private readonly kafka = new Kafka({ brokers: BROKERS, logLevel: logLevel.NOTHING, clientId: 'bench' });
   private readonly admin = this.kafka.admin();
@@ -87,8 +116,8 @@ class GatewayBench {
     this.headers = { 'content-type': 'application/json', authorization: `Bearer ${stack.apiKey}` };
   }
 
-  private envelope(n: number) {
-    return { type: this.stack.type, version: 2, data: payment(n) };
+  private envelope(n: number, clientId = false) {
+    return { type: this.stack.type, version: 2, ...(clientId ? { id: ID_SLOT } : {}), data: payment(n) };
   }
 
   /** Records already written to the topic (sum of high watermarks). */
@@ -121,34 +150,43 @@ class GatewayBench {
     });
   }
 
-  async preflight(): Promise<{ batchBody: string; singleBody: string }> {
-    const batchBody = JSON.stringify({
-      events: Array.from({ length: BATCH_SIZE }, (_, n) => this.envelope(n)),
-    });
-    const singleBody = JSON.stringify(this.envelope(7));
-    const batch = await fetch(`${this.stack.url}/v1/events/batch`, {
-      method: 'POST',
-      headers: this.headers,
-      body: batchBody,
-    });
-    const { results } = (await batch.json()) as { results: Array<{ status: string }> };
-    const accepted = results.filter((r) => r.status === 'accepted').length;
-    if (batch.status !== 200 || accepted !== BATCH_SIZE)
-      throw new Error(`pre-flight batch: ${batch.status}, ${accepted}/${BATCH_SIZE} accepted`);
-    const single = await fetch(`${this.stack.url}/v1/events`, {
-      method: 'POST',
-      headers: this.headers,
-      body: singleBody,
-    });
-    if (single.status !== 202) throw new Error(`pre-flight single: ${single.status} ${await single.text()}`);
+  async preflight(): Promise<Bodies> {
+    const batchBody = (clientIds: boolean) =>
+      JSON.stringify({ events: Array.from({ length: BATCH_SIZE }, (_, n) => this.envelope(n, clientIds)) });
+    const bodies: Bodies = {
+      batch: batchBody(false),
+      batchClientIds: batchBody(true),
+      single: JSON.stringify(this.envelope(7)),
+      singleClientIds: JSON.stringify(this.envelope(7, true)),
+    };
+    for (const template of [bodies.batch, bodies.batchClientIds]) {
+      const batch = await fetch(`${this.stack.url}/v1/events/batch`, {
+        method: 'POST',
+        headers: this.headers,
+        body: withFreshIds(template)(),
+      });
+      const { results } = (await batch.json()) as { results: Array<{ status: string; duplicate?: true }> };
+      const accepted = results.filter((r) => r.status === 'accepted' && !r.duplicate).length;
+      if (batch.status !== 200 || accepted !== BATCH_SIZE)
+        throw new Error(`pre-flight batch: ${batch.status}, ${accepted}/${BATCH_SIZE} newly accepted`);
+    }
+    for (const template of [bodies.single, bodies.singleClientIds]) {
+      const single = await fetch(`${this.stack.url}/v1/events`, {
+        method: 'POST',
+        headers: this.headers,
+        body: withFreshIds(template)(),
+      });
+      if (single.status !== 202)
+        throw new Error(`pre-flight single: ${single.status} ${await single.text()}`);
+    }
     const encodedBytes = this.rawMessages()[0]!.value!.length;
-    const envelopeBytes = Buffer.byteLength(singleBody);
+    const envelopeBytes = Buffer.byteLength(bodies.single);
     console.log(`event: ${envelopeBytes} B as JSON envelope, ${encodedBytes} B encoded`);
     this.results['event'] = { envelopeBytes, encodedBytes };
-    return { batchBody, singleBody };
+    return bodies;
   }
 
-  async batch(body: string): Promise<void> {
+  async batch(bodies: Bodies): Promise<void> {
     const url = `${this.stack.url}/v1/events/batch`;
     const messages = this.rawMessages();
     const producer = this.kafka.producer({
@@ -171,7 +209,7 @@ class GatewayBench {
       await Promise.all(Array.from({ length: BATCH_CONNECTIONS }, worker));
       return events / ((performance.now() - started) / 1000);
     };
-    const gateway = async (): Promise<number> => {
+    const gateway = async (body: string): Promise<number> => {
       const before = await this.written();
       const result = await http(url, body, this.headers, BATCH_CONNECTIONS);
       closedLoopCheck('gateway batch', result);
@@ -182,27 +220,40 @@ class GatewayBench {
       return events / result.duration;
     };
     try {
-      await gateway();
+      await gateway(bodies.batch);
+      await gateway(bodies.batchClientIds);
       await raw(3);
-      const rounds: Array<{ gatewayEventsPerSec: number; rawEventsPerSec: number; ratio: number }> = [];
+      const rounds: Array<{
+        gatewayEventsPerSec: number;
+        gatewayClientIdsEventsPerSec: number;
+        rawEventsPerSec: number;
+        ratio: number;
+        ratioClientIds: number;
+      }> = [];
       for (let round = 0; round < ROUNDS; round++) {
         const rawRate = await raw(SECONDS);
-        const gatewayRate = await gateway();
+        const gatewayRate = await gateway(bodies.batch);
+        const clientIdsRate = await gateway(bodies.batchClientIds);
         rounds.push({
           gatewayEventsPerSec: Math.round(gatewayRate),
+          gatewayClientIdsEventsPerSec: Math.round(clientIdsRate),
           rawEventsPerSec: Math.round(rawRate),
           ratio: round2(gatewayRate / rawRate),
+          ratioClientIds: round2(clientIdsRate / rawRate),
         });
         console.log('batch round', round + 1, rounds[round]);
       }
       const gw = median(rounds.map((r) => r.gatewayEventsPerSec));
+      const ids = median(rounds.map((r) => r.gatewayClientIdsEventsPerSec));
       const rw = median(rounds.map((r) => r.rawEventsPerSec));
       this.results['batch'] = {
         load: `${BATCH_SIZE} events per request, ${BATCH_CONNECTIONS} concurrent connections / producer calls, ${SECONDS} s per run`,
         rounds,
         gatewayEventsPerSec: gw,
+        gatewayClientIdsEventsPerSec: ids,
         rawKafkajsEventsPerSec: rw,
         ratio: round2(gw / rw),
+        ratioClientIds: round2(ids / rw),
         target: 0.8,
         loadAverage: load(),
       };
@@ -211,41 +262,50 @@ class GatewayBench {
     }
   }
 
-  async single(body: string): Promise<void> {
+  async single(bodies: Bodies): Promise<void> {
     const bare = await startBareFastify();
     const gatewayUrl = `${this.stack.url}/v1/events`;
     const bareUrl = `${bare.url}/v1/events`;
-    const rate = async (what: string, url: string) => {
+    const rate = async (what: string, url: string, body = bodies.single) => {
       const result = await http(url, body, this.headers, SINGLE_CONNECTIONS);
       closedLoopCheck(what, result);
       return result['2xx'] / result.duration;
     };
     try {
       await rate('gateway single', gatewayUrl);
+      await rate('gateway single, client ids', gatewayUrl, bodies.singleClientIds);
       await rate('bare Fastify', bareUrl);
       const rounds: Array<{
         gatewayRequestsPerSec: number;
+        gatewayClientIdsRequestsPerSec: number;
         bareFastifyRequestsPerSec: number;
         ratio: number;
+        ratioClientIds: number;
       }> = [];
       for (let round = 0; round < ROUNDS; round++) {
         const bareRate = await rate('bare Fastify', bareUrl);
         const gatewayRate = await rate('gateway single', gatewayUrl);
+        const clientIdsRate = await rate('gateway single, client ids', gatewayUrl, bodies.singleClientIds);
         rounds.push({
           gatewayRequestsPerSec: Math.round(gatewayRate),
+          gatewayClientIdsRequestsPerSec: Math.round(clientIdsRate),
           bareFastifyRequestsPerSec: Math.round(bareRate),
           ratio: round2(gatewayRate / bareRate),
+          ratioClientIds: round2(clientIdsRate / bareRate),
         });
         console.log('single round', round + 1, rounds[round]);
       }
       const gw = median(rounds.map((r) => r.gatewayRequestsPerSec));
+      const ids = median(rounds.map((r) => r.gatewayClientIdsRequestsPerSec));
       const bf = median(rounds.map((r) => r.bareFastifyRequestsPerSec));
       this.results['single'] = {
         load: `autocannon, ${SINGLE_CONNECTIONS} connections, ${SECONDS} s per run`,
         rounds,
         gatewayRequestsPerSec: gw,
+        gatewayClientIdsRequestsPerSec: ids,
         bareFastifyRequestsPerSec: bf,
         ratio: round2(gw / bf),
+        ratioClientIds: round2(ids / bf),
         target: 0.5,
         loadAverage: load(),
       };
@@ -254,31 +314,40 @@ class GatewayBench {
     }
   }
 
-  async latency(body: string): Promise<void> {
-    const run = (seconds: number) =>
+  async latency(bodies: Bodies): Promise<void> {
+    const run = (seconds: number, template: string) =>
       runOpenLoop({
         url: `${this.stack.url}/v1/events`,
         headers: this.headers,
-        body,
+        body: withFreshIds(template),
         ratePerSecond: RATE,
         seconds,
         expectStatus: 202,
       });
-    const rounds: LatencySummary[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      await run(5);
-      const summary = await run(LATENCY_SECONDS);
-      if (summary.errors > 0) throw new Error(`latency: ${summary.errors} requests did not get 202`);
-      rounds.push(summary);
-      console.log('latency round', round + 1, summary);
-    }
+    const measure = async (what: string, template: string) => {
+      const rounds: LatencySummary[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        await run(5, template);
+        const summary = await run(LATENCY_SECONDS, template);
+        if (summary.errors > 0)
+          throw new Error(`latency (${what}): ${summary.errors} requests did not get 202`);
+        rounds.push(summary);
+        console.log(`latency (${what}) round`, round + 1, summary);
+      }
+      return {
+        rounds,
+        p50Ms: median(rounds.map((r) => r.p50Ms)),
+        p90Ms: median(rounds.map((r) => r.p90Ms)),
+        p99Ms: median(rounds.map((r) => r.p99Ms)),
+        maxMs: median(rounds.map((r) => r.maxMs)),
+      };
+    };
+    const generated = await measure('generated ids', bodies.single);
+    const clientIds = await measure('client ids', bodies.singleClientIds);
     this.results['latency'] = {
       load: `open loop, ${RATE} POST /v1/events per second, 5 s warm-up + ${LATENCY_SECONDS} s measured per round; latency from each request's intended send time`,
-      rounds,
-      p50Ms: median(rounds.map((r) => r.p50Ms)),
-      p90Ms: median(rounds.map((r) => r.p90Ms)),
-      p99Ms: median(rounds.map((r) => r.p99Ms)),
-      maxMs: median(rounds.map((r) => r.maxMs)),
+      ...generated,
+      clientIds,
       targetP99Ms: 25,
       loadAverage: load(),
     };
@@ -287,10 +356,10 @@ class GatewayBench {
   async run(scenario: string): Promise<void> {
     await this.admin.connect();
     try {
-      const { batchBody, singleBody } = await this.preflight();
-      if (scenario === 'batch') await this.batch(batchBody);
-      if (scenario === 'single') await this.single(singleBody);
-      if (scenario === 'latency') await this.latency(singleBody);
+      const bodies = await this.preflight();
+      if (scenario === 'batch') await this.batch(bodies);
+      if (scenario === 'single') await this.single(bodies);
+      if (scenario === 'latency') await this.latency(bodies);
     } finally {
       await this.admin.disconnect();
     }

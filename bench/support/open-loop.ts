@@ -10,7 +10,8 @@ import { Agent, request } from 'node:http';
 export interface OpenLoopOptions {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  /** The same body every time, or one per request (e.g. a fresh event id each). */
+  readonly body: string | (() => string);
   readonly ratePerSecond: number;
   readonly seconds: number;
   /** The status every response must have; others are counted as errors. */
@@ -41,8 +42,8 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LatencySumm
   const total = Math.round(options.ratePerSecond * options.seconds);
   const interval = 1000 / options.ratePerSecond;
   const latencies = new Float64Array(total);
-  const body = Buffer.from(options.body);
-  const headers = { ...options.headers, 'content-length': String(body.length) };
+  const fixed = typeof options.body === 'string' ? Buffer.from(options.body) : undefined;
+  const nextBody = typeof options.body === 'string' ? () => fixed! : options.body;
   let done = 0;
   let errors = 0;
   let sent = 0;
@@ -67,6 +68,8 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LatencySumm
       });
     };
     const send = (index: number, intended: number) => {
+      const body = nextBody();
+      const headers = { ...options.headers, 'content-length': String(Buffer.byteLength(body)) };
       const req = request(
         {
           agent,

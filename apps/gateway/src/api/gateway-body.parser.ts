@@ -50,8 +50,33 @@ export class RawBody {
  */
 const MAX_NESTING = 64;
 
-/** The JSON pointer of the first value nested deeper than `max`, found without recursion. */
+/**
+ * The JSON pointer of the first value nested deeper than `max`, found without recursion. The
+ * common case (not too deep) is settled by a pass that builds no pointers.
+ */
 function pathBeyondDepth(root: unknown, max: number): string | undefined {
+  return nestsDeeperThan(root, max) ? firstPathBeyond(root, max) : undefined;
+}
+
+function nestsDeeperThan(root: unknown, max: number): boolean {
+  const values: unknown[] = [root];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (typeof child === 'object' && child !== null) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+function firstPathBeyond(root: unknown, max: number): string | undefined {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '', depth: 0 }];
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     if (typeof node.value !== 'object' || node.value === null) continue;

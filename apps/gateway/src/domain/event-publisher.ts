@@ -180,7 +180,9 @@ export class EventPublisher {
       for (let i = 0; i < results.length; i++) {
         if (results[i] === undefined) results[i] = { ...accepted[next++]!, duplicate: false };
       }
-      claimed.forEach((c) => this.observer.accepted(c.event.type, 1));
+      const perType = new Map<string, number>();
+      claimed.forEach((c) => perType.set(c.event.type, (perType.get(c.event.type) ?? 0) + 1));
+      perType.forEach((count, type) => this.observer.accepted(type, count));
     }
     return results as PublishResult[];
   }

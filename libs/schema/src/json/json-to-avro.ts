@@ -27,7 +27,21 @@ const INVALID = Symbol('invalid');
 type Converted = unknown;
 
 export function pointer(base: string, token: string | number): string {
-  return `${base}/${String(token).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const text = String(token);
+  if (!text.includes('~') && !text.includes('/')) return `${base}/${text}`;
+  return `${base}/${text.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+/** Per record schema, computed once: its field names (to spot unknown ones). */
+const fieldNames = new WeakMap<RecordNode, ReadonlySet<string>>();
+
+function namesOf(node: RecordNode): ReadonlySet<string> {
+  let names = fieldNames.get(node);
+  if (names === undefined) {
+    names = new Set(node.fields.map((f) => f.name));
+    fieldNames.set(node, names);
+  }
+  return names;
 }
 
 /**
@@ -174,7 +188,7 @@ export class JsonToAvroConverter {
 
   private record(node: RecordNode, json: unknown, path: string): Converted {
     if (!isPlainObject(json)) return this.fail(path, `expected an object (${node.name})`, json);
-    const known = new Set(node.fields.map((f) => f.name));
+    const known = namesOf(node);
     for (const key of Object.keys(json)) {
       if (!known.has(key))
         this.issues.push({ path: pointer(path, key), message: `unknown field "${key}" in ${node.name}` });

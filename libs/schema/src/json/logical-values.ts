@@ -96,11 +96,27 @@ export function formatTimestamp(value: bigint, unit: 'millis' | 'micros'): strin
 
 export function parseDate(input: unknown): Parsed<number> {
   const match = typeof input === 'string' ? DATE.exec(input) : null;
-  const millis = match === null ? NaN : Date.parse(`${input as string}T00:00:00Z`);
-  if (Number.isNaN(millis) || new Date(millis).toISOString().slice(0, 10) !== input) {
-    return { ok: false, reason: 'expected a calendar date such as "2026-11-26"' };
-  }
-  return { ok: true, value: millis / DAY_MS };
+  const days = match === null ? undefined : civilDays(Number(match[1]), Number(match[2]), Number(match[3]));
+  if (days === undefined) return { ok: false, reason: 'expected a calendar date such as "2026-11-26"' };
+  return { ok: true, value: days };
+}
+
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (as JavaScript's Date counts them), or
+ * undefined for a day the month does not have. Arithmetic rather than Date.parse plus a
+ * toISOString round trip: every timestamp the gateway maps goes through here.
+ */
+function civilDays(year: number, month: number, day: number): number | undefined {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const monthDays = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  if (month < 1 || month > 12 || day < 1 || day > monthDays) return undefined;
+  // Howard Hinnant's days_from_civil, with March as the first month of the year.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 export function formatDate(days: number): string {
