@@ -39,7 +39,13 @@ export class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationSh
     this.stopped = true;
     clearInterval(this.pruneTimer);
     this.pending.forEach(clearTimeout);
-    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    // Answers of generated-id events are stored just after they are given: let the last ones
+    // land (this hook runs before the database module's, which closes the pool).
+    await Promise.allSettled([
+      this.producer.disconnect(),
+      this.admin.disconnect(),
+      this.idempotency.settle(),
+    ]);
   }
 
   private connect(what: string, attempt: () => Promise<void>): void {

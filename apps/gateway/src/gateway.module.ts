@@ -112,7 +112,9 @@ export class GatewayModule {
               maxEventBytes: config.GATEWAY_MAX_EVENT_BYTES,
               registryUrl: registry.url,
             });
-            return new EventPublisher(preparer, producer, idempotency, metrics);
+            return new EventPublisher(preparer, producer, idempotency, metrics, {
+              awaitGeneratedAnswers: config.GATEWAY_DEDUPE_SYNC_COMMIT,
+            });
           },
         },
         GatewayLifecycle,

@@ -135,7 +135,14 @@ class FakeIdempotencyStore implements IdempotencyStore {
     }
   }
 
+  /** When set, record() waits for it (a slow write). */
+  recordGate: Deferred<void> | undefined;
+
+  recordCalls = 0;
+
   async record(events: ReadonlyArray<{ fingerprint: string; result: AcceptedEvent }>): Promise<void> {
+    this.recordCalls++;
+    if (this.recordGate) await this.recordGate.promise;
     if (this.failCompletes) throw new Error('connection reset');
     for (const { fingerprint, result } of events) {
       if (!this.rows.has(result.id)) this.rows.set(result.id, { fingerprint, token: '', result });
@@ -300,6 +307,55 @@ describe('EventPublisher', () => {
       expect(result).toMatchObject({ id: 'generated-1', duplicate: false });
       expect(producer.sent).toHaveLength(1);
       expect(observer.unstored).toEqual([1]);
+    });
+
+    it('without strict mode, a generated id is answered before its record lands, and a failed record is counted', async () => {
+      const relaxed = new EventPublisher(
+        new FakePreparer() as unknown as EventPreparer,
+        producer,
+        store,
+        observer,
+        {
+          awaitGeneratedAnswers: false,
+        },
+      );
+      store.recordGate = new Deferred<void>();
+      const result = await relaxed.publishOne(event(undefined), publisher);
+      expect(result).toMatchObject({ id: 'generated-1', duplicate: false });
+      expect(store.rows.has('generated-1')).toBe(false);
+      store.recordGate.resolve();
+      await waitFor(() => store.rows.has('generated-1'), { description: 'the record to land' });
+
+      store.failCompletes = true;
+      await relaxed.publishOne(event(undefined), publisher);
+      await waitFor(() => observer.unstored.length === 1, { description: 'the failure to be counted' });
+      expect(observer.unstored).toEqual([1]);
+    });
+
+    it('without strict mode, answers wait for their records again once 20,000 are being written', async () => {
+      const relaxed = new EventPublisher(
+        new FakePreparer() as unknown as EventPreparer,
+        producer,
+        store,
+        observer,
+        {
+          awaitGeneratedAnswers: false,
+        },
+      );
+      store.recordGate = new Deferred<void>();
+      const many = Array.from({ length: 20_001 }, () => event(undefined));
+      let answered = false;
+      const publishing = relaxed.publishBatch(many, publisher).then((results) => {
+        answered = true;
+        return results;
+      });
+      await waitFor(() => store.recordCalls === 1, { description: 'the records to be written' });
+      // Without the bound the answer would follow within a few ticks of the record call.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(answered).toBe(false);
+      store.recordGate.resolve();
+      expect((await publishing).every((r) => r.status === 'accepted')).toBe(true);
+      expect(store.rows.size).toBe(20_001);
     });
 
     it('a generated id whose send fails leaves nothing behind to release', async () => {

@@ -4,7 +4,9 @@
  * same content) gets the original answer and writes nothing; the same id with other content
  * is a conflict. Claims are released when a send fails, so the client's retry can publish.
  * Ids the gateway generates skip the claim: no other request can know them before the answer
- * does, so recording the answer after the ack (before it is given) is enough, in one write.
+ * does, so recording the answer after the ack is enough, in one write. By default that write
+ * happens just after answering (the store holds back a claim of such an id until it landed);
+ * in strict mode the answer waits for it.
  */
 import type { EventPreparer, PreparedEvent, Publisher } from './event-preparer';
 import { GatewayError, type Violation } from './gateway-errors';
@@ -36,12 +38,29 @@ export interface PublishObserver {
   answerNotStored(count: number, error: unknown): void;
 }
 
+export interface PublisherSettings {
+  /**
+   * Answer a generated-id event only once its answer is stored (strict mode), rather than
+   * storing it right after answering (off the latency path, like an unflushed commit).
+   */
+  readonly awaitGeneratedAnswers: boolean;
+}
+
+/**
+ * Generated-id answers being stored after answering, at most: past this the answers wait for
+ * their writes again, so a PostgreSQL slower than Kafka slows publishing instead of growing memory.
+ */
+const MAX_BACKGROUND_RECORDS = 20_000;
+
 export class EventPublisher {
+  private backgroundRecords = 0;
+
   constructor(
     private readonly preparer: EventPreparer,
     private readonly producer: EventProducer,
     private readonly idempotency: IdempotencyStore,
     private readonly observer: PublishObserver,
+    private readonly settings: PublisherSettings = { awaitGeneratedAnswers: true },
   ) {}
 
   async publishOne(request: PublishRequest, publisher: Publisher): Promise<PublishResult> {
@@ -173,9 +192,7 @@ export class EventPublisher {
       // again. Kafka has the events whatever happens here: failing to store the answer must
       // not turn an acknowledged write into an error (the claim then expires as stale, and a
       // late retry could write a second copy: consumers are at-least-once and dedupe by id).
-      await this.storeAnswers(claimed, accepted).catch((error: unknown) =>
-        this.observer.answerNotStored(accepted.length, error),
-      );
+      await this.storeAnswers(claimed, accepted);
       let next = 0;
       for (let i = 0; i < results.length; i++) {
         if (results[i] === undefined) results[i] = { ...accepted[next++]!, duplicate: false };
@@ -210,7 +227,10 @@ export class EventPublisher {
     throw error;
   }
 
-  /** Completes the claims and records the never-claimed (generated-id) events, together. */
+  /**
+   * Completes the claims and records the never-claimed (generated-id) events. Never throws:
+   * an answer that cannot be stored is counted, and the client still gets its 2xx.
+   */
   private async storeAnswers(claimed: readonly Claimed[], accepted: readonly AcceptedEvent[]): Promise<void> {
     const completions: Array<{ token: string; result: AcceptedEvent }> = [];
     const fresh: Array<{ fingerprint: string; result: AcceptedEvent }> = [];
@@ -218,10 +238,22 @@ export class EventPublisher {
       if (token === undefined) fresh.push({ fingerprint: event.fingerprint, result: accepted[i]! });
       else completions.push({ token, result: accepted[i]! });
     });
-    await Promise.all([
-      completions.length > 0 ? this.idempotency.complete(completions) : undefined,
-      fresh.length > 0 ? this.idempotency.record(fresh) : undefined,
-    ]);
+    const completing =
+      completions.length > 0
+        ? this.idempotency
+            .complete(completions)
+            .catch((error: unknown) => this.observer.answerNotStored(completions.length, error))
+        : undefined;
+    let recording: Promise<void> | undefined;
+    if (fresh.length > 0) {
+      this.backgroundRecords += fresh.length;
+      recording = this.idempotency
+        .record(fresh)
+        .catch((error: unknown) => this.observer.answerNotStored(fresh.length, error))
+        .finally(() => (this.backgroundRecords -= fresh.length));
+    }
+    const wait = this.settings.awaitGeneratedAnswers || this.backgroundRecords > MAX_BACKGROUND_RECORDS;
+    await Promise.all([completing, wait ? recording : undefined]);
   }
 
   private async releaseClaimed(events: readonly PreparedEvent[], outcomes: readonly Claim[]): Promise<void> {

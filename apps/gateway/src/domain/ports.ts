@@ -56,6 +56,8 @@ export interface IdempotencyStore {
   /**
    * Records published events that were never claimed: ids the gateway generated, which no
    * other request can hold before the answer names them. One write instead of claim + complete.
+   * A claim of such an id made while its record is still being written waits for it, so a
+   * client that re-posts the id at once gets the duplicate answer.
    */
   record(events: ReadonlyArray<{ fingerprint: string; result: AcceptedEvent }>): Promise<void>;
   /** Gives claimed ids back after a failed send, so a retry can publish them. */

@@ -54,6 +54,8 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   private readonly claims: GroupCommit<IdempotencyClaim, ClaimOutcome>;
   private readonly completions: GroupCommit<Completion, void>;
   private readonly records: GroupCommit<Recorded, void>;
+  /** Generated ids whose record is being written, until it settles (see `claim`). */
+  private readonly recording = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Kysely<unknown>,
@@ -78,8 +80,15 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     });
   }
 
+  /**
+   * A generated id can come back as a client id once its answer was given, which may be before
+   * its record landed (the publisher writes it just after answering): such a claim waits for
+   * that write, then finds the row like any other.
+   */
   claim(claims: readonly IdempotencyClaim[]): Promise<ClaimOutcome[]> {
-    return this.claims.submit(claims);
+    const writes = claims.flatMap((c) => this.recording.get(c.id) ?? []);
+    if (writes.length === 0) return this.claims.submit(claims);
+    return Promise.all(writes).then(() => this.claims.submit(claims));
   }
 
   async complete(results: readonly Completion[]): Promise<void> {
@@ -129,7 +138,22 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async record(events: readonly Recorded[]): Promise<void> {
-    await this.records.submit(events);
+    const written = this.records.submit(events);
+    const settled = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    for (const e of events) this.recording.set(e.result.id, settled);
+    void settled.then(() => {
+      for (const e of events)
+        if (this.recording.get(e.result.id) === settled) this.recording.delete(e.result.id);
+    });
+    await written;
+  }
+
+  /** Waits for the records still being written (before the database closes). */
+  async settle(): Promise<void> {
+    await Promise.all(new Set(this.recording.values()));
   }
 
   /**
