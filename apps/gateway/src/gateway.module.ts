@@ -113,7 +113,7 @@ export class GatewayModule {
               registryUrl: registry.url,
             });
             return new EventPublisher(preparer, producer, idempotency, metrics, {
-              awaitGeneratedAnswers: config.GATEWAY_DEDUPE_SYNC_COMMIT,
+              awaitAnswerWrites: config.GATEWAY_DEDUPE_SYNC_COMMIT,
             });
           },
         },

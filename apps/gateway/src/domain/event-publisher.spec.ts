@@ -127,7 +127,11 @@ class FakeIdempotencyStore implements IdempotencyStore {
 
   failCompletes = false;
 
+  /** When set, complete() waits for it (a slow write). */
+  completeGate: Deferred<void> | undefined;
+
   async complete(results: ReadonlyArray<{ token: string; result: AcceptedEvent }>): Promise<void> {
+    if (this.completeGate) await this.completeGate.promise;
     if (this.failCompletes) throw new Error('connection reset');
     for (const { token, result } of results) {
       const row = [...this.rows.values()].find((r) => r.token === token);
@@ -316,7 +320,7 @@ describe('EventPublisher', () => {
         store,
         observer,
         {
-          awaitGeneratedAnswers: false,
+          awaitAnswerWrites: false,
         },
       );
       store.recordGate = new Deferred<void>();
@@ -332,6 +336,30 @@ describe('EventPublisher', () => {
       expect(observer.unstored).toEqual([1]);
     });
 
+    it('without strict mode, a client id is answered before its claim completes; a retry meanwhile is in flight, then a duplicate', async () => {
+      const relaxed = new EventPublisher(
+        new FakePreparer() as unknown as EventPreparer,
+        producer,
+        store,
+        observer,
+        {
+          awaitAnswerWrites: false,
+        },
+      );
+      store.completeGate = new Deferred<void>();
+      const first = await relaxed.publishOne(event('a'), publisher);
+      expect(first).toMatchObject({ id: 'a', duplicate: false });
+      // The fake store has no write tracking: this is what another gateway instance answers.
+      const meanwhile = await gatewayError(relaxed.publishOne(event('a'), publisher));
+      expect(meanwhile).toMatchObject({ kind: 'unavailable', retryAfterSeconds: 1 });
+      store.completeGate.resolve();
+      await waitFor(() => store.rows.get('a')?.result !== undefined, {
+        description: 'the claim to complete',
+      });
+      await expect(relaxed.publishOne(event('a'), publisher)).resolves.toEqual({ ...first, duplicate: true });
+      expect(producer.sent).toHaveLength(1);
+    });
+
     it('without strict mode, answers wait for their records again once 20,000 are being written', async () => {
       const relaxed = new EventPublisher(
         new FakePreparer() as unknown as EventPreparer,
@@ -339,7 +367,7 @@ describe('EventPublisher', () => {
         store,
         observer,
         {
-          awaitGeneratedAnswers: false,
+          awaitAnswerWrites: false,
         },
       );
       store.recordGate = new Deferred<void>();

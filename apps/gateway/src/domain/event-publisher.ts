@@ -4,9 +4,9 @@
  * same content) gets the original answer and writes nothing; the same id with other content
  * is a conflict. Claims are released when a send fails, so the client's retry can publish.
  * Ids the gateway generates skip the claim: no other request can know them before the answer
- * does, so recording the answer after the ack is enough, in one write. By default that write
- * happens just after answering (the store holds back a claim of such an id until it landed);
- * in strict mode the answer waits for it.
+ * does, so recording the answer after the ack is enough, in one write. By default answers are
+ * stored just after they are given (the store holds back a claim of such an id until the
+ * write landed); in strict mode the answer waits for its write.
  */
 import type { EventPreparer, PreparedEvent, Publisher } from './event-preparer';
 import { GatewayError, type Violation } from './gateway-errors';
@@ -40,27 +40,27 @@ export interface PublishObserver {
 
 export interface PublisherSettings {
   /**
-   * Answer a generated-id event only once its answer is stored (strict mode), rather than
-   * storing it right after answering (off the latency path, like an unflushed commit).
+   * Answer only once the answer is stored in the idempotency window (strict mode), rather
+   * than storing it right after answering (off the latency path, like an unflushed commit).
    */
-  readonly awaitGeneratedAnswers: boolean;
+  readonly awaitAnswerWrites: boolean;
 }
 
 /**
- * Generated-id answers being stored after answering, at most: past this the answers wait for
- * their writes again, so a PostgreSQL slower than Kafka slows publishing instead of growing memory.
+ * Answers being stored after answering, at most: past this the answers wait for their writes
+ * again, so a PostgreSQL slower than Kafka slows publishing instead of growing memory.
  */
-const MAX_BACKGROUND_RECORDS = 20_000;
+const MAX_BACKGROUND_WRITES = 20_000;
 
 export class EventPublisher {
-  private backgroundRecords = 0;
+  private backgroundWrites = 0;
 
   constructor(
     private readonly preparer: EventPreparer,
     private readonly producer: EventProducer,
     private readonly idempotency: IdempotencyStore,
     private readonly observer: PublishObserver,
-    private readonly settings: PublisherSettings = { awaitGeneratedAnswers: true },
+    private readonly settings: PublisherSettings = { awaitAnswerWrites: true },
   ) {}
 
   async publishOne(request: PublishRequest, publisher: Publisher): Promise<PublishResult> {
@@ -229,7 +229,9 @@ export class EventPublisher {
 
   /**
    * Completes the claims and records the never-claimed (generated-id) events. Never throws:
-   * an answer that cannot be stored is counted, and the client still gets its 2xx.
+   * an answer that cannot be stored is counted, and the client still gets its 2xx. Outside
+   * strict mode the client is answered without waiting for these writes: a retry of the same
+   * id meanwhile waits for them on this instance, or is told 503 (in flight) on another.
    */
   private async storeAnswers(claimed: readonly Claimed[], accepted: readonly AcceptedEvent[]): Promise<void> {
     const completions: Array<{ token: string; result: AcceptedEvent }> = [];
@@ -238,22 +240,23 @@ export class EventPublisher {
       if (token === undefined) fresh.push({ fingerprint: event.fingerprint, result: accepted[i]! });
       else completions.push({ token, result: accepted[i]! });
     });
-    const completing =
-      completions.length > 0
-        ? this.idempotency
-            .complete(completions)
-            .catch((error: unknown) => this.observer.answerNotStored(completions.length, error))
-        : undefined;
-    let recording: Promise<void> | undefined;
-    if (fresh.length > 0) {
-      this.backgroundRecords += fresh.length;
-      recording = this.idempotency
-        .record(fresh)
-        .catch((error: unknown) => this.observer.answerNotStored(fresh.length, error))
-        .finally(() => (this.backgroundRecords -= fresh.length));
+    const writes: Array<Promise<void>> = [];
+    if (completions.length > 0) {
+      writes.push(this.inBackground(completions.length, this.idempotency.complete(completions)));
     }
-    const wait = this.settings.awaitGeneratedAnswers || this.backgroundRecords > MAX_BACKGROUND_RECORDS;
-    await Promise.all([completing, wait ? recording : undefined]);
+    if (fresh.length > 0) writes.push(this.inBackground(fresh.length, this.idempotency.record(fresh)));
+    if (this.settings.awaitAnswerWrites || this.backgroundWrites > MAX_BACKGROUND_WRITES) {
+      await Promise.all(writes);
+    }
+  }
+
+  private inBackground(count: number, write: Promise<void>): Promise<void> {
+    this.backgroundWrites += count;
+    return write
+      .catch((error: unknown) => this.observer.answerNotStored(count, error))
+      .finally(() => {
+        this.backgroundWrites -= count;
+      });
   }
 
   private async releaseClaimed(events: readonly PreparedEvent[], outcomes: readonly Claim[]): Promise<void> {

@@ -54,8 +54,8 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   private readonly claims: GroupCommit<IdempotencyClaim, ClaimOutcome>;
   private readonly completions: GroupCommit<Completion, void>;
   private readonly records: GroupCommit<Recorded, void>;
-  /** Generated ids whose record is being written, until it settles (see `claim`). */
-  private readonly recording = new Map<string, Promise<void>>();
+  /** Ids whose answer (record or completion) is being written, until it settles (see `claim`). */
+  private readonly storing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Kysely<unknown>,
@@ -81,18 +81,23 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   /**
-   * A generated id can come back as a client id once its answer was given, which may be before
-   * its record landed (the publisher writes it just after answering): such a claim waits for
-   * that write, then finds the row like any other.
+   * An id can come back once its answer was given, which may be before the answer was stored
+   * (the publisher stores it just after answering): such a claim waits for that write, then
+   * finds the row like any other. (On another instance it finds the claim in flight: 503.)
+   * A write already sent needs no wait (PostgreSQL's row locks order the two statements); one
+   * still queued behind another statement of its kind does.
    */
   claim(claims: readonly IdempotencyClaim[]): Promise<ClaimOutcome[]> {
-    const writes = claims.flatMap((c) => this.recording.get(c.id) ?? []);
+    const writes = claims.flatMap((c) => this.storing.get(c.id) ?? []);
     if (writes.length === 0) return this.claims.submit(claims);
     return Promise.all(writes).then(() => this.claims.submit(claims));
   }
 
   async complete(results: readonly Completion[]): Promise<void> {
-    await this.completions.submit(results);
+    await this.tracked(
+      results.map((r) => r.result.id),
+      this.completions.submit(results),
+    );
   }
 
   /** One INSERT for the claims of every request in the group; ids are unique within it. */
@@ -138,22 +143,28 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async record(events: readonly Recorded[]): Promise<void> {
-    const written = this.records.submit(events);
-    const settled = written.then(
+    await this.tracked(
+      events.map((e) => e.result.id),
+      this.records.submit(events),
+    );
+  }
+
+  /** Marks `ids` as being stored until `write` settles. */
+  private async tracked(ids: readonly string[], write: Promise<unknown>): Promise<void> {
+    const settled = write.then(
       () => undefined,
       () => undefined,
     );
-    for (const e of events) this.recording.set(e.result.id, settled);
+    for (const id of ids) this.storing.set(id, settled);
     void settled.then(() => {
-      for (const e of events)
-        if (this.recording.get(e.result.id) === settled) this.recording.delete(e.result.id);
+      for (const id of ids) if (this.storing.get(id) === settled) this.storing.delete(id);
     });
-    await written;
+    await write;
   }
 
-  /** Waits for the records still being written (before the database closes). */
+  /** Waits for the answers still being stored (before the database closes). */
   async settle(): Promise<void> {
-    await Promise.all(new Set(this.recording.values()));
+    await Promise.all(new Set(this.storing.values()));
   }
 
   /**
