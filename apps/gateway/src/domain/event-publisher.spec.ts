@@ -206,12 +206,17 @@ describe('EventPublisher', () => {
   let store: FakeIdempotencyStore;
   let observer: RecordingObserver;
   let use: EventPublisher;
+  /** Outside strict mode: answers are stored just after they are given. */
+  let relaxed: EventPublisher;
 
   beforeEach(() => {
     producer = new FakeProducer();
     store = new FakeIdempotencyStore();
     observer = new RecordingObserver();
     use = new EventPublisher(new FakePreparer() as unknown as EventPreparer, producer, store, observer);
+    relaxed = new EventPublisher(new FakePreparer() as unknown as EventPreparer, producer, store, observer, {
+      awaitAnswerWrites: false,
+    });
   });
 
   describe('publishOne', () => {
@@ -314,15 +319,6 @@ describe('EventPublisher', () => {
     });
 
     it('without strict mode, a generated id is answered before its record lands, and a failed record is counted', async () => {
-      const relaxed = new EventPublisher(
-        new FakePreparer() as unknown as EventPreparer,
-        producer,
-        store,
-        observer,
-        {
-          awaitAnswerWrites: false,
-        },
-      );
       store.recordGate = new Deferred<void>();
       const result = await relaxed.publishOne(event(undefined), publisher);
       expect(result).toMatchObject({ id: 'generated-1', duplicate: false });
@@ -337,15 +333,6 @@ describe('EventPublisher', () => {
     });
 
     it('without strict mode, a client id is answered before its claim completes; a retry meanwhile is in flight, then a duplicate', async () => {
-      const relaxed = new EventPublisher(
-        new FakePreparer() as unknown as EventPreparer,
-        producer,
-        store,
-        observer,
-        {
-          awaitAnswerWrites: false,
-        },
-      );
       store.completeGate = new Deferred<void>();
       const first = await relaxed.publishOne(event('a'), publisher);
       expect(first).toMatchObject({ id: 'a', duplicate: false });
@@ -361,15 +348,6 @@ describe('EventPublisher', () => {
     });
 
     it('without strict mode, answers wait for their records again once 20,000 are being written', async () => {
-      const relaxed = new EventPublisher(
-        new FakePreparer() as unknown as EventPreparer,
-        producer,
-        store,
-        observer,
-        {
-          awaitAnswerWrites: false,
-        },
-      );
       store.recordGate = new Deferred<void>();
       const many = Array.from({ length: 20_001 }, () => event(undefined));
       let answered = false;
