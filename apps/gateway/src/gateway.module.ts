@@ -19,6 +19,7 @@ import { EventsController, GatewayLimits } from './api/events.controller';
 import { GatewayBodyParsers } from './api/gateway-body.parser';
 import { GatewayExceptionFilter } from './api/gateway-exception.filter';
 import type { GatewayConfig } from './config';
+import { AnswerWriter } from './domain/answer-writer';
 import { EventPreparer } from './domain/event-preparer';
 import { EventPublisher } from './domain/event-publisher';
 import { EventTypeResolver } from './domain/event-type.resolver';
@@ -112,9 +113,11 @@ export class GatewayModule {
               maxEventBytes: config.GATEWAY_MAX_EVENT_BYTES,
               registryUrl: registry.url,
             });
-            return new EventPublisher(preparer, producer, idempotency, metrics, {
-              awaitAnswerWrites: config.GATEWAY_DEDUPE_SYNC_COMMIT,
+            const answers = new AnswerWriter(idempotency, metrics, {
+              awaitWrites: config.GATEWAY_DEDUPE_SYNC_COMMIT,
+              maxBackgroundWrites: 20_000,
             });
+            return new EventPublisher(preparer, producer, idempotency, metrics, answers);
           },
         },
         GatewayLifecycle,

@@ -4,6 +4,7 @@
  * unacknowledged send whose claims wait for Kafka's final answer.
  */
 import { waitFor } from '@app/testing';
+import { AnswerWriter } from './answer-writer';
 import type { EventPreparer, PreparedEvent, Publisher } from './event-preparer';
 import { EventPublisher, type BatchEntry, type PublishObserver } from './event-publisher';
 import { GatewayError } from './gateway-errors';
@@ -213,10 +214,16 @@ describe('EventPublisher', () => {
     producer = new FakeProducer();
     store = new FakeIdempotencyStore();
     observer = new RecordingObserver();
-    use = new EventPublisher(new FakePreparer() as unknown as EventPreparer, producer, store, observer);
-    relaxed = new EventPublisher(new FakePreparer() as unknown as EventPreparer, producer, store, observer, {
-      awaitAnswerWrites: false,
-    });
+    const publisherWith = (awaitWrites: boolean) =>
+      new EventPublisher(
+        new FakePreparer() as unknown as EventPreparer,
+        producer,
+        store,
+        observer,
+        new AnswerWriter(store, observer, { awaitWrites, maxBackgroundWrites: 20_000 }),
+      );
+    use = publisherWith(true);
+    relaxed = publisherWith(false);
   });
 
   describe('publishOne', () => {

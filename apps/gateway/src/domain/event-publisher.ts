@@ -4,10 +4,9 @@
  * same content) gets the original answer and writes nothing; the same id with other content
  * is a conflict. Claims are released when a send fails, so the client's retry can publish.
  * Ids the gateway generates skip the claim: no other request can know them before the answer
- * does, so recording the answer after the ack is enough, in one write. By default answers are
- * stored just after they are given (the store holds back a claim of such an id until the
- * write landed); in strict mode the answer waits for its write.
+ * does, so recording the answer after the ack is enough, in one write (AnswerWriter).
  */
+import type { AnswerObserver, AnswerWriter } from './answer-writer';
 import type { EventPreparer, PreparedEvent, Publisher } from './event-preparer';
 import { GatewayError, type Violation } from './gateway-errors';
 import {
@@ -31,36 +30,18 @@ export type BatchItemResult =
 /** One batch entry: a valid envelope, or its envelope violations. */
 export type BatchEntry = PublishRequest | Violation[];
 
-export interface PublishObserver {
+export interface PublishObserver extends AnswerObserver {
   accepted(type: string, count: number): void;
   rejected(reason: string, count: number): void;
-  /** Kafka acknowledged, but the idempotency store could not record the answer. */
-  answerNotStored(count: number, error: unknown): void;
 }
-
-export interface PublisherSettings {
-  /**
-   * Answer only once the answer is stored in the idempotency window (strict mode), rather
-   * than storing it right after answering (off the latency path, like an unflushed commit).
-   */
-  readonly awaitAnswerWrites: boolean;
-}
-
-/**
- * Answers being stored after answering, at most: past this the answers wait for their writes
- * again, so a PostgreSQL slower than Kafka slows publishing instead of growing memory.
- */
-const MAX_BACKGROUND_WRITES = 20_000;
 
 export class EventPublisher {
-  private backgroundWrites = 0;
-
   constructor(
     private readonly preparer: EventPreparer,
     private readonly producer: EventProducer,
     private readonly idempotency: IdempotencyStore,
     private readonly observer: PublishObserver,
-    private readonly settings: PublisherSettings = { awaitAnswerWrites: true },
+    private readonly answers: AnswerWriter,
   ) {}
 
   async publishOne(request: PublishRequest, publisher: Publisher): Promise<PublishResult> {
@@ -188,10 +169,11 @@ export class EventPublisher {
       const sending = atomic ? this.producer.sendAtomic(records) : this.producer.send(records);
       const coordinates = await sending.catch((error: unknown) => this.afterFailedSend(claimed, error));
       const accepted = acceptedEvents(claimed, coordinates);
-      // The answer is stored before it is given, so a retry after a lost response gets it
-      // again. Kafka has the events whatever happens here: failing to store the answer must
-      // not turn an acknowledged write into an error (the claim then expires as stale, and a
-      // late retry could write a second copy: consumers are at-least-once and dedupe by id).
+      // The answer is stored (before it is given in strict mode, just after otherwise), so a
+      // retry after a lost response gets it again. Kafka has the events whatever happens here:
+      // failing to store the answer must not turn an acknowledged write into an error (the
+      // claim then expires as stale, and a late retry could write a second copy: consumers are
+      // at-least-once and dedupe by id).
       await this.storeAnswers(claimed, accepted);
       let next = 0;
       for (let i = 0; i < results.length; i++) {
@@ -227,36 +209,10 @@ export class EventPublisher {
     throw error;
   }
 
-  /**
-   * Completes the claims and records the never-claimed (generated-id) events. Never throws:
-   * an answer that cannot be stored is counted, and the client still gets its 2xx. Outside
-   * strict mode the client is answered without waiting for these writes: a retry of the same
-   * id meanwhile waits for them on this instance, or is told 503 (in flight) on another.
-   */
-  private async storeAnswers(claimed: readonly Claimed[], accepted: readonly AcceptedEvent[]): Promise<void> {
-    const completions: Array<{ token: string; result: AcceptedEvent }> = [];
-    const fresh: Array<{ fingerprint: string; result: AcceptedEvent }> = [];
-    claimed.forEach(({ event, token }, i) => {
-      if (token === undefined) fresh.push({ fingerprint: event.fingerprint, result: accepted[i]! });
-      else completions.push({ token, result: accepted[i]! });
-    });
-    const writes: Array<Promise<void>> = [];
-    if (completions.length > 0) {
-      writes.push(this.inBackground(completions.length, this.idempotency.complete(completions)));
-    }
-    if (fresh.length > 0) writes.push(this.inBackground(fresh.length, this.idempotency.record(fresh)));
-    if (this.settings.awaitAnswerWrites || this.backgroundWrites > MAX_BACKGROUND_WRITES) {
-      await Promise.all(writes);
-    }
-  }
-
-  private inBackground(count: number, write: Promise<void>): Promise<void> {
-    this.backgroundWrites += count;
-    return write
-      .catch((error: unknown) => this.observer.answerNotStored(count, error))
-      .finally(() => {
-        this.backgroundWrites -= count;
-      });
+  private storeAnswers(claimed: readonly Claimed[], accepted: readonly AcceptedEvent[]): Promise<void> {
+    return this.answers.store(
+      claimed.map(({ event, token }, i) => ({ token, fingerprint: event.fingerprint, result: accepted[i]! })),
+    );
   }
 
   private async releaseClaimed(events: readonly PreparedEvent[], outcomes: readonly Claim[]): Promise<void> {
