@@ -39,13 +39,11 @@ export class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationSh
     this.stopped = true;
     clearInterval(this.pruneTimer);
     this.pending.forEach(clearTimeout);
-    // Answers of generated-id events are stored just after they are given: let the last ones
-    // land (this hook runs before the database module's, which closes the pool).
-    await Promise.allSettled([
-      this.producer.disconnect(),
-      this.admin.disconnect(),
-      this.idempotency.settle(),
-    ]);
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    // Answers are stored just after they are given, and a send Kafka acknowledged late stores
+    // its answer when the producer learns of it: let all of them land (this hook runs before
+    // the database module's, which closes the pool).
+    await this.idempotency.settle();
   }
 
   private connect(what: string, attempt: () => Promise<void>): void {

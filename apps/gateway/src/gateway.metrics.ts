@@ -85,7 +85,7 @@ export class GatewayMetrics implements PublishObserver, ProduceObserver {
   answerNotStored(count: number, error: unknown): void {
     this.unstoredAnswers.inc(count);
     this.logger.warn(
-      `${count} acknowledged event(s) answered 2xx, but their answer was not stored for deduplication: ${(error as Error).message}`,
+      `${count} acknowledged event(s) answered 2xx, but their answer was not stored for deduplication: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
 

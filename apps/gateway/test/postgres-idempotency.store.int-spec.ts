@@ -51,6 +51,31 @@ describe('PostgresIdempotencyStore', () => {
     expect(await store.claim([{ id, fingerprint: 'f2' }])).toEqual([{ kind: 'conflict' }]);
   });
 
+  it('a row with a fingerprint of the legacy scheme matches the same content by that scheme, not other content', async () => {
+    const id = randomUUID();
+    const legacy = 'a'.repeat(64);
+    const [claimed] = (await store.claim([{ id, fingerprint: legacy }])) as Array<{ token: string }>;
+    await store.complete([{ token: claimed!.token, result: answer(id) }]);
+    let asked = 0;
+    const retry = (legacyOfRetry: string) => ({
+      id,
+      fingerprint: `2:${'b'.repeat(64)}`,
+      legacyFingerprint: () => {
+        asked++;
+        return legacyOfRetry;
+      },
+    });
+    expect(await store.claim([retry(legacy)])).toEqual([{ kind: 'duplicate', result: answer(id) }]);
+    expect(await store.claim([retry('c'.repeat(64))])).toEqual([{ kind: 'conflict' }]);
+    expect(asked).toBe(2);
+    // A current-scheme row is never compared by the legacy scheme.
+    const current = randomUUID();
+    await store.record([{ fingerprint: '2:x', result: answer(current) }]);
+    expect(await store.claim([{ id: current, fingerprint: '2:y', legacyFingerprint: () => '2:x' }])).toEqual([
+      { kind: 'conflict' },
+    ]);
+  });
+
   it('a released claim can be claimed again; a stranger’s token releases nothing', async () => {
     const id = randomUUID();
     const [first] = (await store.claim([{ id, fingerprint: 'f' }])) as Array<{ token: string }>;
@@ -68,6 +93,15 @@ describe('PostgresIdempotencyStore', () => {
     expect(await store.claim([{ id, fingerprint: 'g' }])).toEqual([
       { kind: 'duplicate', result: answer(id, '11') },
     ]);
+  });
+
+  it('a record for an id that already has a row (re-posted elsewhere first) leaves it alone and says so', async () => {
+    const id = randomUUID();
+    await store.claim([{ id, fingerprint: 'elsewhere' }]);
+    await expect(store.record([{ fingerprint: 'g', result: answer(id) }])).rejects.toThrow(
+      /1 of 1 answers not stored: event id ".*" already had a row/,
+    );
+    expect(await row(id)).toMatchObject({ fingerprint: 'elsewhere', result: null });
   });
 
   it('a claim made while the answer for its id is still queued waits for it', async () => {

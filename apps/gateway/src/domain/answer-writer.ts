@@ -59,7 +59,14 @@ export class AnswerWriter {
   private tracked(count: number, write: Promise<void>): Promise<void> {
     this.backgroundWrites += count;
     return write
-      .catch((error: unknown) => this.observer.answerNotStored(count, error))
+      .catch((error: unknown) => {
+        try {
+          this.observer.answerNotStored(count, error);
+        } catch {
+          // Nobody awaits a background write: a failing observer must not become an
+          // unhandled rejection (which ends the process).
+        }
+      })
       .finally(() => {
         this.backgroundWrites -= count;
       });

@@ -27,6 +27,8 @@ export interface PreparedEvent {
   readonly type: string;
   readonly version: number;
   readonly fingerprint: string;
+  /** The fingerprint as gateways before `FINGERPRINT_VERSION` wrote it (see `legacyFingerprint`). */
+  readonly legacyFingerprint: () => string;
   readonly record: OutgoingRecord;
 }
 
@@ -91,6 +93,7 @@ export class EventPreparer {
       type: target.type,
       version: target.version,
       fingerprint: fingerprint(request, value),
+      legacyFingerprint: () => legacyFingerprint(request),
       record,
     };
   }
@@ -141,6 +144,9 @@ function keyFromData(data: unknown, field: string | undefined): string | null {
  * `1.0` vs `1` and the like do not matter, and hashing 100 bytes is far cheaper than a stable
  * stringification of the JSON. Without one, by the JSON with object keys sorted.
  */
+/** Marks this scheme's fingerprints; rows without it were written by the legacy scheme. */
+export const FINGERPRINT_VERSION = '2:';
+
 function fingerprint(request: PublishRequest, wire: Buffer): string {
   const envelope = JSON.stringify([
     request.type,
@@ -150,9 +156,34 @@ function fingerprint(request: PublishRequest, wire: Buffer): string {
     request.time ?? null,
   ]);
   const hash = createHash('sha256').update(envelope);
-  if (request.version !== undefined) return hash.update('\0avro\0').update(wire).digest('hex');
-  return hash
-    .update('\0json\0')
-    .update(stableStringify(request.data) ?? '')
+  if (request.version !== undefined) {
+    return FINGERPRINT_VERSION + hash.update('\0avro\0').update(wire).digest('hex');
+  }
+  return (
+    FINGERPRINT_VERSION +
+    hash
+      .update('\0json\0')
+      .update(stableStringify(request.data) ?? '')
+      .digest('hex')
+  );
+}
+
+/**
+ * The scheme of gateways before 2026-11-27 (SHA-256 of the stable-stringified envelope and
+ * data), so a retry of an event they published is still recognised during a rolling upgrade
+ * and the dedupe window after it. Computed only when a stored row has a legacy fingerprint;
+ * it can go once a full window has passed with every instance on FINGERPRINT_VERSION.
+ */
+function legacyFingerprint(request: PublishRequest): string {
+  const content = stableStringify([
+    request.type,
+    request.version ?? null,
+    request.key ?? null,
+    request.subject ?? null,
+    request.time ?? null,
+    request.data,
+  ]);
+  return createHash('sha256')
+    .update(content ?? '')
     .digest('hex');
 }

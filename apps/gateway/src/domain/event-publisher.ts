@@ -134,7 +134,9 @@ export class EventPublisher {
     if (known.length === 0) return events.map(() => FRESH);
     let outcomes: ClaimOutcome[];
     try {
-      outcomes = await this.idempotency.claim(known.map((e) => ({ id: e.id, fingerprint: e.fingerprint })));
+      outcomes = await this.idempotency.claim(
+        known.map((e) => ({ id: e.id, fingerprint: e.fingerprint, legacyFingerprint: e.legacyFingerprint })),
+      );
     } catch (error) {
       throw GatewayError.unavailable(
         'the idempotency store (PostgreSQL) is unavailable; retry shortly',

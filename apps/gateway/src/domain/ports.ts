@@ -39,6 +39,11 @@ export interface IdempotencyClaim {
   readonly id: string;
   /** SHA-256 of the event's content: type, requested version, key, subject, time and data. */
   readonly fingerprint: string;
+  /**
+   * The same content's fingerprint in the scheme of older gateways, asked for only when the
+   * stored row was written by one (its fingerprint lacks the current scheme's prefix).
+   */
+  readonly legacyFingerprint?: () => string;
 }
 
 export type ClaimOutcome =

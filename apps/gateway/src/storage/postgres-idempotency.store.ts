@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { AcceptedEvent, ClaimOutcome, IdempotencyClaim, IdempotencyStore } from '../domain/ports';
 import { GroupCommit } from '@app/persistence';
+import { FINGERPRINT_VERSION } from '../domain/event-preparer';
 
 interface ExistingRow {
   event_id: string;
@@ -53,7 +54,7 @@ const MAX_ROWS_PER_STATEMENT = 5_000;
 export class PostgresIdempotencyStore implements IdempotencyStore {
   private readonly claims: GroupCommit<IdempotencyClaim, ClaimOutcome>;
   private readonly completions: GroupCommit<Completion, void>;
-  private readonly records: GroupCommit<Recorded, void>;
+  private readonly records: GroupCommit<Recorded, Error | undefined>;
   /** Ids whose answer (record or completion) is being written, until it settles (see `claim`). */
   private readonly storing = new Map<string, Promise<void>>();
 
@@ -143,44 +144,70 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async record(events: readonly Recorded[]): Promise<void> {
+    const written = this.records.submit(events).then((outcomes) => {
+      const refused = outcomes.filter((o) => o !== undefined);
+      if (refused.length > 0) {
+        throw new Error(`${refused.length} of ${events.length} answers not stored: ${refused[0]!.message}`);
+      }
+    });
     await this.tracked(
       events.map((e) => e.result.id),
-      this.records.submit(events),
+      written,
     );
   }
 
-  /** Marks `ids` as being stored until `write` settles. */
+  /**
+   * Marks `ids` as being stored until `write` settles. Two writes for one id can overlap (a
+   * late completion and a stale claim's takeover): the entry then waits for both.
+   */
   private async tracked(ids: readonly string[], write: Promise<unknown>): Promise<void> {
     const settled = write.then(
       () => undefined,
       () => undefined,
     );
-    for (const id of ids) this.storing.set(id, settled);
-    void settled.then(() => {
-      for (const id of ids) if (this.storing.get(id) === settled) this.storing.delete(id);
-    });
+    const untrack = (id: string, entry: Promise<void>) => {
+      if (this.storing.get(id) === entry) this.storing.delete(id);
+    };
+    for (const id of ids) {
+      const previous = this.storing.get(id);
+      if (previous === undefined) {
+        this.storing.set(id, settled);
+      } else {
+        const both = Promise.all([previous, settled]).then(() => undefined);
+        this.storing.set(id, both);
+        void both.then(() => untrack(id, both));
+      }
+    }
+    void settled.then(() => ids.forEach((id) => untrack(id, settled)));
     await write;
   }
 
-  /** Waits for the answers still being stored (before the database closes). */
+  /** Waits until no answer is being stored, including writes that start meanwhile (shutdown). */
   async settle(): Promise<void> {
-    await Promise.all(new Set(this.storing.values()));
+    while (this.storing.size > 0) await Promise.all(new Set(this.storing.values()));
   }
 
   /**
-   * A generated id is a fresh UUIDv7: a row already there would be a collision, not a
-   * duplicate, and is left alone rather than given another event's answer.
+   * A generated id is a fresh UUIDv7: a row already there means the id was re-posted to another
+   * instance before this record landed (and published there again), or a collision. The row
+   * is left alone rather than given this event's answer, and the caller is told.
    */
-  private async recordTogether(events: readonly Recorded[]): Promise<void[]> {
+  private async recordTogether(events: readonly Recorded[]): Promise<Array<Error | undefined>> {
     const rows = JSON.stringify(
       events.map((e) => ({ event_id: e.result.id, fingerprint: e.fingerprint, result: e.result })),
     );
-    await sql`
+    const inserted = await sql<{ event_id: string }>`
       INSERT INTO published_events (event_id, fingerprint, result, completed_at)
       SELECT event_id, fingerprint, result, now()
       FROM json_to_recordset(${rows}::json) AS r(event_id text, fingerprint text, result jsonb)
-      ON CONFLICT (event_id) DO NOTHING`.execute(this.db);
-    return events.map(() => undefined);
+      ON CONFLICT (event_id) DO NOTHING
+      RETURNING event_id`.execute(this.db);
+    const stored = new Set(inserted.rows.map((row) => row.event_id));
+    return events.map((e) =>
+      stored.has(e.result.id)
+        ? undefined
+        : new Error(`event id "${e.result.id}" already had a row in the dedupe window`),
+    );
   }
 
   async release(claims: ReadonlyArray<{ id: string; token: string }>): Promise<void> {
@@ -213,7 +240,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     // The row vanished between the insert and the read (released or pruned): try once more,
     // directly: queueing behind the group this call belongs to could wait for itself.
     if (!row) return (await this.claimTogether([claim]))[0]!;
-    if (row.fingerprint !== claim.fingerprint) return { kind: 'conflict' };
+    if (!sameContent(row.fingerprint, claim)) return { kind: 'conflict' };
     if (row.result) return { kind: 'duplicate', result: row.result };
     if (!row.stale) return { kind: 'in-flight' };
     const token = randomUUID();
@@ -224,4 +251,11 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     );
     return Number(taken.numAffectedRows ?? 0) > 0 ? { kind: 'claimed', token } : { kind: 'in-flight' };
   }
+}
+
+/** Fingerprints match, or the row predates the current scheme and matches the legacy one. */
+function sameContent(stored: string, claim: IdempotencyClaim): boolean {
+  if (stored === claim.fingerprint) return true;
+  if (stored.startsWith(FINGERPRINT_VERSION) || claim.legacyFingerprint === undefined) return false;
+  return claim.legacyFingerprint() === stored;
 }
