@@ -26,20 +26,29 @@ export const logLevel = z
   })
   .default('info');
 
-function parseBrokers(value: string, ctx: z.RefinementCtx): string[] {
+/**
+ * A comma-separated `host:port` list as broker addresses, or why it is not one. One rule for
+ * every place brokers are given: environment variables here, `--brokers` in the CLI.
+ */
+export function splitBrokerList(value: string): { brokers: string[] } | { error: string } {
   const brokers = value
     .split(',')
     .map((b) => b.trim())
     .filter((b) => b.length > 0);
   const bad = brokers.find((b) => !/^[^\s:]+:\d{1,5}$/.test(b));
   if (brokers.length === 0 || bad !== undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be a comma-separated list of host:port, got "${bad ?? value}"`,
-    });
+    return { error: `must be a comma-separated list of host:port, got "${bad ?? value}"` };
+  }
+  return { brokers };
+}
+
+function parseBrokers(value: string, ctx: z.RefinementCtx): string[] {
+  const parsed = splitBrokerList(value);
+  if ('error' in parsed) {
+    ctx.addIssue({ code: 'custom', message: parsed.error });
     return z.NEVER;
   }
-  return brokers;
+  return parsed.brokers;
 }
 
 /** Comma-separated `host:port` list, e.g. `127.0.0.1:9092,127.0.0.1:9094`; defaults to the local broker. */

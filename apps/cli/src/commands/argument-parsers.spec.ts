@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import {
   brokerList,
   eventType,
+  groupName,
   httpUrl,
   nonNegativeInteger,
   parseDurationMs,
@@ -85,6 +86,12 @@ describe('names and addresses', () => {
   it('brokerList reads host:port lists', () => {
     expect(brokerList('127.0.0.1:9092, 127.0.0.1:9094')).toEqual(['127.0.0.1:9092', '127.0.0.1:9094']);
     expect(() => brokerList('localhost')).toThrow(/host:port/);
+    expect(() => brokerList(' , ')).toThrow(InvalidArgumentError);
+  });
+
+  it('groupName takes any non-blank group id', () => {
+    expect(groupName('audit')).toBe('audit');
+    expect(() => groupName('  ')).toThrow(/must not be empty/);
   });
 
   it('httpUrl takes http and https only', () => {

@@ -3,6 +3,7 @@
  * InvalidArgumentError, so a bad value is a usage error (exit 2) with the option named by commander.
  */
 import { InvalidArgumentError } from 'commander';
+import { splitBrokerList } from '@app/config';
 
 /** Herald event type names (design.md): `<domain>.<entity>.<past-tense-verb>`. */
 const EVENT_TYPE = /^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*){2}$/;
@@ -84,15 +85,15 @@ export function timePoint(value: string): Date {
 
 /** `host:port[,host:port…]`. */
 export function brokerList(value: string): string[] {
-  const brokers = value
-    .split(',')
-    .map((broker) => broker.trim())
-    .filter((broker) => broker.length > 0);
-  const bad = brokers.find((broker) => !/^[^\s:]+:\d{1,5}$/.test(broker));
-  if (brokers.length === 0 || bad !== undefined) {
-    throw new InvalidArgumentError(`must be a comma-separated list of host:port, got "${bad ?? value}"`);
-  }
-  return brokers;
+  const parsed = splitBrokerList(value);
+  if ('error' in parsed) throw new InvalidArgumentError(parsed.error);
+  return parsed.brokers;
+}
+
+/** A consumer group id. */
+export function groupName(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
+  return value;
 }
 
 export function httpUrl(value: string): string {

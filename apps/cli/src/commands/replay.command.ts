@@ -5,9 +5,9 @@
  * active, confirmed on a terminal or with --yes). Exit 0 when done, 1 when a record could not be
  * replayed or the reset was refused or declined, 2 for bad input or an unreachable Kafka.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { ReplayEvent } from '../replay/dlq-replay';
-import { brokerList, positiveInteger, timePoint, topicName } from './argument-parsers';
+import { brokerList, groupName, positiveInteger, timePoint, topicName } from './argument-parsers';
 import { connectKafka, runAction, UsageError, writeOut } from './command-support';
 
 interface ReplayCommandOptions {
@@ -42,11 +42,6 @@ const RESET_ONLY = [
 
 function topicList(value: string, previous: string[] = []): string[] {
   return [...previous, topicName(value)];
-}
-
-function groupName(value: string): string {
-  if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
-  return value;
 }
 
 export function replayCommand(): Command {

@@ -4,12 +4,13 @@
  * Exit 0 when every record decoded, 1 when one did not (it is printed as an error in its
  * place), 2 for bad input or an unreachable Kafka or registry. Ctrl-C stops cleanly.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { cliConfig } from '../cli-config';
 import type { TailFormat } from '../tail/tail.reporter';
 import type { StartPosition } from '../tail/topic-reader';
 import {
   brokerList,
+  groupName,
   httpUrl,
   nonNegativeInteger,
   positiveInteger,
@@ -119,11 +120,6 @@ function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
       process.off('SIGTERM', onSignal);
     },
   };
-}
-
-function groupName(value: string): string {
-  if (value.trim() === '') throw new InvalidArgumentError('must not be empty');
-  return value;
 }
 
 function readerVersion(options: TailCommandOptions): number | undefined {
