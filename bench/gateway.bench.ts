@@ -67,6 +67,42 @@ function closedLoopCheck(what: string, result: autocannon.Result): void {
     );
 }
 
+/** One round's rates, per second: the baseline first, then the gateway's two paths. */
+interface RoundRates {
+  readonly baseline: number;
+  readonly gateway: number;
+  readonly gatewayClientIds: number;
+}
+
+/**
+ * ROUNDS alternating rounds, and their medians, named as the results file names them:
+ * `gateway<Unit>`, `gatewayClientIds<Unit>` and `<baseline><Unit>`, plus both ratios.
+ */
+async function compareRounds(
+  scenario: string,
+  names: { readonly unit: string; readonly baseline: string },
+  measureRound: () => Promise<RoundRates>,
+): Promise<Record<string, unknown>> {
+  const rounds: RoundRates[] = [];
+  const named = (r: RoundRates) => ({
+    [`gateway${names.unit}`]: Math.round(r.gateway),
+    [`gatewayClientIds${names.unit}`]: Math.round(r.gatewayClientIds),
+    [`${names.baseline}${names.unit}`]: Math.round(r.baseline),
+    ratio: round2(r.gateway / r.baseline),
+    ratioClientIds: round2(r.gatewayClientIds / r.baseline),
+  });
+  for (let round = 0; round < ROUNDS; round++) {
+    rounds.push(await measureRound());
+    console.log(`${scenario} round`, round + 1, named(rounds[round]!));
+  }
+  const medians: RoundRates = {
+    baseline: median(rounds.map((r) => r.baseline)),
+    gateway: median(rounds.map((r) => r.gateway)),
+    gatewayClientIds: median(rounds.map((r) => r.gatewayClientIds)),
+  };
+  return { rounds: rounds.map(named), ...named(medians) };
+}
+
 /** Replaced in a body template by a fresh event id, per request and per event. */
 const ID_SLOT = '__EVENT_ID__';
 let idSequence = 0;
@@ -224,37 +260,18 @@ class GatewayBench {
       await gateway(bodies.batch);
       await gateway(bodies.batchClientIds);
       await raw(3);
-      const rounds: Array<{
-        gatewayEventsPerSec: number;
-        gatewayClientIdsEventsPerSec: number;
-        rawEventsPerSec: number;
-        ratio: number;
-        ratioClientIds: number;
-      }> = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        const rawRate = await raw(SECONDS);
-        const gatewayRate = await gateway(bodies.batch);
-        const clientIdsRate = await gateway(bodies.batchClientIds);
-        rounds.push({
-          gatewayEventsPerSec: Math.round(gatewayRate),
-          gatewayClientIdsEventsPerSec: Math.round(clientIdsRate),
-          rawEventsPerSec: Math.round(rawRate),
-          ratio: round2(gatewayRate / rawRate),
-          ratioClientIds: round2(clientIdsRate / rawRate),
-        });
-        console.log('batch round', round + 1, rounds[round]);
-      }
-      const gw = median(rounds.map((r) => r.gatewayEventsPerSec));
-      const ids = median(rounds.map((r) => r.gatewayClientIdsEventsPerSec));
-      const rw = median(rounds.map((r) => r.rawEventsPerSec));
+      const compared = await compareRounds(
+        'batch',
+        { unit: 'EventsPerSec', baseline: 'rawKafkajs' },
+        async () => ({
+          baseline: await raw(SECONDS),
+          gateway: await gateway(bodies.batch),
+          gatewayClientIds: await gateway(bodies.batchClientIds),
+        }),
+      );
       this.results['batch'] = {
         load: `${BATCH_SIZE} events per request, ${BATCH_CONNECTIONS} concurrent connections / producer calls, ${SECONDS} s per run`,
-        rounds,
-        gatewayEventsPerSec: gw,
-        gatewayClientIdsEventsPerSec: ids,
-        rawKafkajsEventsPerSec: rw,
-        ratio: round2(gw / rw),
-        ratioClientIds: round2(ids / rw),
+        ...compared,
         target: 0.8,
         loadAverage: load(),
       };
@@ -276,37 +293,18 @@ class GatewayBench {
       await rate('gateway single', gatewayUrl);
       await rate('gateway single, client ids', gatewayUrl, bodies.singleClientIds);
       await rate('bare Fastify', bareUrl);
-      const rounds: Array<{
-        gatewayRequestsPerSec: number;
-        gatewayClientIdsRequestsPerSec: number;
-        bareFastifyRequestsPerSec: number;
-        ratio: number;
-        ratioClientIds: number;
-      }> = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        const bareRate = await rate('bare Fastify', bareUrl);
-        const gatewayRate = await rate('gateway single', gatewayUrl);
-        const clientIdsRate = await rate('gateway single, client ids', gatewayUrl, bodies.singleClientIds);
-        rounds.push({
-          gatewayRequestsPerSec: Math.round(gatewayRate),
-          gatewayClientIdsRequestsPerSec: Math.round(clientIdsRate),
-          bareFastifyRequestsPerSec: Math.round(bareRate),
-          ratio: round2(gatewayRate / bareRate),
-          ratioClientIds: round2(clientIdsRate / bareRate),
-        });
-        console.log('single round', round + 1, rounds[round]);
-      }
-      const gw = median(rounds.map((r) => r.gatewayRequestsPerSec));
-      const ids = median(rounds.map((r) => r.gatewayClientIdsRequestsPerSec));
-      const bf = median(rounds.map((r) => r.bareFastifyRequestsPerSec));
+      const compared = await compareRounds(
+        'single',
+        { unit: 'RequestsPerSec', baseline: 'bareFastify' },
+        async () => ({
+          baseline: await rate('bare Fastify', bareUrl),
+          gateway: await rate('gateway single', gatewayUrl),
+          gatewayClientIds: await rate('gateway single, client ids', gatewayUrl, bodies.singleClientIds),
+        }),
+      );
       this.results['single'] = {
         load: `autocannon, ${SINGLE_CONNECTIONS} connections, ${SECONDS} s per run`,
-        rounds,
-        gatewayRequestsPerSec: gw,
-        gatewayClientIdsRequestsPerSec: ids,
-        bareFastifyRequestsPerSec: bf,
-        ratio: round2(gw / bf),
-        ratioClientIds: round2(ids / bf),
+        ...compared,
         target: 0.5,
         loadAverage: load(),
       };
