@@ -12,6 +12,11 @@ const whole = (what: string, min: number, max: number, fallback: number) =>
 
 export const gatewayConfigSchema = z.object({
   GATEWAY_PORT: port(8080),
+  /**
+   * Worker processes serving the port (node:cluster). The gateway is CPU-bound in one process;
+   * set this to the cores it may use. Rate limits and /metrics cover all workers.
+   */
+  GATEWAY_WORKERS: whole('processes', 1, 64, 1),
   HOST: httpHost,
   KAFKA_BROKERS: brokerList,
   DATABASE_URL: postgresUrl,

@@ -28,6 +28,7 @@ import { EVENT_PRODUCER, GatewayLifecycle, IDEMPOTENCY_STORE, KAFKA_ADMIN } from
 import { GatewayMetrics } from './gateway.metrics';
 import { KafkaEventProducer } from './kafka/kafka-event.producer';
 import { TopicPartitions } from './kafka/topic-partitions';
+import { rateLimiterForThisProcess } from './rate-limiters';
 import { PostgresIdempotencyStore } from './storage/postgres-idempotency.store';
 
 const REGISTRY = Symbol('REGISTRY');
@@ -96,6 +97,8 @@ export class GatewayModule {
               new ApiKeyStore(db),
               config.GATEWAY_RATE_LIMIT_PER_SECOND,
               config.GATEWAY_KEY_CACHE_MS,
+              Date.now,
+              rateLimiterForThisProcess(),
             ),
         },
         {

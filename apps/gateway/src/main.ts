@@ -1,6 +1,7 @@
 import { runService } from '@app/platform';
 import { gatewayConfigSchema } from './config';
 import { GatewayModule } from './gateway.module';
+import { serveSharedRateLimits } from './rate-limiters';
 
 void runService(
   {
@@ -11,6 +12,7 @@ void runService(
     module: (config) => GatewayModule.register(config),
     port: (config) => config.GATEWAY_PORT,
     host: (config) => config.HOST,
+    cluster: { workers: (config) => config.GATEWAY_WORKERS, primary: serveSharedRateLimits },
   },
   process.env,
 );

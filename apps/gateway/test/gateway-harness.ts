@@ -127,6 +127,16 @@ export class GatewayHarness {
     );
   }
 
+  /** The gateway's process (the primary, with GATEWAY_WORKERS > 1). */
+  get pid(): number {
+    return this.process.pid!;
+  }
+
+  /** How the process ended, once it has: its exit code, or null when a signal ended it. */
+  get exitCode(): number | null {
+    return this.process.exitCode;
+  }
+
   /** Stops the gateway process (SIGTERM drains; SIGKILL is a crash). */
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.process;

@@ -11,6 +11,8 @@ import { Logger } from 'nestjs-pino';
 import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type Env } from '@app/config';
+import cluster from 'node:cluster';
+import { joinCluster, superviseWorkers } from './cluster';
 import { MetricsService } from './metrics';
 
 /** Probes and scrapes are polled constantly; logging each would drown the useful lines. */
@@ -29,6 +31,12 @@ export interface ServiceSpec<S extends z.ZodType> extends AppDocs {
   host(config: z.output<S>): string;
   /** Router limits and the body of errors the router answers itself; see HttpAppOptions. */
   readonly http?: HttpAppOptions;
+  /** Several worker processes on one port (see cluster.ts); without it, one process. */
+  readonly cluster?: {
+    workers(config: z.output<S>): number;
+    /** Runs in the primary before the workers start (state the workers share through it). */
+    primary?(config: z.output<S>): void;
+  };
 }
 
 /*
@@ -166,8 +174,15 @@ export async function runService<S extends z.ZodType>(spec: ServiceSpec<S>, env:
     process.stderr.write(`${spec.name}: ${error.message}\n`);
     process.exit(1);
   }
+  const workers = spec.cluster?.workers(config) ?? 1;
+  if (workers > 1 && cluster.isPrimary) {
+    spec.cluster?.primary?.(config);
+    superviseWorkers({ name: spec.name, workers, logLevel: env['LOG_LEVEL'] ?? 'info' });
+    return;
+  }
   try {
     const app = await createHttpApp(spec.module(config), spec, spec.http);
+    if (cluster.isWorker) joinCluster(app.get(MetricsService).registry);
     await app.listen(spec.port(config), spec.host(config));
     app.get(Logger).log(`${spec.name} listening on ${await app.getUrl()}`);
   } catch (error) {

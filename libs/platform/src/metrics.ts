@@ -5,6 +5,7 @@
 import { Controller, Get, Header, Injectable } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { clusterMetrics, isClusterWorker } from './cluster';
 
 @Injectable()
 export class MetricsService {
@@ -31,9 +32,9 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
+  @ApiOperation({ summary: 'Prometheus metrics (text exposition format), of all worker processes' })
   @ApiProduces('text/plain')
   async scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
+    return isClusterWorker() ? clusterMetrics() : this.metrics.registry.metrics();
   }
 }

@@ -1,3 +1,4 @@
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { ApiKeyRecord } from '@app/api-keys';
 import { GatewayError } from './gateway-errors';
 import { PublisherAuthenticator, type ApiKeyLookup } from './publisher-authenticator';
@@ -71,5 +72,27 @@ describe('PublisherAuthenticator', () => {
     const other = await authenticator.authenticate('Bearer hrld_good');
     await expect(authenticator.consume(other, 10)).resolves.toBeUndefined();
     await expect(authenticator.consume(other, 11)).rejects.toMatchObject({ kind: 'rate-limited' });
+  });
+
+  it('answers 503 with a Retry-After when the shared rate counter does not answer', async () => {
+    class SilentPrimary extends RateLimiterMemory {
+      override consume(): never {
+        throw new Error('RateLimiterCluster timeout: no answer from master in time');
+      }
+    }
+    const clustered = new PublisherAuthenticator(
+      keys,
+      10,
+      5_000,
+      () => now,
+      (points) => {
+        return new SilentPrimary({ points, duration: 1 });
+      },
+    );
+    const publisher = await clustered.authenticate('Bearer hrld_good');
+    await expect(clustered.consume(publisher, 1)).rejects.toMatchObject({
+      kind: 'unavailable',
+      retryAfterSeconds: 1,
+    });
   });
 });

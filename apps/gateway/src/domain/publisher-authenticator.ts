@@ -1,10 +1,11 @@
 /**
  * Who is calling: the Bearer API key, looked up by its hash (cached for `cacheTtlMs`, so a
  * revocation takes effect within that time on every instance), and each key's rate limit in
- * events per second. Limits are enforced per gateway instance, in memory: a shared counter
- * would put a database round trip on every request.
+ * events per second. Limits count per gateway instance (one process, or the primary of a
+ * gateway's worker processes; see rate-limiters.ts): a counter shared between hosts would put a
+ * database round trip on every request.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { keyAllowsType, type ApiKeyRecord } from '@app/api-keys';
 import type { Publisher } from './event-preparer';
 import { GatewayError } from './gateway-errors';
@@ -28,13 +29,15 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 export class PublisherAuthenticator {
   private readonly cache = new Map<string, CachedKey>();
-  private readonly limiters = new Map<number, RateLimiterMemory>();
+  private readonly limiters = new Map<number, RateLimiterAbstract>();
 
   constructor(
     private readonly keys: ApiKeyLookup,
     private readonly defaultRatePerSecond: number,
     private readonly cacheTtlMs: number,
     private readonly now: () => number = Date.now,
+    private readonly limiterFor: (eventsPerSecond: number) => RateLimiterAbstract = (points) =>
+      new RateLimiterMemory({ points, duration: 1 }),
   ) {}
 
   async authenticate(authorization: string | undefined): Promise<AuthenticatedPublisher> {
@@ -65,13 +68,16 @@ export class PublisherAuthenticator {
     }
     let limiter = this.limiters.get(limit);
     if (!limiter) {
-      limiter = new RateLimiterMemory({ points: limit, duration: 1 });
+      limiter = this.limiterFor(limit);
       this.limiters.set(limit, limiter);
     }
     try {
       await limiter.consume(publisher.keyId, events);
     } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      if (!(rejection instanceof RateLimiterRes)) {
+        // The shared counter did not answer (a worker's primary busy or gone).
+        throw GatewayError.unavailable('cannot check the rate limit; retry shortly', 1, rejection);
+      }
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       throw new GatewayError(
         'rate-limited',

@@ -1,0 +1,35 @@
+/**
+ * Where the per-key rate limits count. One process: in its memory. Several worker processes
+ * (GATEWAY_WORKERS > 1): in the primary, which every worker asks over IPC, so a key's limit
+ * holds for the whole gateway process group rather than once per worker. Separate gateway
+ * hosts still count on their own (docs/gateway.md).
+ */
+import cluster from 'node:cluster';
+import {
+  RateLimiterCluster,
+  RateLimiterClusterMaster,
+  RateLimiterMemory,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+
+/** A limiter allowing `eventsPerSecond` points per key per second. */
+export type RateLimiterFactory = (eventsPerSecond: number) => RateLimiterAbstract;
+
+export const memoryRateLimiter: RateLimiterFactory = (eventsPerSecond) =>
+  new RateLimiterMemory({ points: eventsPerSecond, duration: 1 });
+
+export const clusterRateLimiter: RateLimiterFactory = (eventsPerSecond) =>
+  new RateLimiterCluster({
+    keyPrefix: `herald-gateway-${eventsPerSecond}`,
+    points: eventsPerSecond,
+    duration: 1,
+    timeoutMs: 2_000,
+  });
+
+export const rateLimiterForThisProcess = (): RateLimiterFactory =>
+  cluster.isWorker ? clusterRateLimiter : memoryRateLimiter;
+
+/** In the primary, before the workers start: holds the counters they share. */
+export function serveSharedRateLimits(): void {
+  new RateLimiterClusterMaster();
+}

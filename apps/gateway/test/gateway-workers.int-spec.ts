@@ -1,0 +1,147 @@
+/**
+ * The gateway as several worker processes on one port (GATEWAY_WORKERS=2), started as a user
+ * starts it: connections spread over the workers, yet /metrics and a key's rate limit cover the
+ * whole gateway; a worker that dies is replaced; SIGTERM drains every worker; a worker that
+ * cannot boot stops the gateway with exit code 1.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { projectRoot } from '@app/local-kafka';
+import { freePort, testBrokers, testDatabaseUrl, waitFor } from '@app/testing';
+import { GatewayHarness } from './gateway-harness';
+
+jest.setTimeout(180_000);
+
+const payment = () => ({
+  payment_id: randomUUID(),
+  merchant_id: 'merchant-7',
+  amount_minor: 990,
+  currency: 'EUR',
+  method: 'CARD',
+  received_at: '2026-11-27T10:15:00Z',
+});
+
+/** The worker processes of a primary (its child processes). */
+function workersOf(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there are none
+  }
+}
+
+/** `connection: close`: each request on a new connection, so the primary hands it to the next worker. */
+const fresh = { connection: 'close' };
+
+function acceptedCount(metrics: string, type: string): number {
+  const line = metrics
+    .split('\n')
+    .find((l) => l.startsWith('herald_gateway_events_accepted_total{') && l.includes(`type="${type}"`));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
+}
+
+describe('gateway with GATEWAY_WORKERS=2', () => {
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    gateway = await GatewayHarness.start({ env: { GATEWAY_WORKERS: '2' } });
+    await waitFor(() => workersOf(gateway.pid).length === 2, { description: 'two workers' });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it('serves from both workers, and every scrape of /metrics counts the events of all of them', async () => {
+    const events = 12;
+    for (let i = 0; i < events; i++) {
+      const response = await gateway.post(
+        '/v1/events',
+        { type: gateway.types.payment, data: payment() },
+        fresh,
+      );
+      expect(response.status).toBe(202);
+    }
+    for (let scrape = 0; scrape < 4; scrape++) {
+      const metrics = await fetch(`${gateway.url}/metrics`, { headers: fresh }).then((r) => r.text());
+      expect(acceptedCount(metrics, gateway.types.payment)).toBe(events);
+    }
+  });
+
+  it("holds a key's rate limit across workers", async () => {
+    const secret = await gateway.createKey({
+      producer: 'limited-service',
+      patterns: [`${gateway.types.payment.split('.')[0]}.*`],
+      rateLimitPerSecond: 100,
+    });
+    const batch = {
+      events: Array.from({ length: 25 }, () => ({ type: gateway.types.payment, data: payment() })),
+    };
+    // 8 batches of 25 at once, on 8 connections: 200 events against a limit of 100 per second.
+    const statuses = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        gateway
+          .post('/v1/events/batch', batch, { ...fresh, authorization: `Bearer ${secret}` })
+          .then(async (r) => (await r.arrayBuffer(), r.status)),
+      ),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(4);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+  });
+
+  it('replaces a worker that dies, and keeps answering meanwhile', async () => {
+    const [victim, survivor] = workersOf(gateway.pid);
+    process.kill(victim!, 'SIGKILL');
+    await waitFor(() => !workersOf(gateway.pid).includes(victim!), { description: 'the worker to die' });
+    for (let i = 0; i < 4; i++) {
+      const response = await gateway.post(
+        '/v1/events',
+        { type: gateway.types.payment, data: payment() },
+        fresh,
+      );
+      expect(response.status).toBe(202);
+    }
+    await waitFor(() => workersOf(gateway.pid).length === 2, {
+      timeoutMs: 60_000,
+      description: 'a new worker',
+    });
+    const workers = workersOf(gateway.pid);
+    expect(workers).toContain(survivor);
+    expect(workers).not.toContain(victim);
+    await waitFor(async () => (await fetch(`${gateway.url}/health/ready`, { headers: fresh })).ok, {
+      timeoutMs: 60_000,
+      description: 'the gateway ready',
+    });
+  });
+
+  it('stops every worker on SIGTERM and exits 0', async () => {
+    const workers = workersOf(gateway.pid);
+    await gateway.stop('SIGTERM');
+    expect(gateway.exitCode).toBe(0);
+    for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
+
+it('exits 1 when its workers cannot boot, instead of forking them forever', async () => {
+  const child = spawn(process.execPath, [join(projectRoot(), 'dist', 'apps', 'gateway', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      GATEWAY_WORKERS: '2',
+      GATEWAY_PORT: String(await freePort()),
+      KAFKA_BROKERS: testBrokers().join(','),
+      DATABASE_URL: testDatabaseUrl(),
+      SCHEMAS_DIR: join(projectRoot(), 'no-such-catalog', randomUUID()),
+      LOG_LEVEL: 'fatal',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  expect(code).toBe(1);
+  expect(stderr).toMatch(/schema catalog [\s\S]*cannot read folder/);
+});
