@@ -16,11 +16,13 @@
  *                               DATABASE_URL; writes docs/benchmarks/gateway.json)
  * BENCH_SCENARIOS=batch,single,latency, BENCH_ROUNDS, BENCH_SECONDS, BENCH_LATENCY_SECONDS
  * and BENCH_GATEWAY_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/gw`) narrow or profile a run.
+ * The gateway runs GATEWAY_WORKERS=<cores> unless BENCH_GATEWAY_WORKERS says otherwise (a full
+ * run with another count writes gateway-<n>-workers.json).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { format } from 'prettier';
@@ -36,6 +38,9 @@ const SCENARIOS = new Set((env['BENCH_SCENARIOS'] ?? 'batch,single,latency').spl
 const ROUNDS = Number(env['BENCH_ROUNDS'] ?? 3);
 const SECONDS = Number(env['BENCH_SECONDS'] ?? 8);
 const LATENCY_SECONDS = Number(env['BENCH_LATENCY_SECONDS'] ?? 20);
+/** GATEWAY_WORKERS of the gateway under test; by default one per core, as docs/gateway.md advises. */
+const CORES = availableParallelism();
+const WORKERS = Number(env['BENCH_GATEWAY_WORKERS'] ?? CORES);
 const PARTITIONS = 3;
 const BATCH_SIZE = 100;
 const BATCH_CONNECTIONS = 8;
@@ -67,16 +72,19 @@ function closedLoopCheck(what: string, result: autocannon.Result): void {
     );
 }
 
-/** One round's rates, per second: the baseline first, then the gateway's two paths. */
+/** One round's rates, per second: the baseline, the floor, then the gateway's two paths. */
 interface RoundRates {
   readonly baseline: number;
+  /** bench/support/fastify-kafka-floor.ts: only HTTP and the Kafka write, no gateway work. */
+  readonly floor: number;
   readonly gateway: number;
   readonly gatewayClientIds: number;
 }
 
 /**
  * ROUNDS alternating rounds, and their medians, named as the results file names them:
- * `gateway<Unit>`, `gatewayClientIds<Unit>` and `<baseline><Unit>`, plus both ratios.
+ * `gateway<Unit>`, `gatewayClientIds<Unit>`, `<baseline><Unit>` and `floor<Unit>`, both ratios,
+ * the floor's own ratio to the baseline, and the gateway's share of the floor.
  */
 async function compareRounds(
   scenario: string,
@@ -88,8 +96,11 @@ async function compareRounds(
     [`gateway${names.unit}`]: Math.round(r.gateway),
     [`gatewayClientIds${names.unit}`]: Math.round(r.gatewayClientIds),
     [`${names.baseline}${names.unit}`]: Math.round(r.baseline),
+    [`floor${names.unit}`]: Math.round(r.floor),
     ratio: round2(r.gateway / r.baseline),
     ratioClientIds: round2(r.gatewayClientIds / r.baseline),
+    floorRatio: round2(r.floor / r.baseline),
+    gatewayOfFloor: round2(r.gateway / r.floor),
   });
   for (let round = 0; round < ROUNDS; round++) {
     rounds.push(await measureRound());
@@ -97,6 +108,7 @@ async function compareRounds(
   }
   const medians: RoundRates = {
     baseline: median(rounds.map((r) => r.baseline)),
+    floor: median(rounds.map((r) => r.floor)),
     gateway: median(rounds.map((r) => r.gateway)),
     gatewayClientIds: median(rounds.map((r) => r.gatewayClientIds)),
   };
@@ -125,8 +137,12 @@ async function http(
   });
 }
 
-async function startBareFastify(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(__dirname, 'support', 'bare-fastify-publish.js')], {
+async function startServer(
+  script: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(__dirname, 'support', script)], {
+    env: { ...process.env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<string>((resolve) =>
@@ -157,10 +173,24 @@ class GatewayBench {
     return { type: this.stack.type, version: 2, ...(clientId ? { id: ID_SLOT } : {}), data: payment(n) };
   }
 
-  /** Records already written to the topic (sum of high watermarks). */
-  private async written(): Promise<number> {
-    const offsets = await this.admin.fetchTopicOffsets(this.stack.topic);
+  /** Records already written to a topic (sum of high watermarks). */
+  private async written(topic = this.stack.topic): Promise<number> {
+    const offsets = await this.admin.fetchTopicOffsets(topic);
     return offsets.reduce((n, p) => n + Number(p.high), 0);
+  }
+
+  /** The floor server, writing the gateway's records to a topic of its own. */
+  private async startFloor(): Promise<{ child: ChildProcess; url: string; topic: string }> {
+    const topic = `${this.stack.topic}.floor`;
+    this.stack.ownTopic(topic);
+    await this.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS }] });
+    const server = await startServer('fastify-kafka-floor.js', {
+      KAFKA_BROKERS: BROKERS.join(','),
+      FLOOR_TOPIC: topic,
+      FLOOR_VALUE: (this.rawMessages()[0]!.value as Buffer).toString('base64'),
+      FLOOR_DATASCHEMA: `${this.stack.registryUrl}/subjects/${this.stack.type}-value/versions/2`,
+    });
+    return { ...server, topic };
   }
 
   /** The raw producer's records: the gateway's exact values, keys and CloudEvents headers. */
@@ -246,25 +276,30 @@ class GatewayBench {
       await Promise.all(Array.from({ length: BATCH_CONNECTIONS }, worker));
       return events / ((performance.now() - started) / 1000);
     };
-    const gateway = async (body: string): Promise<number> => {
-      const before = await this.written();
-      const result = await http(url, body, this.headers, BATCH_CONNECTIONS);
-      closedLoopCheck('gateway batch', result);
+    const floor = await this.startFloor();
+    const served = async (what: string, target: string, topic: string, body: string): Promise<number> => {
+      const before = await this.written(topic);
+      const result = await http(target, body, this.headers, BATCH_CONNECTIONS);
+      closedLoopCheck(what, result);
       const events = result['2xx'] * BATCH_SIZE;
       // Every 2xx answer must be on the topic (requests cut off at the end may add a few more).
-      const written = (await this.written()) - before;
-      if (written < events) throw new Error(`gateway batch: ${events} acknowledged, ${written} written`);
+      const written = (await this.written(topic)) - before;
+      if (written < events) throw new Error(`${what}: ${events} acknowledged, ${written} written`);
       return events / result.duration;
     };
+    const gateway = (body: string) => served('gateway batch', url, this.stack.topic, body);
+    const floorRate = () => served('floor batch', `${floor.url}/v1/events/batch`, floor.topic, bodies.batch);
     try {
       await gateway(bodies.batch);
       await gateway(bodies.batchClientIds);
+      await floorRate();
       await raw(3);
       const compared = await compareRounds(
         'batch',
         { unit: 'EventsPerSec', baseline: 'rawKafkajs' },
         async () => ({
           baseline: await raw(SECONDS),
+          floor: await floorRate(),
           gateway: await gateway(bodies.batch),
           gatewayClientIds: await gateway(bodies.batchClientIds),
         }),
@@ -277,13 +312,16 @@ class GatewayBench {
       };
     } finally {
       await producer.disconnect();
+      await stopProcess(floor.child);
     }
   }
 
   async single(bodies: Bodies): Promise<void> {
-    const bare = await startBareFastify();
+    const bare = await startServer('bare-fastify-publish.js');
+    const floor = await this.startFloor();
     const gatewayUrl = `${this.stack.url}/v1/events`;
     const bareUrl = `${bare.url}/v1/events`;
+    const floorUrl = `${floor.url}/v1/events`;
     const rate = async (what: string, url: string, body = bodies.single) => {
       const result = await http(url, body, this.headers, SINGLE_CONNECTIONS);
       closedLoopCheck(what, result);
@@ -293,11 +331,13 @@ class GatewayBench {
       await rate('gateway single', gatewayUrl);
       await rate('gateway single, client ids', gatewayUrl, bodies.singleClientIds);
       await rate('bare Fastify', bareUrl);
+      await rate('floor', floorUrl);
       const compared = await compareRounds(
         'single',
         { unit: 'RequestsPerSec', baseline: 'bareFastify' },
         async () => ({
           baseline: await rate('bare Fastify', bareUrl),
+          floor: await rate('floor', floorUrl),
           gateway: await rate('gateway single', gatewayUrl),
           gatewayClientIds: await rate('gateway single, client ids', gatewayUrl, bodies.singleClientIds),
         }),
@@ -310,6 +350,7 @@ class GatewayBench {
       };
     } finally {
       await stopProcess(bare.child);
+      await stopProcess(floor.child);
     }
   }
 
@@ -378,6 +419,7 @@ async function main(): Promise<void> {
       brokers: BROKERS,
       partitions: PARTITIONS,
       gatewayNodeArgs: env['BENCH_GATEWAY_NODE_ARGS']?.split(' ').filter(Boolean),
+      gatewayWorkers: WORKERS,
     });
     const interrupted = () => void stack.close().finally(() => process.exit(130));
     process.once('SIGINT', interrupted);
@@ -393,7 +435,8 @@ async function main(): Promise<void> {
   const results = {
     date: new Date().toISOString(),
     node: process.version,
-    machine: '2 shared cores: load generator, gateway, registry, Kafka and PostgreSQL on one VM',
+    machine: `${CORES} shared cores: load generator, gateway, registry, Kafka and PostgreSQL on one VM`,
+    gatewayWorkers: WORKERS,
     loadAverageAtStart: startLoad,
     rounds: ROUNDS,
     ...collected,
@@ -403,7 +446,8 @@ async function main(): Promise<void> {
     const out = join(ROOT, 'docs', 'benchmarks');
     mkdirSync(out, { recursive: true });
     // In the repository's Prettier style, so the committed file passes `npm run lint` as written.
-    writeFileSync(join(out, 'gateway.json'), await format(JSON.stringify(results), { parser: 'json' }));
+    const file = WORKERS === CORES ? 'gateway.json' : `gateway-${WORKERS}-workers.json`;
+    writeFileSync(join(out, file), await format(JSON.stringify(results), { parser: 'json' }));
   }
 }
 

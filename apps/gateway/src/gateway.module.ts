@@ -32,6 +32,8 @@ import { rateLimiterForThisProcess } from './rate-limiters';
 import { PostgresIdempotencyStore } from './storage/postgres-idempotency.store';
 
 const REGISTRY = Symbol('REGISTRY');
+/** Outside strict mode, answers are stored after answering; they may wait this long for company. */
+const ANSWER_LINGER_MS = 10;
 
 @Module({})
 export class GatewayModule {
@@ -87,6 +89,7 @@ export class GatewayModule {
             new PostgresIdempotencyStore(db, {
               windowMs: config.GATEWAY_DEDUPE_WINDOW_HOURS * 3_600_000,
               staleClaimMs: 3 * config.GATEWAY_SEND_TIMEOUT_MS,
+              answerLingerMs: config.GATEWAY_DEDUPE_SYNC_COMMIT ? 0 : ANSWER_LINGER_MS,
             }),
         },
         {

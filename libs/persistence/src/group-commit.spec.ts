@@ -117,4 +117,25 @@ describe('GroupCommit', () => {
       expect((results[2] as PromiseRejectedResult).reason).toEqual(new Error('cannot write 3'));
     });
   });
+
+  it('with lingerMs, waits for more callers, unless maxItems are already queued', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    try {
+      const { calls, run } = manualRunner();
+      const group = new GroupCommit(run, { maxConcurrent: 1, maxItems: 4, lingerMs: 10 });
+      void group.submit(['a']);
+      jest.advanceTimersByTime(5);
+      void group.submit(['b']);
+      expect(calls).toHaveLength(0);
+      jest.advanceTimersByTime(5);
+      expect(calls.map((c) => c.items)).toEqual([['a', 'b']]);
+      calls[0]!.settle();
+      await flushed();
+      void group.submit(['c', 'd']);
+      void group.submit(['e', 'f']);
+      expect(calls.map((c) => c.items)).toEqual([['a', 'b'], ['c', 'd', 'e', 'f']]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

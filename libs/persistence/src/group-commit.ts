@@ -2,9 +2,9 @@
  * Shares one write among concurrent callers (group commit): each commit costs a round trip
  * and a WAL flush, so one per request or per consumed event makes PostgreSQL's commit rate
  * the app's ceiling. Up to `maxConcurrent` writes run at once; callers arriving while all are
- * busy queue, and the queue goes out as one write when one returns. No timer: an idle app
- * writes each call at once, and a busy one merges them. Used by the gateway's idempotency
- * window and the audit store.
+ * busy queue, and the queue goes out as one write when one returns. No timer unless
+ * `lingerMs` asks for one: an idle app writes each call at once, and a busy one merges them.
+ * Used by the gateway's idempotency window and the audit store.
  *
  * Items with the same `key` never share a statement (PostgreSQL refuses an
  * `INSERT … ON CONFLICT DO UPDATE` that touches one row twice): a caller whose keys collide
@@ -22,6 +22,12 @@ export interface GroupCommitSettings<T> {
    * Off: every caller of the failed write gets its error.
    */
   readonly isolateFailures?: boolean;
+  /**
+   * For writes nobody waits on: a statement waits this long for more callers (unless
+   * `maxItems` are queued), so a lightly loaded app sends one statement per interval instead
+   * of one per caller. 0 (default): no timer.
+   */
+  readonly lingerMs?: number;
 }
 
 interface Waiter<T, R> {
@@ -32,7 +38,9 @@ interface Waiter<T, R> {
 
 export class GroupCommit<T, R> {
   private queue: Array<Waiter<T, R>> = [];
+  private queuedItems = 0;
   private inFlight = 0;
+  private lingering: NodeJS.Timeout | undefined;
 
   constructor(
     /** Runs one statement for all items; resolves with one result per item, in order. */
@@ -44,11 +52,19 @@ export class GroupCommit<T, R> {
     if (items.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
-      this.pump();
+      this.queuedItems += items.length;
+      const linger = this.settings.lingerMs ?? 0;
+      if (linger <= 0 || this.queuedItems >= this.settings.maxItems) {
+        this.pump();
+      } else if (this.lingering === undefined) {
+        this.lingering = setTimeout(() => this.pump(), linger);
+      }
     });
   }
 
   private pump(): void {
+    clearTimeout(this.lingering);
+    this.lingering = undefined;
     while (this.inFlight < this.settings.maxConcurrent && this.queue.length > 0) {
       const batch = this.take();
       this.inFlight++;
@@ -78,6 +94,7 @@ export class GroupCommit<T, R> {
       if (key !== undefined) waiter.items.forEach((item) => keys.add(key(item)));
     }
     this.queue = rest;
+    this.queuedItems -= count;
     return batch;
   }
 

@@ -1,11 +1,12 @@
 /**
  * Partition counts per topic, so the gateway assigns each record its partition itself (the
- * Java-compatible murmur2 partitioner kafkajs uses) and can tell each client the exact
+ * Java-compatible murmur2 partitioner, see murmur2.ts) and can tell each client the exact
  * offset of its event inside a shared produce batch. Counts are cached briefly: a topic
  * whose partitions are raised is picked up within `ttlMs`.
  */
-import { Partitioners, type Admin, type PartitionMetadata } from 'kafkajs';
+import type { Admin, PartitionMetadata } from 'kafkajs';
 import { GatewayError } from '../domain/gateway-errors';
+import { keyPartition } from './murmur2';
 
 interface Entry {
   partitions: PartitionMetadata[];
@@ -14,7 +15,6 @@ interface Entry {
 
 export class TopicPartitions {
   private readonly cache = new Map<string, Entry>();
-  private readonly partitioner = Partitioners.DefaultPartitioner();
   private roundRobin = 0;
 
   constructor(
@@ -53,6 +53,6 @@ export class TopicPartitions {
     const entry = this.cache.get(topic);
     if (!entry || entry.partitions.length === 0) throw new Error(`no partition metadata for ${topic}`);
     if (key === null) return this.roundRobin++ % entry.partitions.length;
-    return this.partitioner({ topic, partitionMetadata: entry.partitions, message: { key, value: null } });
+    return keyPartition(key, entry.partitions.length);
   }
 }

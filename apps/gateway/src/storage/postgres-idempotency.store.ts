@@ -36,6 +36,12 @@ export interface IdempotencySettings {
    * pool's size, so key lookups and pruning still find a connection.
    */
   readonly maxConcurrentStatements?: number;
+  /**
+   * How long answers (completions and generated-id records) wait for company before their
+   * statement goes out: 0 in strict mode, where the client waits for them; a few milliseconds
+   * otherwise, so a lightly loaded gateway writes one statement per interval, not one per event.
+   */
+  readonly answerLingerMs?: number;
 }
 
 interface Completion {
@@ -71,13 +77,16 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       maxItems: MAX_ROWS_PER_STATEMENT,
       key: (claim) => claim.id,
     });
+    const lingerMs = settings.answerLingerMs ?? 0;
     this.completions = new GroupCommit((results) => this.completeTogether(results), {
       maxConcurrent,
       maxItems: MAX_ROWS_PER_STATEMENT,
+      lingerMs,
     });
     this.records = new GroupCommit((events) => this.recordTogether(events), {
       maxConcurrent,
       maxItems: MAX_ROWS_PER_STATEMENT,
+      lingerMs,
     });
   }
 
