@@ -99,11 +99,9 @@ async function main(): Promise<void> {
     const events = (request.body as { events: Envelope[] }).events;
     const ids = events.map(() => randomUUID());
     const metadata = await send(events.map((event, i) => record(event, ids[i]!)));
-    return reply
-      .code(200)
-      .send({
-        results: events.map((event, i) => ({ status: 'accepted', ...answer(event, ids[i]!, metadata) })),
-      });
+    return reply.code(200).send({
+      results: events.map((event, i) => ({ status: 'accepted', ...answer(event, ids[i]!, metadata) })),
+    });
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(`${new URL(address).port}\n`);

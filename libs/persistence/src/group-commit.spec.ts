@@ -133,7 +133,10 @@ describe('GroupCommit', () => {
       await flushed();
       void group.submit(['c', 'd']);
       void group.submit(['e', 'f']);
-      expect(calls.map((c) => c.items)).toEqual([['a', 'b'], ['c', 'd', 'e', 'f']]);
+      expect(calls.map((c) => c.items)).toEqual([
+        ['a', 'b'],
+        ['c', 'd', 'e', 'f'],
+      ]);
     } finally {
       jest.useRealTimers();
     }
