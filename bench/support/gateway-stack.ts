@@ -127,12 +127,12 @@ export class GatewayStack {
     return this.type;
   }
 
-  /** Stops every process this stack started, drops its database, removes its catalog. */
   /** A topic the caller made for this stack, deleted with it. */
   ownTopic(topic: string): void {
     this.topics.push(topic);
   }
 
+  /** Stops every process this stack started, deletes its topics, drops its database, removes its catalog. */
   async close(): Promise<void> {
     await Promise.all(this.children.map(stopProcess));
     await this.deleteTopics().catch((error: unknown) =>

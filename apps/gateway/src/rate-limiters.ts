@@ -4,13 +4,13 @@
  * holds for the whole gateway process group rather than once per worker. Separate gateway
  * hosts still count on their own (docs/gateway.md).
  */
-import cluster from 'node:cluster';
 import {
   RateLimiterCluster,
   RateLimiterClusterMaster,
   RateLimiterMemory,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
+import { isClusterWorker } from '@app/platform';
 
 /** A limiter allowing `eventsPerSecond` points per key per second. */
 export type RateLimiterFactory = (eventsPerSecond: number) => RateLimiterAbstract;
@@ -27,7 +27,7 @@ export const clusterRateLimiter: RateLimiterFactory = (eventsPerSecond) =>
   });
 
 export const rateLimiterForThisProcess = (): RateLimiterFactory =>
-  cluster.isWorker ? clusterRateLimiter : memoryRateLimiter;
+  isClusterWorker() ? clusterRateLimiter : memoryRateLimiter;
 
 /** In the primary, before the workers start: holds the counters they share. */
 export function serveSharedRateLimits(): void {

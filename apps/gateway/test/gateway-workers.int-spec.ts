@@ -37,11 +37,23 @@ function workersOf(pid: number): number[] {
 /** `connection: close`: each request on a new connection, so the primary hands it to the next worker. */
 const fresh = { connection: 'close' };
 
-function acceptedCount(metrics: string, type: string): number {
+/** A counter or gauge's value in a scrape (summed over workers by the primary), 0 when absent. */
+function metricValue(metrics: string, name: string, labelPart = ''): number {
   const line = metrics
     .split('\n')
-    .find((l) => l.startsWith('herald_gateway_events_accepted_total{') && l.includes(`type="${type}"`));
+    .find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(labelPart));
   return line === undefined ? 0 : Number(line.split(' ').pop());
+}
+
+const scrape = (url: string) => fetch(`${url}/metrics`, { headers: fresh }).then((r) => r.text());
+
+/** Until both workers serve: each counts itself in `herald_cluster_workers`. */
+async function twoWorkersServing(url: string): Promise<void> {
+  await waitFor(async () => metricValue(await scrape(url).catch(() => ''), 'herald_cluster_workers') === 2, {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+    description: 'two workers serving',
+  });
 }
 
 describe('gateway with GATEWAY_WORKERS=2', () => {
@@ -49,14 +61,15 @@ describe('gateway with GATEWAY_WORKERS=2', () => {
 
   beforeAll(async () => {
     gateway = await GatewayHarness.start({ env: { GATEWAY_WORKERS: '2' } });
-    await waitFor(() => workersOf(gateway.pid).length === 2, { description: 'two workers' });
+    await twoWorkersServing(gateway.url);
+    expect(workersOf(gateway.pid)).toHaveLength(2);
   });
 
   afterAll(async () => {
     await gateway?.close();
   });
 
-  it('serves from both workers, and every scrape of /metrics counts the events of all of them', async () => {
+  it('counts the events of every worker in each scrape of /metrics', async () => {
     const events = 12;
     for (let i = 0; i < events; i++) {
       const response = await gateway.post(
@@ -66,9 +79,13 @@ describe('gateway with GATEWAY_WORKERS=2', () => {
       );
       expect(response.status).toBe(202);
     }
-    for (let scrape = 0; scrape < 4; scrape++) {
-      const metrics = await fetch(`${gateway.url}/metrics`, { headers: fresh }).then((r) => r.text());
-      expect(acceptedCount(metrics, gateway.types.payment)).toBe(events);
+    // Each scrape lands on the next worker; each must see all events, wherever they were accepted.
+    for (let i = 0; i < 4; i++) {
+      const metrics = await scrape(gateway.url);
+      expect(
+        metricValue(metrics, 'herald_gateway_events_accepted_total', `type="${gateway.types.payment}"`),
+      ).toBe(events);
+      expect(metricValue(metrics, 'herald_cluster_workers')).toBe(2);
     }
   });
 

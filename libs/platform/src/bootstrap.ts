@@ -12,7 +12,7 @@ import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type Env } from '@app/config';
 import cluster from 'node:cluster';
-import { joinCluster, superviseWorkers } from './cluster';
+import { isClusterWorker, joinCluster, prepareClusterWorker, superviseWorkers } from './cluster';
 import { MetricsService } from './metrics';
 
 /** Probes and scrapes are polled constantly; logging each would drown the useful lines. */
@@ -180,10 +180,12 @@ export async function runService<S extends z.ZodType>(spec: ServiceSpec<S>, env:
     superviseWorkers({ name: spec.name, workers, logLevel: env['LOG_LEVEL'] ?? 'info' });
     return;
   }
+  const worker = isClusterWorker();
+  if (worker) prepareClusterWorker();
   try {
     const app = await createHttpApp(spec.module(config), spec, spec.http);
-    if (cluster.isWorker) joinCluster(app.get(MetricsService).registry);
     await app.listen(spec.port(config), spec.host(config));
+    if (worker) joinCluster(app.get(MetricsService).registry);
     app.get(Logger).log(`${spec.name} listening on ${await app.getUrl()}`);
   } catch (error) {
     process.stderr.write(

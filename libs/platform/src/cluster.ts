@@ -3,18 +3,21 @@
  * such as the gateway uses more than one core. The primary process serves no requests: it
  * forks the workers, replaces one that dies, answers their requests for cluster-wide metrics,
  * and on SIGTERM/SIGINT stops them all (each drains as a single-process app does) before it
- * exits. A worker whose primary is gone stops itself.
+ * exits. A worker whose primary is gone drains and stops too.
  *
  * Metrics: prom-client's AggregatorRegistry. `GET /metrics` on any worker asks the primary,
  * which collects every worker's registry and answers the sum (counters, histograms) or the
  * rule prom-client sets per default metric, so a scrape sees the whole app, not one worker.
+ * `herald_cluster_workers` (1 per serving worker, summed) tells how many workers answer.
  */
 import cluster, { type Worker } from 'node:cluster';
 import pino, { type Logger } from 'pino';
-import { AggregatorRegistry, type Registry } from 'prom-client';
+import { AggregatorRegistry, Gauge, type Registry } from 'prom-client';
 
 const METRICS_REQUEST = 'herald:metrics-request';
 const METRICS_RESPONSE = 'herald:metrics-response';
+/** Set by the primary on the workers it forks: other cluster primaries (pm2) are not ours. */
+const WORKER_FLAG = 'HERALD_CLUSTER_WORKER';
 
 interface MetricsRequest {
   readonly type: typeof METRICS_REQUEST;
@@ -35,58 +38,74 @@ export interface ClusterSettings {
   readonly name: string;
   readonly workers: number;
   readonly logLevel: string;
-  /** A worker that exits during shutdown is killed after this. */
+  /** A worker still running this long after SIGTERM is killed. */
   readonly shutdownTimeoutMs?: number;
-  /** Before a dead worker is replaced. */
+  /** Before a dead worker is replaced; doubles (up to 30 s) while replacements fail to start. */
   readonly restartDelayMs?: number;
 }
 
-/** True in a process that `superviseWorkers` forked. */
-export const isClusterWorker = (): boolean => cluster.isWorker;
+/** True in a worker process that `superviseWorkers` forked. */
+export const isClusterWorker = (): boolean => cluster.isWorker && process.env[WORKER_FLAG] === '1';
 
 /**
- * The primary's loop. A worker that dies before it ever listened is a boot failure (bad
- * config, an unreachable dependency at start): the app stops and exits 1 instead of forking
- * forever. A worker that dies after it listened is replaced.
+ * The primary's loop. A worker of the first set that dies before it ever listened is a boot
+ * failure (bad config, an unreachable dependency at start): the app stops and exits 1 instead
+ * of forking forever. Later, a dead worker is replaced, with a growing delay while the
+ * replacements themselves fail to start (a database down for a minute must not stop the
+ * workers that still serve).
  */
 export function superviseWorkers(settings: ClusterSettings): void {
   const log: Logger = pino({ level: settings.logLevel, base: { service: settings.name, role: 'primary' } });
   const shutdownTimeoutMs = settings.shutdownTimeoutMs ?? 30_000;
-  const restartDelayMs = settings.restartDelayMs ?? 1_000;
+  const firstDelayMs = settings.restartDelayMs ?? 1_000;
+  const living = new Set<Worker>();
   const listened = new WeakSet<Worker>();
   const aggregator = new AggregatorRegistry();
+  let booted = false;
   let stopping = false;
-  let failed = false;
+  let restartDelayMs = firstDelayMs;
 
   const fork = () => {
-    const worker = cluster.fork();
+    const worker = cluster.fork({ [WORKER_FLAG]: '1' });
+    living.add(worker);
     log.info({ pid: worker.process.pid }, `${settings.name}: worker started`);
   };
 
-  const living = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+  const finishIfDone = () => {
+    if (living.size === 0) process.exit();
+  };
 
   const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    log.info(`${settings.name}: ${reason}; stopping ${living().length} worker(s)`);
-    for (const worker of living()) worker.process.kill('SIGTERM');
+    log.info(`${settings.name}: ${reason}; stopping ${living.size} worker(s)`);
+    for (const worker of living) worker.process.kill('SIGTERM');
     setTimeout(() => {
-      for (const worker of living()) worker.process.kill('SIGKILL');
+      for (const worker of living) {
+        process.exitCode = 1;
+        worker.process.kill('SIGKILL');
+      }
     }, shutdownTimeoutMs).unref();
-    if (living().length === 0) process.exit(failed ? 1 : 0);
+    finishIfDone();
   };
 
-  cluster.on('listening', (worker) => listened.add(worker));
+  cluster.on('listening', (worker) => {
+    listened.add(worker);
+    restartDelayMs = firstDelayMs;
+    if (!booted && [...living].every((w) => listened.has(w))) booted = true;
+  });
   cluster.on('exit', (worker, code, signal) => {
+    living.delete(worker);
     if (stopping) {
-      // A drained worker exits 0, or by the SIGTERM it re-raises after Nest's shutdown hooks.
-      if (code !== 0 && signal !== 'SIGTERM') failed = true;
-      if (living().length === 0) process.exit(failed ? 1 : 0);
+      // A drained worker exits 0, or by the signal Nest's shutdown hooks re-raise.
+      const drained = code === 0 || signal === 'SIGTERM' || signal === 'SIGINT';
+      if (!drained && listened.has(worker)) process.exitCode = 1;
+      finishIfDone();
       return;
     }
     const how = signal ? `signal ${signal}` : `code ${code}`;
-    if (!listened.has(worker)) {
-      failed = true;
+    if (!listened.has(worker) && !booted) {
+      process.exitCode = 1;
       log.error(
         { pid: worker.process.pid },
         `${settings.name}: a worker exited with ${how} before it started`,
@@ -94,10 +113,15 @@ export function superviseWorkers(settings: ClusterSettings): void {
       stop('a worker failed to start');
       return;
     }
-    log.error({ pid: worker.process.pid }, `${settings.name}: a worker exited with ${how}; replacing it`);
+    const delay = restartDelayMs;
+    if (!listened.has(worker)) restartDelayMs = Math.min(30_000, restartDelayMs * 2);
+    log.error(
+      { pid: worker.process.pid },
+      `${settings.name}: a worker exited with ${how}; replacing it in ${delay} ms`,
+    );
     setTimeout(() => {
       if (!stopping) fork();
-    }, restartDelayMs);
+    }, delay);
   });
   cluster.on('message', (worker, message: unknown) => {
     if (!isMessage<MetricsRequest>(message, METRICS_REQUEST)) return;
@@ -116,14 +140,27 @@ export function superviseWorkers(settings: ClusterSettings): void {
 }
 
 /**
- * In a worker: offers `registry` to the primary's aggregation, and stops the worker (as
- * SIGTERM would) when the primary is gone.
+ * In a worker, before the app boots: answers the primary's metric collection at once (with
+ * nothing until `joinCluster`), so a booting worker never stalls a scrape; and drains (as
+ * SIGTERM does) when the primary is gone, instead of Node's immediate exit.
  */
-export function joinCluster(registry: Registry): void {
+export function prepareClusterWorker(): void {
   // Constructing one installs prom-client's worker-side answer to the primary's collection.
   new AggregatorRegistry();
+  process.prependOnceListener('disconnect', () => {
+    if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
+    process.kill(process.pid, 'SIGTERM');
+  });
+}
+
+/** In a worker that serves: its registry joins the primary's aggregation, counted as one worker. */
+export function joinCluster(registry: Registry): void {
+  new Gauge({
+    name: 'herald_cluster_workers',
+    help: 'Worker processes serving (1 per worker; summed over the workers by /metrics)',
+    registers: [registry],
+  }).set(1);
   AggregatorRegistry.setRegistries([registry]);
-  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
 
 let nextRequest = 0;
