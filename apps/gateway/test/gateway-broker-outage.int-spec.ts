@@ -12,18 +12,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import { LocalKafkaCluster } from '@app/local-kafka';
 import { HeraldClient } from '@app/sdk';
 import { freePort, uniqueName, waitFor } from '@app/testing';
-import { GatewayHarness } from './gateway-harness';
+import { GatewayHarness, payment } from './gateway-harness';
 
 jest.setTimeout(240_000);
-
-const payment = () => ({
-  payment_id: randomUUID(),
-  merchant_id: 'merchant-7',
-  amount_minor: 990,
-  currency: 'EUR',
-  method: 'CARD',
-  received_at: '2026-11-27T10:15:00Z',
-});
 
 async function readIds(brokers: readonly string[], topic: string, atLeast: number): Promise<string[]> {
   const kafka = new Kafka({ brokers: [...brokers], logLevel: logLevel.NOTHING });

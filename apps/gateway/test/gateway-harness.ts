@@ -4,6 +4,7 @@
  * between tests), their topics, a throw-away database with API keys, and the gateway app
  * started as a user starts it (`node dist/apps/gateway/src/main.js`).
  */
+import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,16 @@ import {
 } from '@app/testing';
 
 const MAIN = join(projectRoot(), 'dist', 'apps', 'gateway', 'src', 'main.js');
+
+/** A valid `payments.payment.received` v2 payment with a fresh payment id. */
+export const payment = () => ({
+  payment_id: randomUUID(),
+  merchant_id: 'merchant-7',
+  amount_minor: 990,
+  currency: 'EUR',
+  method: 'CARD',
+  received_at: '2026-11-27T10:15:00Z',
+});
 
 export interface HarnessOptions {
   readonly brokers?: readonly string[];

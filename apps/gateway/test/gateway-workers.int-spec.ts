@@ -9,18 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { projectRoot } from '@app/local-kafka';
 import { freePort, testBrokers, testDatabaseUrl, waitFor } from '@app/testing';
-import { GatewayHarness } from './gateway-harness';
+import { GatewayHarness, payment } from './gateway-harness';
 
 jest.setTimeout(180_000);
-
-const payment = () => ({
-  payment_id: randomUUID(),
-  merchant_id: 'merchant-7',
-  amount_minor: 990,
-  currency: 'EUR',
-  method: 'CARD',
-  received_at: '2026-11-27T10:15:00Z',
-});
 
 /** The worker processes of a primary (its child processes). */
 function workersOf(pid: number): number[] {
