@@ -4,19 +4,9 @@
  * holds for the whole gateway process group rather than once per worker. Separate gateway
  * hosts still count on their own (docs/gateway.md).
  */
-import {
-  RateLimiterCluster,
-  RateLimiterClusterMaster,
-  RateLimiterMemory,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+import { RateLimiterCluster, RateLimiterClusterMaster } from 'rate-limiter-flexible';
 import { isClusterWorker } from '@app/platform';
-
-/** A limiter allowing `eventsPerSecond` points per key per second. */
-export type RateLimiterFactory = (eventsPerSecond: number) => RateLimiterAbstract;
-
-export const memoryRateLimiter: RateLimiterFactory = (eventsPerSecond) =>
-  new RateLimiterMemory({ points: eventsPerSecond, duration: 1 });
+import { memoryRateLimiter, type RateLimiterFactory } from './domain/publisher-authenticator';
 
 export const clusterRateLimiter: RateLimiterFactory = (eventsPerSecond) =>
   new RateLimiterCluster({

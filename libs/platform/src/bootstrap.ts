@@ -8,10 +8,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import cluster from 'node:cluster';
 import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type Env } from '@app/config';
-import cluster from 'node:cluster';
 import { isClusterWorker, joinCluster, prepareClusterWorker, superviseWorkers } from './cluster';
 import { MetricsService } from './metrics';
 

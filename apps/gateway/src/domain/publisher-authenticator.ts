@@ -27,6 +27,13 @@ interface CachedKey {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/** A limiter allowing `eventsPerSecond` points per key per second. */
+export type RateLimiterFactory = (eventsPerSecond: number) => RateLimiterAbstract;
+
+/** Counts in this process's memory (one process; see rate-limiters.ts for worker processes). */
+export const memoryRateLimiter: RateLimiterFactory = (eventsPerSecond) =>
+  new RateLimiterMemory({ points: eventsPerSecond, duration: 1 });
+
 export class PublisherAuthenticator {
   private readonly cache = new Map<string, CachedKey>();
   private readonly limiters = new Map<number, RateLimiterAbstract>();
@@ -36,8 +43,7 @@ export class PublisherAuthenticator {
     private readonly defaultRatePerSecond: number,
     private readonly cacheTtlMs: number,
     private readonly now: () => number = Date.now,
-    private readonly limiterFor: (eventsPerSecond: number) => RateLimiterAbstract = (points) =>
-      new RateLimiterMemory({ points, duration: 1 }),
+    private readonly limiterFor: RateLimiterFactory = memoryRateLimiter,
   ) {}
 
   async authenticate(authorization: string | undefined): Promise<AuthenticatedPublisher> {
