@@ -104,6 +104,41 @@ describe('PostgresIdempotencyStore', () => {
     expect(await row(id)).toMatchObject({ fingerprint: 'elsewhere', result: null });
   });
 
+  it('a record group with one such id stores the others and names only that one', async () => {
+    const [before, taken, after] = [randomUUID(), randomUUID(), randomUUID()];
+    await store.claim([{ id: taken, fingerprint: 'elsewhere' }]);
+    await expect(
+      store.record([before, taken, after].map((id) => ({ fingerprint: `g-${id}`, result: answer(id) }))),
+    ).rejects.toThrow(`1 of 3 answers not stored: event id "${taken}" already had a row`);
+    expect(await row(before)).toEqual({
+      fingerprint: `g-${before}`,
+      claim_token: null,
+      result: answer(before),
+    });
+    expect(await row(after)).toEqual({ fingerprint: `g-${after}`, claim_token: null, result: answer(after) });
+    expect(await row(taken)).toMatchObject({ fingerprint: 'elsewhere', result: null });
+  });
+
+  it('client ids with quotes, backslashes, commas, braces and spaces are claimed and completed as sent', async () => {
+    const ids = ['a"b', 'c\\d', 'e,f', '{g}', ' h i ', 'NULL', `é😀-${randomUUID()}`].map(
+      (id) => `${id}-${randomUUID()}`,
+    );
+    const claims = await store.claim(ids.map((id) => ({ id, fingerprint: 'f' })));
+    await store.complete(
+      claims.map((claim, i) => ({
+        token: (claim as { token: string }).token,
+        result: answer(ids[i]!, String(i)),
+      })),
+    );
+    for (const [i, id] of ids.entries()) {
+      expect(await row(id)).toEqual({
+        fingerprint: 'f',
+        claim_token: anyString(),
+        result: answer(id, String(i)),
+      });
+    }
+  });
+
   it('a claim made while the answer for its id is still queued waits for it', async () => {
     const generated = randomUUID();
     const client = randomUUID();

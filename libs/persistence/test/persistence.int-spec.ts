@@ -4,7 +4,14 @@
  */
 import { sql, type Migration } from 'kysely';
 import { Client } from 'pg';
-import { createDatabase, ensureDatabase, migrateSchema } from '@app/persistence';
+import fc from 'fast-check';
+import {
+  createDatabase,
+  ensureDatabase,
+  integerArrayLiteral,
+  migrateSchema,
+  textArrayLiteral,
+} from '@app/persistence';
 import { testDatabaseUrl, uniqueIdentifier } from '@app/testing';
 
 const migrations: Record<string, Migration> = {
@@ -97,6 +104,43 @@ describe('persistence (real PostgreSQL)', () => {
     } finally {
       await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db);
       await db.destroy();
+    }
+  });
+
+  it('array literals carry any text and every safe integer through unnest unchanged', async () => {
+    const client = new Client({ connectionString: testDatabaseUrl() });
+    await client.connect();
+    try {
+      const awkward = ['', 'NULL', 'null', ' spaced ', 'a,b', '{x}', '"', '\\', '\\"', 'é€😀', "it's"];
+      const listed = await client.query<{ v: string }>('SELECT unnest($1::text[]) AS v', [
+        textArrayLiteral(awkward),
+      ]);
+      expect(listed.rows.map((r) => r.v)).toEqual(awkward);
+      await fc.assert(
+        fc.asyncProperty(
+          // PostgreSQL text holds no U+0000; well-formed strings only (as UTF-8 on the wire).
+          fc.array(
+            fc.string({ unit: 'grapheme' }).filter((s) => !s.includes('\0')),
+            { maxLength: 20 },
+          ),
+          fc.array(fc.maxSafeInteger(), { maxLength: 20 }),
+          async (texts, integers) => {
+            const texts2 = await client.query<{ v: string }>('SELECT unnest($1::text[]) AS v', [
+              textArrayLiteral(texts),
+            ]);
+            expect(texts2.rows.map((r) => r.v)).toEqual(texts);
+            const ints = await client.query<{ v: string }>('SELECT unnest($1::bigint[])::text AS v', [
+              integerArrayLiteral(integers),
+            ]);
+            expect(ints.rows.map((r) => Number(r.v))).toEqual(integers);
+          },
+        ),
+        { numRuns: 200 },
+      );
+      expect(() => integerArrayLiteral([1, 2.5])).toThrow('not a safe integer: 2.5');
+      expect(() => integerArrayLiteral([2 ** 53])).toThrow(RangeError);
+    } finally {
+      await client.end();
     }
   });
 });

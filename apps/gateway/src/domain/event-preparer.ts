@@ -4,7 +4,7 @@
  * `/data/...` pointer), picks the key, encodes the Confluent wire format, builds the
  * CloudEvents Kafka-binding headers and fingerprints the content for idempotency.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import stableStringify from 'safe-stable-stringify';
 import type { AvroCodec } from '@app/schema';
 import { newEventId } from './event-ids';
@@ -147,7 +147,7 @@ function keyFromData(data: unknown, field: string | undefined): string | null {
 /** Marks this scheme's fingerprints; rows without it were written by the legacy scheme. */
 export const FINGERPRINT_VERSION = '2:';
 
-function fingerprint(request: PublishRequest, wire: Buffer): string {
+export function fingerprint(request: PublishRequest, wire: Buffer): string {
   const envelope = JSON.stringify([
     request.type,
     request.version ?? null,
@@ -155,16 +155,15 @@ function fingerprint(request: PublishRequest, wire: Buffer): string {
     request.subject ?? null,
     request.time ?? null,
   ]);
-  const hash = createHash('sha256').update(envelope);
+  // One-shot hashes of the concatenated input (the same digest as updating piece by piece):
+  // a Hash object and its updates cost ~1 µs more per event than the hashing itself.
   if (request.version !== undefined) {
-    return FINGERPRINT_VERSION + hash.update('\0avro\0').update(wire).digest('hex');
+    return (
+      FINGERPRINT_VERSION + hash('sha256', Buffer.concat([Buffer.from(`${envelope}\0avro\0`), wire]), 'hex')
+    );
   }
   return (
-    FINGERPRINT_VERSION +
-    hash
-      .update('\0json\0')
-      .update(stableStringify(request.data) ?? '')
-      .digest('hex')
+    FINGERPRINT_VERSION + hash('sha256', `${envelope}\0json\0${stableStringify(request.data) ?? ''}`, 'hex')
   );
 }
 

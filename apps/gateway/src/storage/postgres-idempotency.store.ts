@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { AcceptedEvent, ClaimOutcome, IdempotencyClaim, IdempotencyStore } from '../domain/ports';
-import { GroupCommit } from '@app/persistence';
+import { GroupCommit, integerArrayLiteral, textArrayLiteral } from '@app/persistence';
 import { FINGERPRINT_VERSION } from '../domain/event-preparer';
 
 interface ExistingRow {
@@ -143,13 +143,14 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
    * scanned the whole window on every statement (throughput fell round after round as the
    * table grew).
    */
-  private async completeTogether(results: readonly Completion[]): Promise<void[]> {
+  private async completeTogether(completions: readonly Completion[]): Promise<void[]> {
+    const results = completions.map((c) => c.result);
     await sql`
-      UPDATE published_events AS p SET result = v.result, completed_at = now()
-      FROM json_to_recordset(${JSON.stringify(results.map((r) => ({ event_id: r.result.id, token: r.token, result: r.result })))}::json)
-        AS v(event_id text, token text, result jsonb)
-      WHERE p.event_id = v.event_id AND p.claim_token = v.token`.execute(this.db);
-    return results.map(() => undefined);
+      UPDATE published_events AS p SET result = ${RESULT_OBJECT}, completed_at = now()
+      FROM unnest(${textArrayLiteral(completions.map((c) => c.token))}::text[], ${resultColumns(results)})
+        AS r(token, id, type, version, topic, partition, "offset")
+      WHERE p.event_id = r.id AND p.claim_token = r.token`.execute(this.db);
+    return completions.map(() => undefined);
   }
 
   async record(events: readonly Recorded[]): Promise<void> {
@@ -199,16 +200,26 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   /**
    * A generated id is a fresh UUIDv7: a row already there means the id was re-posted to another
    * instance before this record landed (and published there again), or a collision. The row
-   * is left alone rather than given this event's answer, and the caller is told.
+   * is left alone rather than given this event's answer, and the caller is told. As that is
+   * rare, the rows first go in by a plain INSERT (PostgreSQL's `ON CONFLICT` path costs a third
+   * more per row); a unique violation rolls that statement back and the group goes again with
+   * `ON CONFLICT DO NOTHING`, which names the ids that were there.
    */
   private async recordTogether(events: readonly Recorded[]): Promise<Array<Error | undefined>> {
-    const rows = JSON.stringify(
-      events.map((e) => ({ event_id: e.result.id, fingerprint: e.fingerprint, result: e.result })),
-    );
+    const rows = sql`
+      SELECT r.id, r.fingerprint, ${RESULT_OBJECT}, now()
+      FROM unnest(${textArrayLiteral(events.map((e) => e.fingerprint))}::text[], ${resultColumns(events.map((e) => e.result))})
+        AS r(fingerprint, id, type, version, topic, partition, "offset")`;
+    try {
+      await sql`INSERT INTO published_events (event_id, fingerprint, result, completed_at) ${rows}`.execute(
+        this.db,
+      );
+      return events.map(() => undefined);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    }
     const inserted = await sql<{ event_id: string }>`
-      INSERT INTO published_events (event_id, fingerprint, result, completed_at)
-      SELECT event_id, fingerprint, result, now()
-      FROM json_to_recordset(${rows}::json) AS r(event_id text, fingerprint text, result jsonb)
+      INSERT INTO published_events (event_id, fingerprint, result, completed_at) ${rows}
       ON CONFLICT (event_id) DO NOTHING
       RETURNING event_id`.execute(this.db);
     const stored = new Set(inserted.rows.map((row) => row.event_id));
@@ -260,6 +271,26 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     );
     return Number(taken.numAffectedRows ?? 0) > 0 ? { kind: 'claimed', token } : { kind: 'in-flight' };
   }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * An answer as stored in `result`: the `AcceptedEvent` as JSON (the `offset` a string), built
+ * by PostgreSQL from the columns of `resultColumns`, aliased `r`: parsing one JSON document per
+ * row cost PostgreSQL ~40% more than building it from unnested arrays.
+ */
+const RESULT_OBJECT = sql`jsonb_build_object('id', r.id, 'type', r.type, 'version', r.version,
+  'topic', r.topic, 'partition', r.partition, 'offset', r."offset")`;
+
+/** The unnest arguments of `RESULT_OBJECT`'s columns: id, type, version, topic, partition, offset. */
+function resultColumns(results: readonly AcceptedEvent[]) {
+  return sql`${textArrayLiteral(results.map((r) => r.id))}::text[],
+    ${textArrayLiteral(results.map((r) => r.type))}::text[],
+    ${integerArrayLiteral(results.map((r) => r.version))}::int[],
+    ${textArrayLiteral(results.map((r) => r.topic))}::text[],
+    ${integerArrayLiteral(results.map((r) => r.partition))}::int[],
+    ${textArrayLiteral(results.map((r) => r.offset))}::text[]`;
 }
 
 /** Fingerprints match, or the row predates the current scheme and matches the legacy one. */
