@@ -112,27 +112,24 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
 
   /** One INSERT for the claims of every request in the group; ids are unique within it. */
   private async claimTogether(claims: readonly IdempotencyClaim[]): Promise<ClaimOutcome[]> {
-    // Rows travel as one JSON parameter: node-postgres escapes every element of a text[]
-    // parameter in JavaScript, which was ~5% of the gateway's CPU on batches.
-    const rows = JSON.stringify(
-      claims.map((c) => ({ event_id: c.id, fingerprint: c.fingerprint, claim_token: randomUUID() })),
-    );
-    const inserted = await sql<{ event_id: string; claim_token: string }>`
+    const tokens = claims.map(() => randomUUID());
+    const inserted = await sql<{ event_id: string }>`
       INSERT INTO published_events (event_id, fingerprint, claim_token)
-      SELECT event_id, fingerprint, claim_token
-      FROM json_to_recordset(${rows}::json) AS r(event_id text, fingerprint text, claim_token text)
+      SELECT * FROM unnest(
+        ${textArrayLiteral(claims.map((c) => c.id))}::text[],
+        ${textArrayLiteral(claims.map((c) => c.fingerprint))}::text[],
+        ${textArrayLiteral(tokens)}::text[])
       ON CONFLICT (event_id) DO UPDATE
         SET fingerprint = EXCLUDED.fingerprint, claim_token = EXCLUDED.claim_token,
             claimed_at = now(), result = NULL, completed_at = NULL
         WHERE published_events.claimed_at < now() - make_interval(secs => ${this.settings.windowMs / 1000})
-      RETURNING event_id, claim_token`.execute(this.db);
-    const claimed = new Map(inserted.rows.map((row) => [row.event_id, row.claim_token]));
+      RETURNING event_id`.execute(this.db);
+    const claimed = new Set(inserted.rows.map((row) => row.event_id));
     const others = claims.filter((c) => !claimed.has(c.id)).map((c) => c.id);
     const existing = others.length > 0 ? await this.existing(others) : new Map<string, ExistingRow>();
     const outcomes: ClaimOutcome[] = [];
-    for (const claim of claims) {
-      const token = claimed.get(claim.id);
-      if (token !== undefined) outcomes.push({ kind: 'claimed', token });
+    for (const [i, claim] of claims.entries()) {
+      if (claimed.has(claim.id)) outcomes.push({ kind: 'claimed', token: tokens[i]! });
       else outcomes.push(await this.outcomeFor(claim, existing.get(claim.id)));
     }
     return outcomes;

@@ -57,6 +57,23 @@ function shown(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** Per union, computed once: T when the union is exactly null and T, else null. */
+const optionalBranches = new WeakMap<readonly UnionBranch[], UnionBranch | null>();
+
+function optionalBranch(branches: readonly UnionBranch[]): UnionBranch | undefined {
+  let found = optionalBranches.get(branches);
+  if (found === undefined) {
+    const [a, b] = branches;
+    found = null;
+    if (branches.length === 2 && a !== undefined && b !== undefined) {
+      if (a.node.kind === 'null' && b.node.kind !== 'null') found = b;
+      else if (b.node.kind === 'null' && a.node.kind !== 'null') found = a;
+    }
+    optionalBranches.set(branches, found);
+  }
+  return found ?? undefined;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -213,6 +230,14 @@ export class JsonToAvroConverter {
       const [branch, inner] = explicit;
       const value = this.convert(branch.node, inner, pointer(path, branch.key));
       return branch.node.kind === 'null' ? null : { [branch.key]: value };
+    }
+    // An optional T (["null", T] or [T, "null"]): null is the null branch, anything else is T's
+    // or T's error, which is what the general rule below decides, without converting the value
+    // twice (once to probe each branch, once for real).
+    const optional = optionalBranch(branches);
+    if (optional !== undefined) {
+      if (json === null) return null;
+      return { [optional.key]: this.convert(optional.node, json, path) };
     }
     const accepting = branches.filter((b) => this.accepts(b.node, json));
     const [only] = accepting;
