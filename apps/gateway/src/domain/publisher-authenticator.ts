@@ -5,7 +5,7 @@
  * gateway's worker processes; see rate-limiters.ts): a counter shared between hosts would put a
  * database round trip on every request.
  */
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { keyAllowsType, type ApiKeyRecord } from '@app/api-keys';
 import type { Publisher } from './event-preparer';
 import { GatewayError } from './gateway-errors';
@@ -27,16 +27,36 @@ interface CachedKey {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/** Refused: the request needs more than is left of the key's budget for this second. */
+export class RateLimited extends Error {
+  override name = 'RateLimited';
+  constructor(readonly msBeforeNext: number) {
+    super(`rate limit reached; the next window starts in ${msBeforeNext} ms`);
+  }
+}
+
+/** Takes `points` from a key's budget; rejects with `RateLimited`, or any other error when it cannot tell. */
+export interface KeyRateLimiter {
+  consume(key: string, points: number): Promise<unknown>;
+}
+
 /** A limiter allowing `eventsPerSecond` points per key per second. */
-export type RateLimiterFactory = (eventsPerSecond: number) => RateLimiterAbstract;
+export type RateLimiterFactory = (eventsPerSecond: number) => KeyRateLimiter;
 
 /** Counts in this process's memory (one process; see rate-limiters.ts for worker processes). */
-export const memoryRateLimiter: RateLimiterFactory = (eventsPerSecond) =>
-  new RateLimiterMemory({ points: eventsPerSecond, duration: 1 });
+export const memoryRateLimiter: RateLimiterFactory = (eventsPerSecond) => {
+  const limiter = new RateLimiterMemory({ points: eventsPerSecond, duration: 1 });
+  return {
+    consume: (key, points) =>
+      limiter.consume(key, points).catch((rejection: unknown) => {
+        throw rejection instanceof RateLimiterRes ? new RateLimited(rejection.msBeforeNext) : rejection;
+      }),
+  };
+};
 
 export class PublisherAuthenticator {
   private readonly cache = new Map<string, CachedKey>();
-  private readonly limiters = new Map<number, RateLimiterAbstract>();
+  private readonly limiters = new Map<number, KeyRateLimiter>();
 
   constructor(
     private readonly keys: ApiKeyLookup,
@@ -80,8 +100,8 @@ export class PublisherAuthenticator {
     try {
       await limiter.consume(publisher.keyId, events);
     } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) {
-        // The shared counter did not answer (a worker's primary busy or gone).
+      if (!(rejection instanceof RateLimited)) {
+        // The shared budget did not answer (a worker's primary busy or gone).
         throw GatewayError.unavailable('cannot check the rate limit; retry shortly', 1, rejection);
       }
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
