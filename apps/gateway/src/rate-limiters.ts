@@ -32,7 +32,9 @@ const isLeaseRequest = (m: unknown): m is LeaseRequestMessage =>
   m['type'] === LEASE_REQUEST &&
   typeof m['id'] === 'number' &&
   typeof m['key'] === 'string' &&
-  [m['limit'], m['need'], m['want']].every((n) => Number.isSafeInteger(n) && (n as number) >= 0);
+  [m['limit'], m['need'], m['want'], m['returning'], m['window']].every(
+    (n) => Number.isSafeInteger(n) && (n as number) >= 0,
+  );
 
 const isLeaseAnswer = (m: unknown): m is LeaseAnswerMessage =>
   isObject(m) && m['type'] === LEASE_ANSWER && typeof m['id'] === 'number';
@@ -70,7 +72,7 @@ function askPrimary(request: LeaseRequest): Promise<LeaseAnswer> {
     const timer = setTimeout(
       () => fail(new Error(`the primary did not answer a rate-limit lease within ${ASK_TIMEOUT_MS} ms`)),
       ASK_TIMEOUT_MS,
-    );
+    ).unref();
     waiting.set(id, { resolve, reject, timer });
     const message: LeaseRequestMessage = { type: LEASE_REQUEST, id, ...request };
     try {
@@ -95,6 +97,8 @@ export function serveSharedRateLimits(): void {
   cluster.on('message', (worker, message: unknown) => {
     if (!isLeaseRequest(message)) return;
     const answer: LeaseAnswerMessage = { type: LEASE_ANSWER, id: message.id, ...budgets.lease(message) };
-    if (worker.isConnected()) worker.send(answer);
+    // A worker gone since it asked: nothing to answer (the callback keeps a failed write from
+    // becoming an 'error' event nobody listens to).
+    if (worker.isConnected()) worker.send(answer, undefined, () => undefined);
   });
 }

@@ -188,6 +188,14 @@ const cases: Array<[string, BadRequest]> = [
   ['uuid: not a UUID', invalid(event(payment({ payment_id: 'not-a-uuid' })), data('payment_id'))],
   ['uuid: null', invalid(event(payment({ payment_id: null })), data('payment_id'))],
   ['uuid: missing', invalid(event(without('payment_id')), data('payment_id'))],
+  // A lone surrogate (an escape like \ud800 in valid JSON) has no UTF-8 form: written as sent, it
+  // would reach Kafka and PostgreSQL as U+FFFD.
+  [
+    'string: a lone surrogate',
+    invalid(event(payment({ merchant_id: 'merchant-\ud800' })), data('merchant_id')),
+  ],
+  ['an id with a lone surrogate', malformed(event(payment(), { id: 'evt-\udc00' }), '/id')],
+  ['a key with a lone surrogate', malformed(event(payment(), { key: '\ud83d' }), '/key')],
   ['string: a number', invalid(event(payment({ merchant_id: 5 })), data('merchant_id'))],
   ['string: null', invalid(event(payment({ merchant_id: null })), data('merchant_id'))],
   ['string: an object', invalid(event(payment({ merchant_id: {} })), data('merchant_id'))],

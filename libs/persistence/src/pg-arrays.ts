@@ -9,15 +9,20 @@
 const NEEDS_ESCAPE = /["\\]/;
 const ESCAPED = /["\\]/g;
 
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * `{"a","b\"c"}`: every element quoted, `"` and `\` escaped, so any string survives
- * (including `NULL`, commas, braces and spaces). PostgreSQL text cannot hold U+0000; callers
- * validate that away.
+ * (including `NULL`, commas, braces and spaces). Refuses what PostgreSQL would not store as
+ * sent: U+0000, and lone surrogates (the parameter travels as UTF-8, where they become U+FFFD).
  */
 export function textArrayLiteral(values: readonly string[]): string {
   let literal = '{';
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
+    if (value.includes('\0') || LONE_SURROGATE.test(value)) {
+      throw new RangeError(`not storable as PostgreSQL text: ${JSON.stringify(value.slice(0, 60))}`);
+    }
     if (i > 0) literal += ',';
     literal += NEEDS_ESCAPE.test(value) ? `"${value.replace(ESCAPED, '\\$&')}"` : `"${value}"`;
   }

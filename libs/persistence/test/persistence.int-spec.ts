@@ -137,6 +137,8 @@ describe('persistence (real PostgreSQL)', () => {
         ),
         { numRuns: 200 },
       );
+      expect(() => textArrayLiteral(['ok', 'a\0b'])).toThrow('not storable as PostgreSQL text: "a\\u0000b"');
+      expect(() => textArrayLiteral(['x\ud800'])).toThrow('not storable as PostgreSQL text: "x\\ud800"');
       expect(() => integerArrayLiteral([1, 2.5])).toThrow('not a safe integer: 2.5');
       expect(() => integerArrayLiteral([2 ** 53])).toThrow(RangeError);
     } finally {

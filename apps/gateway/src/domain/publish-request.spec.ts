@@ -100,6 +100,13 @@ describe('envelopeViolations', () => {
     expect(violationsOf({ ...valid, 'a/b~c': 1 })).toEqual([{ path: '/a~1b~0c', message: anyOf(String) }]);
   });
 
+  it('refuses ids, keys and subjects with a lone surrogate (they have no UTF-8 form)', () => {
+    expect(violationsOf({ ...valid, id: 'evt-\ud800', key: '\udfff', subject: 'ok😀' })).toEqual([
+      { path: '/id', message: 'must be well-formed Unicode (no lone surrogate)' },
+      { path: '/key', message: 'must be well-formed Unicode (no lone surrogate)' },
+    ]);
+  });
+
   it('refuses the CloudEvents attributes in a plain envelope', () => {
     expect(violationsOf({ ...valid, specversion: '1.0', source: '/x' }).map((v) => v.path)[0]).toMatch(
       /^\/(specversion|source)$/,

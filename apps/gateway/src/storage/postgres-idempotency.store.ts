@@ -111,7 +111,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   /** One INSERT for the claims of every request in the group; ids are unique within it. */
-  private async claimTogether(claims: readonly IdempotencyClaim[]): Promise<ClaimOutcome[]> {
+  private async claimTogether(claims: readonly IdempotencyClaim[], retry = true): Promise<ClaimOutcome[]> {
     const tokens = claims.map(() => randomUUID());
     const inserted = await sql<{ event_id: string }>`
       INSERT INTO published_events (event_id, fingerprint, claim_token)
@@ -130,7 +130,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     const outcomes: ClaimOutcome[] = [];
     for (const [i, claim] of claims.entries()) {
       if (claimed.has(claim.id)) outcomes.push({ kind: 'claimed', token: tokens[i]! });
-      else outcomes.push(await this.outcomeFor(claim, existing.get(claim.id)));
+      else outcomes.push(await this.outcomeFor(claim, existing.get(claim.id), retry));
     }
     return outcomes;
   }
@@ -253,10 +253,15 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     return new Map(rows.rows.map((row) => [row.event_id, row]));
   }
 
-  private async outcomeFor(claim: IdempotencyClaim, row: ExistingRow | undefined): Promise<ClaimOutcome> {
+  private async outcomeFor(
+    claim: IdempotencyClaim,
+    row: ExistingRow | undefined,
+    retry: boolean,
+  ): Promise<ClaimOutcome> {
     // The row vanished between the insert and the read (released or pruned): try once more,
-    // directly: queueing behind the group this call belongs to could wait for itself.
-    if (!row) return (await this.claimTogether([claim]))[0]!;
+    // directly (queueing behind the group this call belongs to could wait for itself). Once
+    // only: a second miss is answered as in flight (503, the client retries), never a loop.
+    if (!row) return retry ? (await this.claimTogether([claim], false))[0]! : { kind: 'in-flight' };
     if (!sameContent(row.fingerprint, claim)) return { kind: 'conflict' };
     if (row.result) return { kind: 'duplicate', result: row.result };
     if (!row.stale) return { kind: 'in-flight' };

@@ -124,6 +124,30 @@ describe('JsonAvroMapping', () => {
     });
   });
 
+  it('refuses strings with a lone surrogate instead of writing U+FFFD in their place', () => {
+    expect(
+      issuesOf(
+        mapping.fromJson({
+          ...valid,
+          note: 'a\ud800',
+          tags: ['ok', '\udc00b'],
+          attributes: { 'k\ud83d': 1 },
+        }),
+      ),
+    ).toEqual([
+      {
+        path: '/note',
+        message: '"a\\ud800" is not well-formed Unicode (a lone surrogate has no UTF-8 form)',
+      },
+      {
+        path: '/tags/1',
+        message: '"\\udc00b" is not well-formed Unicode (a lone surrogate has no UTF-8 form)',
+      },
+      { path: '/attributes/k\ud83d', message: 'map key is not well-formed Unicode' },
+    ]);
+    expect(mapping.fromJson({ ...valid, note: 'pair 😀 ok' }).ok).toBe(true);
+  });
+
   it('refuses a "__proto__" map key instead of losing it (avsc decodes maps by assignment)', () => {
     const result = mapping.fromJson({
       ...valid,
@@ -169,6 +193,29 @@ describe('JSON mapping of unions', () => {
     type: 'record',
     name: 'Measure',
     fields: [{ name: 'value', type: ['null', 'int', 'long', 'string'] }],
+  });
+
+  it('maps an optional value with the null branch first or last alike', () => {
+    for (const type of [
+      ['null', 'long'],
+      ['long', 'null'],
+    ]) {
+      const optional = JsonAvroMapping.compile({
+        type: 'record',
+        name: 'Opt',
+        fields: [{ name: 'n', type }],
+      });
+      expect(optional.fromJson({ n: null })).toEqual({ ok: true, value: { n: null } });
+      expect(optional.fromJson({ n: 5 })).toEqual({ ok: true, value: { n: { long: 5n } } });
+      expect(optional.fromJson({ n: { long: 6 } })).toEqual({ ok: true, value: { n: { long: 6n } } });
+      expect(optional.fromJson({ n: 'x' })).toEqual({
+        ok: false,
+        issues: [{ path: '/n', message: 'expected a long (integer; as a string beyond 2^53), got "x"' }],
+      });
+      expect(optional.toJson(optional.type.fromBuffer(optional.type.toBuffer({ n: { long: 5n } })))).toEqual({
+        n: 5,
+      });
+    }
   });
 
   it('infers the branch of a plain value when exactly one branch fits', () => {
