@@ -166,40 +166,40 @@ describe('LeasedRateLimiter (a worker)', () => {
     expect(asked[1]).toMatchObject({ returning: 0 });
   });
 
-  it('requests for a key arriving while its ask is on the way wait for it rather than ask too', async () => {
+  /** A worker whose asks wait until the test answers them, or fails them. */
+  function heldAsks() {
     const budgets = new RateBudgets(() => 0);
     const asked: LeaseRequest[] = [];
-    let answer: () => void = () => undefined;
+    const settle = { answer: () => undefined as void, fail: (_error: Error) => undefined as void };
     const limiter = new LeasedRateLimiter(
       6_400,
       (request) => {
         asked.push(request);
-        return new Promise((resolve) => (answer = () => resolve(budgets.lease(request))));
+        return new Promise((resolve, reject) => {
+          settle.answer = () => resolve(budgets.lease(request));
+          settle.fail = reject;
+        });
       },
       () => 0,
     );
+    return { asked, limiter, settle };
+  }
+
+  it('requests for a key arriving while its ask is on the way wait for it rather than ask too', async () => {
+    const { asked, limiter, settle } = heldAsks();
     const requests = Array.from({ length: 20 }, () => outcome(limiter.consume('k', 1)));
     await Promise.resolve();
     expect(asked).toHaveLength(1);
-    answer();
+    settle.answer();
     expect(await Promise.all(requests)).toEqual(Array(20).fill('admitted'));
     expect(asked).toHaveLength(1);
   });
 
   it('requests waiting on an ask that gets no answer fail with it at once, not one after another', async () => {
-    const asked: LeaseRequest[] = [];
-    let fail: () => void = () => undefined;
-    const limiter = new LeasedRateLimiter(
-      6_400,
-      (request) => {
-        asked.push(request);
-        return new Promise((_, reject) => (fail = () => reject(new Error('no answer from the primary'))));
-      },
-      () => 0,
-    );
+    const { asked, limiter, settle } = heldAsks();
     const requests = Array.from({ length: 5 }, () => outcome(limiter.consume('k', 1)));
     await Promise.resolve();
-    fail();
+    settle.fail(new Error('no answer from the primary'));
     const outcomes = await Promise.all(requests);
     expect(outcomes.map((o) => (o as Error).message)).toEqual(Array(5).fill('no answer from the primary'));
     expect(asked).toHaveLength(1);
