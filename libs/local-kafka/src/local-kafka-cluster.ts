@@ -22,6 +22,8 @@ import {
 import { isPortOpen, killBroker, launchBroker, logTail, runningPid, stopBroker } from './node-process';
 
 const FORMATTED_MARKER = '.herald-formatted';
+/** A group nobody joins: looking it up makes the cluster create and load `__consumer_offsets`. */
+const GROUP_PROBE = 'herald-start-probe';
 
 /** Kafka's cluster ids are 16 random bytes in URL-safe base64 (22 chars), like Uuid.randomUuid(). */
 function newClusterId(): string {
@@ -182,7 +184,13 @@ export class LocalKafkaCluster {
     );
   }
 
-  /** Polls metadata until every node is registered; fails early if a node's JVM died. */
+  /**
+   * Polls until every node is registered and a consumer group can find its coordinator; fails
+   * early if a node's JVM died. A fresh cluster creates `__consumer_offsets` on the first group
+   * lookup, and the first consumer to join during that creation could back off for most of a
+   * minute (seen in CI: a registry's leader election, the first group on the broker, was not
+   * ready after 60 s), so the probe makes that lookup itself before Kafka counts as started.
+   */
   private async waitUntilReady(): Promise<void> {
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 120_000);
     const kafka = new Kafka({
@@ -205,7 +213,10 @@ export class LocalKafkaCluster {
       try {
         await admin.connect();
         const cluster = await admin.describeCluster();
-        if (cluster.brokers.length === this.layout.nodes.length) return;
+        if (cluster.brokers.length === this.layout.nodes.length) {
+          await admin.describeGroups([GROUP_PROBE]);
+          return;
+        }
         lastError = `${cluster.brokers.length}/${this.layout.nodes.length} brokers registered`;
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
