@@ -29,12 +29,17 @@ export async function startTestRegistry(options: { topic?: string } = {}): Promi
       KAFKA_BROKERS: testBrokers().join(','),
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000);
     process.stderr.write(chunk);
+  });
+  // Its log (warnings and errors, on stdout) is kept to explain a registry that never gets ready.
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout = (stdout + chunk.toString()).slice(-4_000);
   });
   const url = `http://127.0.0.1:${port}`;
   // A registry that dies during start fails the wait at once, with what it printed.
@@ -51,7 +56,10 @@ export async function startTestRegistry(options: { topic?: string } = {}): Promi
           () => false,
         ),
       { timeoutMs: 60_000, intervalMs: 250, description: 'the test schema registry to become ready' },
-    ),
+    ).catch((error: unknown) => {
+      child.kill('SIGKILL');
+      throw new Error(`${(error as Error).message}; its last log lines:\n${stdout || '(none)'}`);
+    }),
   ]);
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
