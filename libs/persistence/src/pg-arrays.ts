@@ -9,8 +9,6 @@
 const NEEDS_ESCAPE = /["\\]/;
 const ESCAPED = /["\\]/g;
 
-const LONE_SURROGATE = /\p{Cs}/u;
-
 /**
  * `{"a","b\"c"}`: every element quoted, `"` and `\` escaped, so any string survives
  * (including `NULL`, commas, braces and spaces). Refuses what PostgreSQL would not store as
@@ -20,7 +18,7 @@ export function textArrayLiteral(values: readonly string[]): string {
   let literal = '{';
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
-    if (value.includes('\0') || LONE_SURROGATE.test(value)) {
+    if (value.includes('\0') || !value.isWellFormed()) {
       throw new RangeError(`not storable as PostgreSQL text: ${JSON.stringify(value.slice(0, 60))}`);
     }
     if (i > 0) literal += ',';

@@ -27,9 +27,7 @@ const headerSafe = (max: number) =>
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters')
     // A lone surrogate (`"\ud800"` in the JSON) has no UTF-8 form: it would reach Kafka's header
     // and PostgreSQL as U+FFFD, another id than the one sent.
-    .refine((text) => !LONE_SURROGATE.test(text), 'must be well-formed Unicode (no lone surrogate)');
-
-const LONE_SURROGATE = /\p{Cs}/u;
+    .refine((text) => text.isWellFormed(), 'must be well-formed Unicode (no lone surrogate)');
 
 export const envelopeSchema = z.strictObject({
   type: z.string({ error: 'required: the event type, e.g. payments.payment.received' }),

@@ -12,8 +12,6 @@ export interface ValidationIssue {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INTEGER_TEXT = /^-?\d+$/;
-/** Avro strings are UTF-8: a lone surrogate would be written as U+FFFD, silently changing the text. */
-const LONE_SURROGATE = /\p{Cs}/u;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 /** JSON numbers cannot carry these (JSON.stringify(-0) is "0"), so they travel as strings. */
@@ -129,9 +127,10 @@ export class JsonToAvroConverter {
           : this.fail(path, `expected a ${node.kind} (number)`, json);
       case 'string':
         if (typeof json !== 'string') return this.fail(path, 'expected a string', json);
-        return LONE_SURROGATE.test(json)
-          ? this.reason(path, 'is not well-formed Unicode (a lone surrogate has no UTF-8 form)', json)
-          : json;
+        // Avro strings are UTF-8: a lone surrogate would be written as U+FFFD, changing the text.
+        return json.isWellFormed()
+          ? json
+          : this.reason(path, 'is not well-formed Unicode (a lone surrogate has no UTF-8 form)', json);
       case 'uuid':
         return typeof json === 'string' && UUID.test(json)
           ? json
@@ -203,7 +202,7 @@ export class JsonToAvroConverter {
         // refuse it here rather than lose it silently later.
         if (key === '__proto__')
           this.issues.push({ path: pointer(path, key), message: 'map key "__proto__" is not supported' });
-        if (LONE_SURROGATE.test(key))
+        if (!key.isWellFormed())
           this.issues.push({ path: pointer(path, key), message: 'map key is not well-formed Unicode' });
         return [key, this.convert(values, value, pointer(path, key))];
       });
