@@ -1,6 +1,9 @@
 /** OpenAPI shapes of the publish endpoints (design.md's gateway contract), for /docs and /docs-json. */
 import type { SchemaObject } from '@nestjs/swagger';
 
+/** What the envelope's text fields accept (publish-request.ts: they travel as Kafka headers). */
+const TEXT = 'printable text: no control characters, no lone surrogates';
+
 export const EVENT_ENVELOPE: SchemaObject = {
   type: 'object',
   required: ['type', 'data'],
@@ -8,10 +11,18 @@ export const EVENT_ENVELOPE: SchemaObject = {
   properties: {
     type: { type: 'string', example: 'payments.payment.received' },
     version: { type: 'integer', minimum: 1, description: 'registry version; the latest when absent' },
-    id: { type: 'string', description: 'event id (deduplication key); a new UUIDv7 when absent' },
-    key: { type: 'string', description: "record key; the type's key field when absent" },
+    id: {
+      type: 'string',
+      maxLength: 200,
+      description: `event id (deduplication key; ${TEXT}); a new UUIDv7 when absent`,
+    },
+    key: {
+      type: 'string',
+      maxLength: 4096,
+      description: `record key (${TEXT}); the type's key field when absent`,
+    },
     time: { type: 'string', format: 'date-time' },
-    subject: { type: 'string' },
+    subject: { type: 'string', maxLength: 1024, description: TEXT },
     data: { type: 'object', description: "the event's data in Herald's JSON mapping of its Avro schema" },
   },
 };
