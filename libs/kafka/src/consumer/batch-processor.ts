@@ -1,7 +1,9 @@
 /**
- * The kafkajs `eachBatch` loop: one batch is one topic-partition, processed in order, one
- * record at a time (kafkajs runs several partitions' batches concurrently, up to
- * `partitionsConcurrency`). Records are decoded with `decodeBatch` in chunks of DECODE_CHUNK
+ * The kafkajs `eachBatch` loop: one batch is one topic-partition, processed in order (kafkajs
+ * runs several partitions' batches concurrently, up to `partitionsConcurrency`). A batch is first
+ * admitted against the stored positions (partition-positions.ts: records already applied are
+ * skipped, a group offset past the stored position seeks back). Then either a batch handler
+ * takes it in chunks (batch-delivery.ts), or each record goes to its handler. Records are decoded with `decodeBatch` in chunks of DECODE_CHUNK
  * (a whole fetch decoded up front kept thousands of payloads alive across young-generation
  * collections, and GC became the benchmark's largest cost); each record is then delivered,
  * and its offset resolved only when its delivery is done. The loop guards the kafkajs
@@ -13,11 +15,15 @@
 // The global `performance` is a lazy getter in Node 20 (a function call per access, measurable per record).
 import { performance } from 'node:perf_hooks';
 import type { LoggerService } from '@nestjs/common';
+import type * as avro from 'avsc';
 import type { EachBatchPayload } from 'kafkajs';
 import type { AvroCodec, CodecError, DecodedMessage } from '@app/schema';
-import type { ConsumerMetrics } from './consumer-metrics';
+import type { BatchDelivery } from './batch-delivery';
+import type { ConsumerMetrics, TopicMetrics } from './consumer-metrics';
+import type { HandlerCall } from './handler-call';
 import type { HandlerTable } from './handler-table';
 import { recordValue, type MessageDelivery, type PartitionControl } from './message-delivery';
+import type { PartitionPositions, Seek } from './partition-positions';
 import type { ReaderTypes } from './schema-resolution';
 
 const DECODE_CHUNK = 256;
@@ -27,6 +33,8 @@ export interface BatchSettings {
   /** How long a single running handler keeps the member alive by heartbeats (failure detection after that). */
   readonly handlerHeartbeatLimitMs: number;
   readonly commitIntervalMs: number;
+  /** Most records one batch-handler call receives. */
+  readonly maxBatchSize: number;
 }
 
 export class BatchProcessor {
@@ -37,6 +45,9 @@ export class BatchProcessor {
     private readonly table: HandlerTable,
     private readonly readers: ReaderTypes,
     private readonly delivery: MessageDelivery,
+    private readonly batches: BatchDelivery,
+    private readonly positions: PartitionPositions,
+    private readonly seek: Seek,
     private readonly metrics: ConsumerMetrics,
     private readonly settings: BatchSettings,
     private readonly logger: LoggerService,
@@ -45,10 +56,11 @@ export class BatchProcessor {
   readonly eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch } = payload;
     const route = this.table.route(batch.topic);
-    const metrics = this.metrics.forTopic(batch.topic);
     if (route === undefined) return this.ignore(payload);
+    const admission = await this.positions.admit(batch, this.seek);
+    if (admission === 'seeked') return;
+    const metrics = this.metrics.forTopic(batch.topic);
     const reader = route.version === undefined ? undefined : this.readers.get(batch.topic, route.version);
-    let decoded: Array<DecodedMessage | CodecError> = [];
     const control: PartitionControl = {
       topic: batch.topic,
       partition: batch.partition,
@@ -61,47 +73,98 @@ export class BatchProcessor {
       processed: 0,
     };
     const ticker = this.startHandlerHeartbeats(control);
-    const pace = new LoopPacer(this.settings);
-    let done: string | undefined;
+    // Records below the stored position were applied before: resolved, never handed over again.
+    const skipped = admission.start > 0 ? batch.messages[admission.start - 1]!.offset : undefined;
+    let done: string | undefined = skipped;
     try {
-      for (let i = 0; i < batch.messages.length; i++) {
-        // isRunning() is a flag read; isStale() builds a map key, so it is checked every few records.
-        if (!payload.isRunning() || ((i & 31) === 0 && payload.isStale())) break;
-        const record = batch.messages[i]!;
-        if (i % DECODE_CHUNK === 0) {
-          decoded = await this.codec.decodeBatch(
-            batch.messages.slice(i, i + DECODE_CHUNK).map(recordValue),
-            reader?.type,
-          );
-        }
-        let result = this.delivery.deliver(
-          record,
-          decoded[i % DECODE_CHUNK]!,
-          route.call,
-          reader?.type,
-          control,
-        );
-        // A synchronous delivery returns 'done' itself: no promise, no microtask hop per record.
-        if (result !== 'done') result = await result;
-        if (result === 'aborted') break;
-        done = record.offset;
-        const now = Date.now();
-        if (pace.commitDue(now)) {
-          payload.resolveOffset(done);
-          await payload.commitOffsetsIfNecessary();
-        }
-        if (pace.heartbeatDue(now)) await payload.heartbeat();
-      }
+      done =
+        (route.batch
+          ? await this.deliverBatches(payload, route.call, reader?.type, admission.start, control)
+          : await this.deliverEach(payload, route.call, reader?.type, admission.start, control)) ?? skipped;
     } finally {
       clearInterval(ticker);
       // The runner commits resolved offsets after eachBatch (or when it throws): resolve the last done record first.
-      if (done !== undefined) {
-        payload.resolveOffset(done);
-        metrics.lag(batch.partition, lagAfter(batch.highWatermark, done));
-      }
+      if (done !== undefined) this.finish(payload, done, metrics);
       metrics.processed.inc(control.processed);
     }
   };
+
+  /** One record at a time; returns the last offset done. */
+  private async deliverEach(
+    payload: EachBatchPayload,
+    call: HandlerCall,
+    reader: avro.Type | undefined,
+    start: number,
+    control: PartitionControl,
+  ): Promise<string | undefined> {
+    const { batch } = payload;
+    const pace = new LoopPacer(this.settings);
+    let decoded: Array<DecodedMessage | CodecError> = [];
+    let done: string | undefined;
+    for (let i = start; i < batch.messages.length; i++) {
+      // isRunning() is a flag read; isStale() builds a map key, so it is checked every few records.
+      if (!payload.isRunning() || ((i & 31) === 0 && payload.isStale())) break;
+      const record = batch.messages[i]!;
+      const slot = (i - start) % DECODE_CHUNK;
+      if (slot === 0) {
+        decoded = await this.codec.decodeBatch(
+          batch.messages.slice(i, i + DECODE_CHUNK).map(recordValue),
+          reader,
+        );
+      }
+      let result = this.delivery.deliver(record, decoded[slot]!, call, reader, control);
+      // A synchronous delivery returns 'done' itself: no promise, no microtask hop per record.
+      if (result !== 'done') result = await result;
+      if (result === 'aborted') break;
+      done = record.offset;
+      await this.pace(payload, pace, done);
+    }
+    return done;
+  }
+
+  /** Chunks of maxBatchSize to the batch handler; returns the last offset done. */
+  private async deliverBatches(
+    payload: EachBatchPayload,
+    call: HandlerCall,
+    reader: avro.Type | undefined,
+    start: number,
+    control: PartitionControl,
+  ): Promise<string | undefined> {
+    const { batch } = payload;
+    const pace = new LoopPacer(this.settings);
+    let done: string | undefined;
+    for (let i = start; i < batch.messages.length; i += this.settings.maxBatchSize) {
+      if (control.shouldStop()) return done;
+      const records = batch.messages.slice(i, i + this.settings.maxBatchSize);
+      const decoded = await this.codec.decodeBatch(records.map(recordValue), reader);
+      if ((await this.batches.deliver(records, decoded, call, reader, control)) === 'aborted') return done;
+      done = records[records.length - 1]!.offset;
+      await this.pace(payload, pace, done);
+    }
+    if (done !== undefined && !control.shouldStop()) {
+      await this.batches.settle(String(BigInt(done) + 1n), call, control);
+    }
+    return done;
+  }
+
+  private async pace(payload: EachBatchPayload, pace: LoopPacer, done: string): Promise<void> {
+    const now = Date.now();
+    if (pace.commitDue(now)) {
+      payload.resolveOffset(done);
+      await payload.commitOffsetsIfNecessary();
+    }
+    if (pace.heartbeatDue(now)) await payload.heartbeat();
+  }
+
+  /** Resolves the last done offset; a batch done to its end counts its trailing control records too. */
+  private finish(payload: EachBatchPayload, done: string, metrics: TopicMetrics): void {
+    const { batch } = payload;
+    payload.resolveOffset(done);
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    const next = String(BigInt(done === last ? batch.lastOffset() : done) + 1n);
+    this.positions.advance(batch.topic, batch.partition, next, false);
+    metrics.lag(batch.partition, Math.max(0, Number(batch.highWatermark) - Number(next)));
+  }
 
   /**
    * kafkajs heartbeats only when asked; a handler slower than the session timeout would get
@@ -162,8 +225,4 @@ class LoopPacer {
     this.nextHeartbeat = now + Math.min(this.settings.heartbeatIntervalMs / 3, 1_000);
     return true;
   }
-}
-
-function lagAfter(highWatermark: string, processedOffset: string): number {
-  return Math.max(0, Number(highWatermark) - Number(processedOffset) - 1);
 }

@@ -32,6 +32,7 @@ export class ConsumerMetrics {
   private readonly failedAttempts: Counter<Labels | 'retriable'>;
   private readonly deadLettered: Counter<Labels>;
   private readonly lag: Gauge<Labels | 'partition'>;
+  private readonly runningGauge: Gauge<'group'>;
   private readonly handlerSeconds: BucketHistogram;
   private readonly endToEndSeconds: BucketHistogram;
   private readonly byTopic = new Map<string, TopicMetrics>();
@@ -66,11 +67,23 @@ export class ConsumerMetrics {
       () =>
         new Gauge({
           name: 'herald_consumer_lag',
-          help: 'Records between the last processed offset and the partition high watermark',
+          help: "Records between the group's next offset to process and the partition's high watermark (updated while stalled too)",
           labelNames: ['group', 'topic', 'partition'],
           registers,
         }),
     );
+    this.runningGauge = reuse(
+      registry,
+      'herald_consumer_running',
+      () =>
+        new Gauge({
+          name: 'herald_consumer_running',
+          help: '1 while the consumer runs in its group (readiness up), 0 while it is stopped, crashed, restarting or out of its group past the grace',
+          labelNames: ['group'],
+          registers,
+        }),
+    );
+    this.runningGauge.set({ group }, 0);
     this.handlerSeconds = histogram(
       'herald_consumer_handler_duration_seconds',
       'Handler run time per attempt',
@@ -83,6 +96,10 @@ export class ConsumerMetrics {
 
   static create(group: string, registry: Registry = new Registry()): ConsumerMetrics {
     return new ConsumerMetrics(registry, group);
+  }
+
+  running(consuming: boolean): void {
+    this.runningGauge.set({ group: this.group }, consuming ? 1 : 0);
   }
 
   forTopic(topic: string): TopicMetrics {

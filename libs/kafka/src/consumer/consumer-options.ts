@@ -6,6 +6,7 @@
  */
 import type { KafkaConfig } from 'kafkajs';
 import type { Registry } from 'prom-client';
+import type { ConsumerPositionStore } from './partition-positions';
 import type { PayloadShape } from './payload-mapping';
 import type { ConsumerSchemaSource, ReaderSchemaLookup } from './schema-resolution';
 
@@ -50,12 +51,31 @@ export interface HeraldConsumerOptions {
   readonly everyEventTopics?: RegExp;
   /** Extra kafkajs client settings (e.g. `logLevel`, `ssl`, `sasl`). */
   readonly kafka?: Partial<KafkaConfig>;
+  /**
+   * The positions the app stores with its state (one transaction); the consumer resumes from
+   * them on every assignment instead of trusting the group's offsets (partition-positions.ts).
+   */
+  readonly positions?: ConsumerPositionStore;
+  /** Most records one batch-handler call receives (default 500). */
+  readonly maxBatchSize?: number;
+  /** How long the consumer may be out of its group (a rebalance) before readiness fails (default 30 s). */
+  readonly joinGraceMs?: number;
+  /** How long a stopped or crashed consumer is retried before onGiveUp (default 5 min). */
+  readonly recoveryLimitMs?: number;
+  /** How often the lag gauge is recomputed from the brokers (default 10 s). */
+  readonly lagIntervalMs?: number;
+  /**
+   * Called when the consumer could not be brought back within recoveryLimitMs. Default: log and
+   * exit the process with code 75 (EX_TEMPFAIL) so its supervisor restarts it.
+   */
+  readonly onGiveUp?: (error: Error) => void;
 }
 
 export type ResolvedConsumerOptions = Required<Omit<HeraldConsumerOptions, OptionalKeys>> &
   Pick<HeraldConsumerOptions, OptionalKeys>;
 
-type OptionalKeys = 'readerSchemas' | 'metrics' | 'kafka' | 'everyEventTopics' | 'commitThreshold';
+type OptionalKeys =
+  'readerSchemas' | 'metrics' | 'kafka' | 'everyEventTopics' | 'commitThreshold' | 'positions' | 'onGiveUp';
 
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0)
@@ -77,6 +97,10 @@ export function resolveConsumerOptions(options: HeraldConsumerOptions): Resolved
     topicRefreshMs: 30_000,
     commitIntervalMs: 1_000,
     handlerHeartbeatLimitMs: 300_000,
+    maxBatchSize: 500,
+    joinGraceMs: 30_000,
+    recoveryLimitMs: 300_000,
+    lagIntervalMs: 10_000,
     ...options,
   };
   for (const key of [
@@ -85,6 +109,11 @@ export function resolveConsumerOptions(options: HeraldConsumerOptions): Resolved
     'retryMaxMs',
     'partitionsConcurrency',
     'sessionTimeoutMs',
+    'maxBatchSize',
+    'joinGraceMs',
+    'recoveryLimitMs',
+    'lagIntervalMs',
+    'topicRefreshMs',
   ] as const) {
     positive(key, resolved[key]);
   }

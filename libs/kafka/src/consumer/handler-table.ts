@@ -5,6 +5,8 @@
  *   reader version N (omit `version` to receive each record in its writer's schema);
  * - `@EventPattern('*')` takes every event-type topic that has no handler of its own,
  *   including topics created after start, always in the writer's schema.
+ * - `{ batch: true }` makes it a batch handler: it takes a HeraldBatch (a partition's decoded
+ *   records, in order, with the position to store beside its state) instead of one event.
  * Herald delivers a record to exactly one handler: two handlers for one pattern is a boot error.
  */
 import type { MessageHandler } from '@nestjs/microservices';
@@ -21,6 +23,8 @@ export interface HandlerRoute {
   readonly call: HandlerCall;
   /** The reader version the handler was written against; undefined = the writer's schema. */
   readonly version: number | undefined;
+  /** True: the handler takes a HeraldBatch of records; false: one event at a time. */
+  readonly batch: boolean;
 }
 
 export class HandlerConfigError extends Error {
@@ -60,7 +64,11 @@ function routeOf(pattern: string, handler: MessageHandler, callOf: HandlerCallFa
     );
   }
   const version = readerVersion(pattern, handler.extras);
-  return { pattern, handler, version, call: callOf(pattern, handler) };
+  const batch: unknown = handler.extras?.['batch'] ?? false;
+  if (typeof batch !== 'boolean') {
+    throw new HandlerConfigError(`@EventPattern('${pattern}'): batch must be true or false`);
+  }
+  return { pattern, handler, version, batch, call: callOf(pattern, handler) };
 }
 
 export class HandlerTable {

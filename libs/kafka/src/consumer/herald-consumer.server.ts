@@ -16,6 +16,7 @@ import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { AvroCodec } from '@app/schema';
 import { createKafka } from '../kafka-client';
+import { BatchDelivery } from './batch-delivery';
 import { BatchProcessor } from './batch-processor';
 import { ConsumerMetrics } from './consumer-metrics';
 import {
@@ -27,7 +28,9 @@ import { DeadLetterPublisher } from './dead-letter';
 import { GroupSubscription } from './group-subscription';
 import { discoveryOf, handlerCalls, type HandlerDiscovery } from './handler-call';
 import { HandlerTable } from './handler-table';
+import { LagMonitor } from './lag-monitor';
 import { MessageDelivery } from './message-delivery';
+import { PartitionPositions } from './partition-positions';
 import { PayloadMapper } from './payload-mapping';
 import { ReaderTypes, WriterInfos } from './schema-resolution';
 
@@ -36,8 +39,8 @@ export const HERALD_TRANSPORT = Symbol('HERALD_KAFKA');
 interface Connections {
   readonly admin: Admin;
   readonly producer: Producer;
-  readonly consumer: Consumer;
   readonly subscription: GroupSubscription;
+  readonly lag: LagMonitor;
 }
 
 export class HeraldConsumerServer extends Server implements CustomTransportStrategy {
@@ -84,7 +87,10 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
     return this.closing;
   }
 
-  /** True once the group is joined and the consumer runs; false while starting, after a crash, after close(). */
+  /**
+   * True while the consumer consumes: joined (or within joinGraceMs of a rebalance) and running;
+   * false while starting, restarting after a crash or topic change, after close().
+   */
   isReady(): boolean {
     return this.readinessProblem() === undefined;
   }
@@ -105,9 +111,11 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
     throw new Error('HeraldConsumerServer does not emit transport events; use isReady() and the metrics');
   }
 
+  /** The kafkajs consumer running now (the supervisor replaces it after a crash or a topic change). */
   unwrap<T>(): T {
-    if (this.connections === undefined) throw new Error('the consumer has not started');
-    return this.connections.consumer as T;
+    const consumer = this.connections?.subscription.current();
+    if (consumer === undefined) throw new Error('the consumer is not running');
+    return consumer as T;
   }
 
   private async start(): Promise<void> {
@@ -125,22 +133,22 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
     });
-    const consumer = this.kafka.consumer({
-      groupId: this.options.groupId,
-      sessionTimeout: this.options.sessionTimeoutMs,
-      heartbeatInterval: this.options.heartbeatIntervalMs,
-      rebalanceTimeout: this.options.rebalanceTimeoutMs,
-      allowAutoTopicCreation: false,
-    });
     await admin.connect();
     await producer.connect();
+    const positions = new PartitionPositions(this.options.positions, this.options.fromBeginning, this.log);
+    // Both closures run only once the subscription below exists.
+    const seek = (topic: string, partition: number, offset: string): void =>
+      subscription.current()?.seek({ topic, partition, offset });
     const processor = this.batchProcessor(
       table,
       readers,
       new DeadLetterPublisher(admin, producer, this.options.groupId),
+      positions,
+      seek,
     );
-    const subscription = new GroupSubscription(
-      consumer,
+    const reportState = (): void => this.metrics.running(subscription.consuming());
+    const subscription: GroupSubscription = new GroupSubscription(
+      () => this.createConsumer(),
       admin,
       table,
       {
@@ -152,39 +160,82 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
         partitionsConsumedConcurrently: this.options.partitionsConcurrency,
         eachBatch: processor.eachBatch,
       },
+      positions,
       this.options,
       this.log,
+      this.options.onGiveUp ?? ((error) => this.giveUp(error)),
+      reportState,
     );
-    this.connections = { admin, producer, consumer, subscription };
+    const lag = new LagMonitor(
+      admin,
+      () => subscription.topics(),
+      positions,
+      this.metrics,
+      this.options,
+      this.log,
+      reportState,
+    );
+    this.connections = { admin, producer, subscription, lag };
     await subscription.start();
+    lag.start();
+  }
+
+  /** A fresh kafkajs consumer; kafkajs' own restart is off: the supervisor replaces the consumer instead. */
+  private createConsumer(): Consumer {
+    return this.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: this.options.sessionTimeoutMs,
+      heartbeatInterval: this.options.heartbeatIntervalMs,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs,
+      allowAutoTopicCreation: false,
+      retry: { restartOnFailure: () => Promise.resolve(false) },
+    });
+  }
+
+  /** The default when the consumer cannot be brought back: exit non-zero so a supervisor restarts the app. */
+  private giveUp(error: Error): void {
+    this.log.fatal(`group ${this.options.groupId}: the consumer cannot run (${error.message}); exiting`);
+    process.exit(75);
   }
 
   private batchProcessor(
     table: HandlerTable,
     readers: ReaderTypes,
     deadLetters: DeadLetterPublisher,
+    positions: PartitionPositions,
+    seek: (topic: string, partition: number, offset: string) => void,
   ): BatchProcessor {
     const codec = new AvroCodec(this.options.schemaSource);
-    const delivery = new MessageDelivery(
+    const writers = new WriterInfos(this.options.schemaSource);
+    const payloads = new PayloadMapper(this.options.payload);
+    const settings = {
+      maxAttempts: this.options.maxAttempts,
+      initialMs: this.options.retryInitialMs,
+      maxMs: this.options.retryMaxMs,
+      heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+    };
+    const delivery = new MessageDelivery(codec, writers, deadLetters, payloads, settings, this.log);
+    const batches = new BatchDelivery(delivery, writers, payloads, positions, settings, this.log);
+    return new BatchProcessor(
       codec,
-      new WriterInfos(this.options.schemaSource),
-      deadLetters,
-      new PayloadMapper(this.options.payload),
-      {
-        maxAttempts: this.options.maxAttempts,
-        initialMs: this.options.retryInitialMs,
-        maxMs: this.options.retryMaxMs,
-        heartbeatIntervalMs: this.options.heartbeatIntervalMs,
-      },
+      table,
+      readers,
+      delivery,
+      batches,
+      positions,
+      seek,
+      this.metrics,
+      this.options,
       this.log,
     );
-    return new BatchProcessor(codec, table, readers, delivery, this.metrics, this.options, this.log);
   }
 
   private async shutdown(): Promise<void> {
     const connections = this.connections;
     if (connections === undefined) return;
+    await connections.lag.stop();
     await connections.subscription.stop();
+    this.metrics.running(false);
     await Promise.allSettled([connections.producer.disconnect(), connections.admin.disconnect()]);
   }
 }

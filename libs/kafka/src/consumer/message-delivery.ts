@@ -57,7 +57,7 @@ export function recordValue(record: KafkaMessage): Buffer {
 }
 
 /** `ce_time` as epoch ms without decoding every header (hot path), NaN when absent. */
-function publishedAt(record: KafkaMessage): number {
+export function publishedAt(record: KafkaMessage): number {
   const value = record.headers?.['ce_time'];
   if (value === undefined || Array.isArray(value)) return Number.NaN;
   return typeof value === 'string' ? Date.parse(value) : rfc3339Millis(value);

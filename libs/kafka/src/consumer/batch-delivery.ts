@@ -1,0 +1,240 @@
+/**
+ * Delivers a partition's records to a batch handler (`@EventPattern(..., { batch: true })`) in
+ * chunks of `maxBatchSize`, with the same failure rules as one-event delivery:
+ * - a retriable failure retries the chunk in place with bounded exponential backoff and
+ *   heartbeats, reading the stored position again first (records another writer applied
+ *   meanwhile are dropped from the retry, so a position conflict heals itself);
+ * - a non-retriable failure, or the last failed attempt, splits the chunk in halves and delivers
+ *   each (bisection isolates a poison record in log2(n) steps without failing its neighbours);
+ * - a single record goes through MessageDelivery, as a one-event batch: retried, then
+ *   dead-lettered. A record that cannot be decoded is delivered alone for the same reason.
+ * After dead-lettered records at a batch's end, the handler is called with no events so the
+ * stored position moves past them (a restart does not dead-letter them again).
+ */
+import { performance } from 'node:perf_hooks';
+import type { LoggerService } from '@nestjs/common';
+import type * as avro from 'avsc';
+import type { KafkaMessage } from 'kafkajs';
+import { CodecError, type DecodedMessage } from '@app/schema';
+import { RecordEnvelope, type WriterInfo } from './event-envelope';
+import type { HandlerCall } from './handler-call';
+import { classifyFailure } from './handler-error';
+import type { HeraldBatch, HeraldBatchEvent } from './herald-batch';
+import type { HeraldEventContext } from './herald-event.context';
+import {
+  publishedAt,
+  type DeliveryResult,
+  type DeliverySettings,
+  type MessageDelivery,
+  type PartitionControl,
+} from './message-delivery';
+import type { PartitionPositions } from './partition-positions';
+import type { PayloadMapper } from './payload-mapping';
+import { backoffDelay, waitWithTicks } from './retry-backoff';
+import type { WriterInfos } from './schema-resolution';
+
+type Decoded = DecodedMessage | CodecError;
+
+const nextAfter = (offset: string): string => String(BigInt(offset) + 1n);
+
+export class BatchDelivery {
+  constructor(
+    private readonly single: MessageDelivery,
+    private readonly writers: WriterInfos,
+    private readonly payloads: PayloadMapper,
+    private readonly positions: PartitionPositions,
+    private readonly settings: DeliverySettings,
+    private readonly logger: LoggerService,
+  ) {}
+
+  /** Delivers `records` (one chunk, in order); 'aborted' when the consumer stops or loses the partition. */
+  async deliver(
+    records: readonly KafkaMessage[],
+    decoded: readonly Decoded[],
+    call: HandlerCall,
+    reader: avro.Type | undefined,
+    control: PartitionControl,
+  ): Promise<DeliveryResult> {
+    if (records.length === 0) return 'done';
+    if (records.length === 1) {
+      const result = this.single.deliver(
+        records[0]!,
+        decoded[0]!,
+        this.oneEventCall(call, control),
+        reader,
+        control,
+      );
+      return result === 'done' ? 'done' : result;
+    }
+    const bad = decoded.findIndex((d) => d instanceof CodecError);
+    if (bad >= 0) {
+      for (const [from, to] of [
+        [0, bad],
+        [bad, bad + 1],
+        [bad + 1, records.length],
+      ] as const) {
+        const part = await this.deliver(
+          records.slice(from, to),
+          decoded.slice(from, to),
+          call,
+          reader,
+          control,
+        );
+        if (part === 'aborted') return 'aborted';
+      }
+      return 'done';
+    }
+    return this.deliverMany(records, decoded as readonly DecodedMessage[], call, reader, control);
+  }
+
+  /** After the partition's batch: moves the stored position past trailing dead-lettered records. */
+  async settle(nextOffset: string, call: HandlerCall, control: PartitionControl): Promise<void> {
+    if (!this.positions.owned) return;
+    const stored = await this.positions.storedPosition(control.topic, control.partition);
+    if (stored !== undefined && BigInt(stored) >= BigInt(nextOffset)) return;
+    await call.invoke(this.batchOf([], stored, nextOffset, 1, control), undefined);
+    this.positions.advance(control.topic, control.partition, nextOffset, true);
+  }
+
+  private async deliverMany(
+    records: readonly KafkaMessage[],
+    decoded: readonly DecodedMessage[],
+    call: HandlerCall,
+    reader: avro.Type | undefined,
+    control: PartitionControl,
+  ): Promise<DeliveryResult> {
+    const events = await this.events(records, decoded, control);
+    const nextOffset = nextAfter(records[records.length - 1]!.offset);
+    for (let attempt = 1; ; attempt++) {
+      const previous = await this.positions.storedPosition(control.topic, control.partition);
+      const from =
+        previous === undefined ? 0 : events.findIndex((e) => BigInt(e.envelope.offset) >= BigInt(previous));
+      if (from < 0) return 'done'; // another writer applied all of them
+      const batch = this.batchOf(events.slice(from), previous, nextOffset, attempt, control);
+      try {
+        await this.invoke(call, batch, control);
+        this.positions.advance(control.topic, control.partition, nextOffset, true);
+        this.succeeded(records.slice(from), control);
+        return 'done';
+      } catch (error) {
+        this.positions.forget(control.topic, control.partition);
+        const verdict = classifyFailure(error);
+        control.metrics.failed(verdict.retriable).inc();
+        const where = `${control.topic}[${control.partition}]@${records[0]!.offset}..${records[records.length - 1]!.offset}`;
+        if (!verdict.retriable || attempt >= this.settings.maxAttempts) {
+          this.logger.warn?.(
+            `${where}: batch attempt ${attempt} failed (${verdict.message}); delivering it in halves`,
+          );
+          const half = Math.ceil(records.length / 2);
+          const first = await this.deliver(
+            records.slice(0, half),
+            decoded.slice(0, half),
+            call,
+            reader,
+            control,
+          );
+          if (first === 'aborted') return 'aborted';
+          return this.deliver(records.slice(half), decoded.slice(half), call, reader, control);
+        }
+        this.logger.warn?.(`${where}: batch attempt ${attempt} failed, retrying: ${verdict.message}`);
+        const delay = backoffDelay(attempt, this.settings);
+        if (
+          !(await waitWithTicks(
+            delay,
+            this.settings.heartbeatIntervalMs,
+            control.heartbeat,
+            control.shouldStop,
+          ))
+        ) {
+          return 'aborted';
+        }
+      }
+    }
+  }
+
+  private async events(
+    records: readonly KafkaMessage[],
+    decoded: readonly DecodedMessage[],
+    control: PartitionControl,
+  ): Promise<HeraldBatchEvent[]> {
+    const events: HeraldBatchEvent[] = new Array<HeraldBatchEvent>(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const value = decoded[i]!;
+      let writer: WriterInfo | undefined = control.writer;
+      if (writer === undefined || writer.schemaId !== value.schemaId) {
+        writer = control.writer = await this.writers.resolve(control.topic, value.schemaId);
+      }
+      events[i] = {
+        data: this.payloads.toHandler(control.readerSchema ?? writer.schema, value.value),
+        envelope: new RecordEnvelope(control.topic, control.partition, records[i]!, writer),
+      };
+    }
+    return events;
+  }
+
+  private async invoke(call: HandlerCall, batch: HeraldBatch, control: PartitionControl): Promise<void> {
+    const started = performance.now();
+    control.handlerStartedAt = started;
+    try {
+      await call.invoke(batch, undefined);
+    } finally {
+      control.handlerStartedAt = Number.NaN;
+      control.metrics.handlerSeconds.observe((performance.now() - started) / 1000);
+    }
+  }
+
+  private succeeded(records: readonly KafkaMessage[], control: PartitionControl): void {
+    control.processed += records.length;
+    const now = Date.now();
+    for (const record of records) {
+      const published = publishedAt(record);
+      if (!Number.isNaN(published))
+        control.metrics.endToEndSeconds.observe(Math.max(0, now - published) / 1000);
+    }
+  }
+
+  /**
+   * A batch handler seen as a one-event handler, for MessageDelivery's retry and dead-letter
+   * rules: the event goes as a one-event batch whose position check reads the stored position
+   * first (skipped when another writer already applied it).
+   */
+  private oneEventCall(call: HandlerCall, control: PartitionControl): HandlerCall {
+    return {
+      mode: call.mode,
+      takesContext: true,
+      invoke: async (data: unknown, context: HeraldEventContext | undefined) => {
+        const envelope = context!.envelope;
+        const nextOffset = nextAfter(envelope.offset);
+        const previous = await this.positions.storedPosition(control.topic, control.partition);
+        if (previous !== undefined && BigInt(previous) >= BigInt(nextOffset)) return;
+        try {
+          await call.invoke(
+            this.batchOf([{ data, envelope }], previous, nextOffset, context!.attempt, control),
+            undefined,
+          );
+        } catch (error) {
+          this.positions.forget(control.topic, control.partition);
+          throw error;
+        }
+        this.positions.advance(control.topic, control.partition, nextOffset, true);
+      },
+    };
+  }
+
+  private batchOf(
+    events: readonly HeraldBatchEvent[],
+    previousOffset: string | undefined,
+    nextOffset: string,
+    attempt: number,
+    control: PartitionControl,
+  ): HeraldBatch {
+    return {
+      topic: control.topic,
+      partition: control.partition,
+      events,
+      previousOffset,
+      nextOffset,
+      attempt,
+    };
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Where each assigned partition resumes. A consumer app that keeps state in PostgreSQL stores
+ * each partition's next offset in the same transaction as that state (its
+ * ConsumerPositionStore); Kafka's group offsets are then only a hint. On every assignment the
+ * stored positions are read again, and each fetched batch is admitted against them:
+ * - records below the stored position were already applied: they are skipped, never handed
+ *   to a handler again (a group offset behind the store, e.g. after a crash before commit);
+ * - a batch that starts above the stored position means someone committed past records this
+ *   store never saw (another instance with another database, a mistaken offset reset): the
+ *   consumer seeks back to the stored position. If the refetch starts above it again, those
+ *   offsets no longer exist (retention, compaction, transaction markers) and the batch is taken.
+ * A stored position above the partition's high watermark means the topic was deleted and
+ * created again (or truncated): the old position means nothing there, so reading restarts.
+ * Without a store, the group's committed offsets are used as kafkajs keeps them.
+ *
+ * The positions this instance has processed are also kept here, for the lag gauge.
+ */
+import type { LoggerService } from '@nestjs/common';
+import type { Batch } from 'kafkajs';
+
+export interface ConsumerPositionStore {
+  /** The stored next offset of each of these partitions of `topic`; a partition without one is absent. */
+  load(topic: string, partitions: readonly number[]): Promise<ReadonlyMap<number, string>>;
+}
+
+/** How a fetched batch may be processed: from record `start` on, or not at all (a seek was issued). */
+export type Admission = { readonly start: number } | 'seeked';
+
+export type Seek = (topic: string, partition: number, offset: string) => void;
+
+const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+export class PartitionPositions {
+  private assignment: Readonly<Record<string, readonly number[]>> = {};
+  /** Stored next offsets (undefined = none stored), loaded per topic on first need after an assignment. */
+  private readonly stored = new Map<string, string | undefined>();
+  private readonly loading = new Map<string, Promise<void>>();
+  private readonly seekedTo = new Map<string, string>();
+  /** Next offset to process, as far as this instance knows (for lag). */
+  private readonly next = new Map<string, string>();
+  private generation = 0;
+
+  constructor(
+    private readonly store: ConsumerPositionStore | undefined,
+    private readonly fromBeginning: boolean,
+    private readonly logger: LoggerService,
+  ) {}
+
+  get owned(): boolean {
+    return this.store !== undefined;
+  }
+
+  /** A new generation: positions are read again (another instance may have moved them meanwhile). */
+  assigned(assignment: Readonly<Record<string, readonly number[]>>): void {
+    this.assignment = assignment;
+    this.generation++;
+    this.stored.clear();
+    this.loading.clear();
+    this.seekedTo.clear();
+    for (const k of [...this.next.keys()]) {
+      const [topic, partition] = k.split('\u0000') as [string, string];
+      if (!(assignment[topic] ?? []).includes(Number(partition))) this.next.delete(k);
+    }
+  }
+
+  /** The partitions this instance holds, by topic. */
+  assignedPartitions(): Readonly<Record<string, readonly number[]>> {
+    return this.assignment;
+  }
+
+  /** Next offset to process of a partition this instance holds, if known. */
+  nextOffset(topic: string, partition: number): string | undefined {
+    return this.next.get(key(topic, partition));
+  }
+
+  /** The position stored with the app's state (the previous offset a batch's store call checks). */
+  async storedPosition(topic: string, partition: number): Promise<string | undefined> {
+    if (this.store === undefined) return undefined;
+    const k = key(topic, partition);
+    // A reassignment during the read drops its result: read again (twice at most).
+    for (let i = 0; i < 3 && !this.stored.has(k); i++) await this.load(topic, partition);
+    if (!this.stored.has(k)) throw new Error(`the stored position of ${topic}[${partition}] kept changing`);
+    return this.stored.get(k);
+  }
+
+  /** After a failed store call: the stored position is read again before the retry. */
+  forget(topic: string, partition: number): void {
+    this.stored.delete(key(topic, partition));
+    this.loading.delete(topic);
+  }
+
+  /** Records up to `nextOffset` are processed (and, when a store is used, stored with it). */
+  advance(topic: string, partition: number, nextOffset: string, stored: boolean): void {
+    const k = key(topic, partition);
+    this.next.set(k, nextOffset);
+    if (stored && this.store !== undefined) this.stored.set(k, nextOffset);
+  }
+
+  /** Whether, and from which record, a fetched batch is processed. */
+  async admit(batch: Batch, seek: Seek): Promise<Admission> {
+    if (this.store === undefined || batch.messages.length === 0) return { start: 0 };
+    const { topic, partition } = batch;
+    const stored = await this.storedPosition(topic, partition);
+    let resume = stored === undefined ? (this.fromBeginning ? 0n : undefined) : BigInt(stored);
+    if (resume !== undefined && resume > BigInt(batch.highWatermark)) {
+      this.logger.warn?.(
+        `${topic}[${partition}]: the stored position ${resume} is above the high watermark ${batch.highWatermark} (the topic was recreated or truncated); reading it from the start`,
+      );
+      resume = 0n;
+    }
+    if (resume === undefined) return { start: 0 };
+    const first = BigInt(batch.messages[0]!.offset);
+    if (first > resume) {
+      const k = key(topic, partition);
+      if (this.seekedTo.get(k) !== String(resume)) {
+        this.seekedTo.set(k, String(resume));
+        if (stored !== undefined) {
+          this.logger.warn?.(
+            `${topic}[${partition}]: the group's offset (${first}) is past the stored position ${resume}; seeking back to it`,
+          );
+        }
+        seek(topic, partition, String(resume));
+        return 'seeked';
+      }
+      return { start: 0 }; // offsets resume..first-1 no longer exist
+    }
+    return { start: firstAtOrAbove(batch, resume) };
+  }
+
+  /** One store call for all of a topic's assigned partitions; a result from an older generation is dropped. */
+  private async load(topic: string, partition: number): Promise<void> {
+    let pending = this.loading.get(topic);
+    if (pending === undefined) {
+      pending = this.read(topic, [...new Set([...(this.assignment[topic] ?? []), partition])]);
+      this.loading.set(topic, pending);
+      pending.catch(() => this.loading.delete(topic));
+    }
+    await pending;
+    if (!this.stored.has(key(topic, partition))) await this.read(topic, [partition]);
+  }
+
+  private async read(topic: string, partitions: readonly number[]): Promise<void> {
+    const generation = this.generation;
+    const found = await this.store!.load(topic, partitions);
+    if (generation !== this.generation) return;
+    for (const p of partitions) this.stored.set(key(topic, p), found.get(p));
+  }
+}
+
+/** Index of the first record at or above `offset` (records are in offset order). */
+function firstAtOrAbove(batch: Batch, offset: bigint): number {
+  const { messages } = batch;
+  let low = 0;
+  let high = messages.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (BigInt(messages[mid]!.offset) < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
