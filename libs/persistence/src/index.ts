@@ -2,3 +2,4 @@ export * from './database';
 export * from './persistence.module';
 export * from './group-commit';
 export * from './pg-arrays';
+export * from './consumer-positions';
