@@ -1,8 +1,20 @@
 /**
  * The audit HTTP API: search with a cursor, one event by id, an NDJSON export of a search, and
- * chain verification. Each method maps its input to one use case; the use cases validate.
+ * chain verification. Each method maps its input to one use case; the use cases validate. The
+ * one HTTP-only check is here: a verify body must be JSON (Fastify also parses text/plain).
  */
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
@@ -24,6 +36,13 @@ function filterDocs(): MethodDecorator {
   return (target, key, descriptor) => {
     for (const decorate of decorators) decorate(target, key, descriptor);
   };
+}
+
+/** The body if it came as JSON (absent stays absent); a body of any other type is a 415. */
+function jsonBody(body: unknown, contentType: string | undefined): unknown {
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (body === undefined || mediaType === 'application/json') return body;
+  throw new UnsupportedMediaTypeException(`the body must be application/json, not ${mediaType ?? 'untyped'}`);
 }
 
 async function* ndjson(events: AsyncIterable<StoredAuditEvent>): AsyncGenerator<string> {
@@ -59,9 +78,9 @@ export class AuditController {
   }
 
   @Get(':eventId')
-  @ApiOperation({ summary: 'One audited event by its id (404 when absent)' })
-  async find(@Param('eventId') eventId: string): Promise<AuditEventView> {
-    return toView(await this.queries.find(eventId));
+  @ApiOperation({ summary: 'One audited event by its id (404 when absent, 400 for an id that cannot exist)' })
+  async find(@Param('eventId') eventId: string, @Query() query: unknown): Promise<AuditEventView> {
+    return toView(await this.queries.find(eventId, query));
   }
 
   @Post('verify')
@@ -70,7 +89,11 @@ export class AuditController {
     summary:
       'Recompute the hash chains (all, a topic, a partition, or an offset range) and report the first broken link',
   })
-  async verify(@Body() body: unknown): Promise<VerifyReport> {
-    return this.verifier.verify(parseVerifyScope(body));
+  async verify(
+    @Body() body: unknown,
+    @Headers('content-type') contentType: string | undefined,
+    @Query() query: unknown,
+  ): Promise<VerifyReport> {
+    return this.verifier.verify(parseVerifyScope(jsonBody(body, contentType), query));
   }
 }

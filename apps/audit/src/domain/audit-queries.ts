@@ -7,7 +7,7 @@
 import { encodeCursor } from './audit-cursor';
 import { AuditEventNotFoundError } from './audit-errors';
 import type { StoredAuditEvent } from './audit-event';
-import { parseExportRequest, parsePageRequest } from './audit-requests';
+import { parseEventIdRequest, parseExportRequest, parsePageRequest } from './audit-requests';
 import type { AuditStore } from './audit-store.port';
 
 export interface AuditPage {
@@ -36,9 +36,11 @@ export class AuditQueries {
     return { items, nextCursor, hasMore: rows.length > limit };
   }
 
-  async find(eventId: string): Promise<StoredAuditEvent> {
-    const event = await this.store.findById(eventId);
-    if (!event) throw new AuditEventNotFoundError(eventId);
+  /** `parameters`: the request's other input (a query string). The lookup takes none; any is refused. */
+  async find(eventId: unknown, parameters: unknown = {}): Promise<StoredAuditEvent> {
+    const id = parseEventIdRequest(eventId, parameters);
+    const event = await this.store.findById(id);
+    if (!event) throw new AuditEventNotFoundError(id);
     return event;
   }
 
