@@ -90,8 +90,8 @@ export class BatchDelivery {
   /** After the partition's batch: moves the stored position past trailing dead-lettered records. */
   async settle(nextOffset: string, call: HandlerCall, control: PartitionControl): Promise<void> {
     if (!this.positions.owned) return;
-    const stored = await this.positions.storedPosition(control.topic, control.partition);
-    if (stored !== undefined && BigInt(stored) >= BigInt(nextOffset)) return;
+    const { stored, applied } = await this.positions.position(control.topic, control.partition);
+    if (applied !== undefined && applied >= BigInt(nextOffset)) return;
     await call.invoke(this.batchOf([], stored, nextOffset, 1, control), undefined);
     this.positions.advance(control.topic, control.partition, nextOffset, true);
   }
@@ -106,11 +106,10 @@ export class BatchDelivery {
     const events = await this.events(records, decoded, control);
     const nextOffset = nextAfter(records[records.length - 1]!.offset);
     for (let attempt = 1; ; attempt++) {
-      const previous = await this.positions.storedPosition(control.topic, control.partition);
-      const from =
-        previous === undefined ? 0 : events.findIndex((e) => BigInt(e.envelope.offset) >= BigInt(previous));
+      const { stored, applied } = await this.positions.position(control.topic, control.partition);
+      const from = applied === undefined ? 0 : events.findIndex((e) => BigInt(e.envelope.offset) >= applied);
       if (from < 0) return 'done'; // another writer applied all of them
-      const batch = this.batchOf(events.slice(from), previous, nextOffset, attempt, control);
+      const batch = this.batchOf(events.slice(from), stored, nextOffset, attempt, control);
       try {
         await this.invoke(call, batch, control);
         this.positions.advance(control.topic, control.partition, nextOffset, true);
@@ -205,11 +204,11 @@ export class BatchDelivery {
       invoke: async (data: unknown, context: HeraldEventContext | undefined) => {
         const envelope = context!.envelope;
         const nextOffset = nextAfter(envelope.offset);
-        const previous = await this.positions.storedPosition(control.topic, control.partition);
-        if (previous !== undefined && BigInt(previous) >= BigInt(nextOffset)) return;
+        const { stored, applied } = await this.positions.position(control.topic, control.partition);
+        if (applied !== undefined && applied >= BigInt(nextOffset)) return;
         try {
           await call.invoke(
-            this.batchOf([{ data, envelope }], previous, nextOffset, context!.attempt, control),
+            this.batchOf([{ data, envelope }], stored, nextOffset, context!.attempt, control),
             undefined,
           );
         } catch (error) {

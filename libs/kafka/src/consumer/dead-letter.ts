@@ -38,31 +38,59 @@ export function deadLetterHeaders(record: KafkaMessage, facts: DeadLetterFacts):
   };
 }
 
+/**
+ * Writes dead letters. The producer is made on first use and replaced after a failed write: a
+ * kafkajs client keeps every topic it ever wrote to in its metadata requests, so once one of them
+ * is deleted (a dead-letter topic removed with its event type) every later write of that
+ * producer fails, which would block the partition that needs a dead letter forever.
+ */
 export class DeadLetterPublisher {
   private readonly ensured = new Map<string, Promise<void>>();
+  private producer: Promise<Producer> | undefined;
 
   constructor(
     private readonly admin: Admin,
-    private readonly producer: Producer,
+    private readonly createProducer: () => Producer,
     private readonly groupId: string,
   ) {}
 
   /** Writes the dead letter with acks=all; resolves only once Kafka has it. */
   async publish(record: KafkaMessage, facts: Omit<DeadLetterFacts, 'groupId' | 'now'>): Promise<string> {
     const target = deadLetterTopic(facts.topic, this.groupId);
-    await this.ensureTopic(target);
-    await this.producer.send({
-      topic: target,
-      acks: -1,
-      messages: [
-        {
-          key: record.key,
-          value: record.value,
-          headers: deadLetterHeaders(record, { ...facts, groupId: this.groupId, now: new Date() }),
-        },
-      ],
-    });
+    try {
+      await this.ensureTopic(target);
+      const producer = await this.connected();
+      await producer.send({
+        topic: target,
+        acks: -1,
+        messages: [
+          {
+            key: record.key,
+            value: record.value,
+            headers: deadLetterHeaders(record, { ...facts, groupId: this.groupId, now: new Date() }),
+          },
+        ],
+      });
+    } catch (error) {
+      this.ensured.delete(target);
+      await this.close();
+      throw error;
+    }
     return target;
+  }
+
+  async close(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.then((p) => p.disconnect()).catch(() => undefined);
+  }
+
+  private connected(): Promise<Producer> {
+    if (this.producer === undefined) {
+      const producer = this.createProducer();
+      this.producer = producer.connect().then(() => producer);
+    }
+    return this.producer;
   }
 
   /** Creates the topic once per process (the broker's defaults for partitions and retention). */

@@ -13,7 +13,7 @@
  */
 import { Logger, type INestMicroservice } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { AvroCodec } from '@app/schema';
 import { createKafka } from '../kafka-client';
 import { BatchDelivery } from './batch-delivery';
@@ -38,7 +38,7 @@ export const HERALD_TRANSPORT = Symbol('HERALD_KAFKA');
 
 interface Connections {
   readonly admin: Admin;
-  readonly producer: Producer;
+  readonly deadLetters: DeadLetterPublisher;
   readonly subscription: GroupSubscription;
   readonly lag: LagMonitor;
 }
@@ -128,24 +128,17 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
     // Fail the boot, not every event, when a pinned reader version does not exist.
     for (const route of table.pinned()) await readers.load(route.pattern, route.version!);
     const admin = this.kafka.admin();
-    const producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
     await admin.connect();
-    await producer.connect();
+    const deadLetters = new DeadLetterPublisher(
+      admin,
+      () => this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+      this.options.groupId,
+    );
     const positions = new PartitionPositions(this.options.positions, this.options.fromBeginning, this.log);
     // Both closures run only once the subscription below exists.
     const seek = (topic: string, partition: number, offset: string): void =>
       subscription.current()?.seek({ topic, partition, offset });
-    const processor = this.batchProcessor(
-      table,
-      readers,
-      new DeadLetterPublisher(admin, producer, this.options.groupId),
-      positions,
-      seek,
-    );
+    const processor = this.batchProcessor(table, readers, deadLetters, positions, seek);
     const reportState = (): void => this.metrics.running(subscription.consuming());
     const subscription: GroupSubscription = new GroupSubscription(
       () => this.createConsumer(),
@@ -167,7 +160,7 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
       reportState,
     );
     const lag = new LagMonitor(
-      admin,
+      () => this.kafka.admin(),
       () => subscription.topics(),
       positions,
       this.metrics,
@@ -175,7 +168,7 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
       this.log,
       reportState,
     );
-    this.connections = { admin, producer, subscription, lag };
+    this.connections = { admin, deadLetters, subscription, lag };
     await subscription.start();
     lag.start();
   }
@@ -236,6 +229,6 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
     await connections.lag.stop();
     await connections.subscription.stop();
     this.metrics.running(false);
-    await Promise.allSettled([connections.producer.disconnect(), connections.admin.disconnect()]);
+    await Promise.allSettled([connections.deadLetters.close(), connections.admin.disconnect()]);
   }
 }

@@ -18,12 +18,18 @@ export interface LagSettings {
   readonly fromBeginning: boolean;
 }
 
+/**
+ * The monitor has an admin client of its own, replaced after any failure: a kafkajs client keeps
+ * every topic it asked offsets of in its metadata requests, and fails all of them once one of
+ * those topics is deleted.
+ */
 export class LagMonitor {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private admin: Promise<Admin> | undefined;
 
   constructor(
-    private readonly admin: Admin,
+    private readonly createAdmin: () => Admin,
     private readonly topics: () => readonly string[],
     private readonly positions: PartitionPositions,
     private readonly metrics: ConsumerMetrics,
@@ -50,26 +56,45 @@ export class LagMonitor {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+    await this.dropAdmin();
   }
 
   /** One measurement of every subscribed topic's partitions. */
   async measure(): Promise<void> {
     const topics = this.topics();
     if (topics.length === 0) return;
+    try {
+      await this.measureWith(await this.connected(), topics);
+    } catch (error) {
+      await this.dropAdmin();
+      throw error;
+    }
+  }
+
+  private connected(): Promise<Admin> {
+    if (this.admin === undefined) {
+      const admin = this.createAdmin();
+      this.admin = admin.connect().then(() => admin);
+    }
+    return this.admin;
+  }
+
+  private async dropAdmin(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
+  }
+
+  private async measureWith(admin: Admin, topics: readonly string[]): Promise<void> {
     const committed = new Map<string, string>();
-    for (const { topic, partitions } of await this.admin.fetchOffsets({
+    for (const { topic, partitions } of await admin.fetchOffsets({
       groupId: this.settings.groupId,
       topics: [...topics],
     })) {
       for (const { partition, offset } of partitions) committed.set(`${topic}/${partition}`, offset);
     }
     for (const topic of topics) {
-      let offsets: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
-      try {
-        offsets = await this.admin.fetchTopicOffsets(topic);
-      } catch {
-        continue; // deleted meanwhile: the supervisor drops it from the subscription
-      }
+      const offsets = await admin.fetchTopicOffsets(topic);
       const metrics = this.metrics.forTopic(topic);
       for (const { partition, high, low } of offsets) {
         const group = committed.get(`${topic}/${partition}`);

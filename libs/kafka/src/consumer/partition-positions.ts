@@ -36,6 +36,8 @@ export class PartitionPositions {
   private readonly stored = new Map<string, string | undefined>();
   private readonly loading = new Map<string, Promise<void>>();
   private readonly seekedTo = new Map<string, string>();
+  /** Partitions whose stored position was found above the high watermark: it does not say what was applied. */
+  private readonly invalid = new Set<string>();
   /** Next offset to process, as far as this instance knows (for lag). */
   private readonly next = new Map<string, string>();
   private generation = 0;
@@ -57,6 +59,7 @@ export class PartitionPositions {
     this.stored.clear();
     this.loading.clear();
     this.seekedTo.clear();
+    this.invalid.clear();
     for (const k of [...this.next.keys()]) {
       const [topic, partition] = k.split('\u0000') as [string, string];
       if (!(assignment[topic] ?? []).includes(Number(partition))) this.next.delete(k);
@@ -83,6 +86,16 @@ export class PartitionPositions {
     return this.stored.get(k);
   }
 
+  /**
+   * The stored position (what a store call checks as the previous offset) and the offset below
+   * which records count as applied (undefined: none; differs when the stored position is stale).
+   */
+  async position(topic: string, partition: number): Promise<{ stored?: string; applied?: bigint }> {
+    const stored = await this.storedPosition(topic, partition);
+    if (stored === undefined || this.invalid.has(key(topic, partition))) return { stored };
+    return { stored, applied: BigInt(stored) };
+  }
+
   /** After a failed store call: the stored position is read again before the retry. */
   forget(topic: string, partition: number): void {
     this.stored.delete(key(topic, partition));
@@ -93,7 +106,10 @@ export class PartitionPositions {
   advance(topic: string, partition: number, nextOffset: string, stored: boolean): void {
     const k = key(topic, partition);
     this.next.set(k, nextOffset);
-    if (stored && this.store !== undefined) this.stored.set(k, nextOffset);
+    if (stored && this.store !== undefined) {
+      this.stored.set(k, nextOffset);
+      this.invalid.delete(k);
+    }
   }
 
   /** Whether, and from which record, a fetched batch is processed. */
@@ -106,6 +122,7 @@ export class PartitionPositions {
       this.logger.warn?.(
         `${topic}[${partition}]: the stored position ${resume} is above the high watermark ${batch.highWatermark} (the topic was recreated or truncated); reading it from the start`,
       );
+      this.invalid.add(key(topic, partition));
       resume = 0n;
     }
     if (resume === undefined) return { start: 0 };

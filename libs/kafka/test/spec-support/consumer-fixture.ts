@@ -71,8 +71,8 @@ export interface RecordSpec {
 
 export class ConsumerFixture {
   readonly kafka: Kafka = testKafka('consumer-runtime-test');
-  readonly admin: Admin = this.kafka.admin();
-  readonly producer: Producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  admin: Admin = this.kafka.admin();
+  producer: Producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   registry!: TestRegistry;
   client!: RegistryClient;
   private readonly codec = new AvroCodec({ schemaById: (id) => this.client.schemaById(id) });
@@ -90,6 +90,18 @@ export class ConsumerFixture {
     await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
     await this.registry?.stop();
+  }
+
+  /**
+   * Deletes topics, then replaces the producer and admin: a kafkajs client keeps every topic it
+   * used in its metadata requests and fails all of them once one of those topics is gone.
+   */
+  async deleteTopics(topics: string[]): Promise<void> {
+    await this.admin.deleteTopics({ topics });
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    this.admin = this.kafka.admin();
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await Promise.all([this.admin.connect(), this.producer.connect()]);
   }
 
   /** Creates the topic and registers v1 and v2 under its subject; returns the two schema ids. */

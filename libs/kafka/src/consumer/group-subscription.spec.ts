@@ -1,0 +1,131 @@
+import { EventEmitter } from 'node:events';
+import type { Admin, Consumer } from 'kafkajs';
+import { waitFor } from '@app/testing';
+import { GroupSubscription, type SubscriptionSettings } from './group-subscription';
+import { HandlerTable } from './handler-table';
+import { PartitionPositions } from './partition-positions';
+
+const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** A kafkajs consumer reduced to what the supervisor uses; `join()` plays the group coordinator. */
+class FakeConsumer {
+  readonly events = {
+    GROUP_JOIN: 'join',
+    REBALANCING: 'rebalancing',
+    CRASH: 'crash',
+    STOP: 'stop',
+  } as unknown as Consumer['events'];
+  readonly emitter = new EventEmitter();
+  subscribed: string[] = [];
+  disconnected = false;
+  on(event: string, listener: (payload: unknown) => void): void {
+    this.emitter.on(event, listener);
+  }
+  connect = (): Promise<void> => Promise.resolve();
+  subscribe = ({ topics }: { topics: string[] }): Promise<void> => {
+    this.subscribed = topics;
+    return Promise.resolve();
+  };
+  run = (): Promise<void> => {
+    this.join();
+    return Promise.resolve();
+  };
+  disconnect = (): Promise<void> => {
+    this.disconnected = true;
+    return Promise.resolve();
+  };
+  join(): void {
+    this.emitter.emit('join', { payload: { memberAssignment: {} } });
+  }
+  crash(error: Error): void {
+    this.emitter.emit('crash', { payload: { error, restart: false } });
+  }
+}
+
+const handler = Object.assign(() => Promise.resolve(), { isEventHandler: true, extras: {} });
+
+function supervisor(topics: () => Promise<string[]>, overrides: Partial<SubscriptionSettings> = {}) {
+  const consumers: FakeConsumer[] = [];
+  const gaveUp: Error[] = [];
+  const settings: SubscriptionSettings = {
+    fromBeginning: true,
+    topicRefreshMs: 60_000,
+    joinGraceMs: 1_000,
+    recoveryLimitMs: 60_000,
+    retryInitialMs: 5,
+    retryMaxMs: 10,
+    ...overrides,
+  };
+  const subscription = new GroupSubscription(
+    () => {
+      const consumer = new FakeConsumer();
+      consumers.push(consumer);
+      return consumer as unknown as Consumer;
+    },
+    { listTopics: topics } as unknown as Admin,
+    new HandlerTable(new Map([['*', handler]]), /^a\./),
+    {},
+    new PartitionPositions(undefined, true, silent),
+    settings,
+    silent,
+    (error) => gaveUp.push(error),
+  );
+  return { subscription, consumers, gaveUp };
+}
+
+describe('GroupSubscription (the consumer supervisor)', () => {
+  it('replaces a crashed consumer with one subscribed to the topics that exist now', async () => {
+    let topics = ['a.b.c', 'a.b.d'];
+    const { subscription, consumers } = supervisor(() => Promise.resolve(topics));
+    await subscription.start();
+    expect(subscription.problem()).toBeUndefined();
+    expect(consumers[0]!.subscribed).toEqual(['a.b.c', 'a.b.d']);
+
+    topics = ['a.b.c'];
+    consumers[0]!.crash(new Error('This server does not host this topic-partition'));
+    expect(subscription.problem()).toMatch(/not running \(Error: This server does not host/);
+    expect(subscription.consuming()).toBe(false);
+    await waitFor(() => subscription.consuming(), { timeoutMs: 2_000, description: 'the replacement' });
+    expect(consumers).toHaveLength(2);
+    expect(consumers[0]!.disconnected).toBe(true);
+    expect(consumers[1]!.subscribed).toEqual(['a.b.c']);
+    expect(subscription.topics()).toEqual(['a.b.c']);
+    await subscription.stop();
+    expect(subscription.problem()).toBe('the consumer is stopped');
+  });
+
+  it('gives up after recoveryLimitMs of failed replacements, and is not ready meanwhile', async () => {
+    let fail = false;
+    const { subscription, consumers, gaveUp } = supervisor(
+      () => (fail ? Promise.reject(new Error('broker unreachable')) : Promise.resolve(['a.b.c'])),
+      { recoveryLimitMs: 100 },
+    );
+    await subscription.start();
+    fail = true;
+    consumers[0]!.crash(new Error('connection lost'));
+    await waitFor(() => gaveUp.length > 0, { timeoutMs: 2_000, description: 'give up' });
+    expect(gaveUp[0]!.message).toBe('broker unreachable');
+    expect(subscription.problem()).toMatch(/not running \(Error: broker unreachable\)/);
+    await subscription.stop();
+  });
+
+  it('reports a rebalance only once it outlasts the grace', async () => {
+    const { subscription, consumers } = supervisor(() => Promise.resolve(['a.b.c']), { joinGraceMs: 1_000 });
+    await subscription.start();
+    consumers[0]!.emitter.emit('rebalancing', {});
+    const now = Date.now();
+    expect(subscription.problem(now + 500)).toBeUndefined();
+    expect(subscription.problem(now + 1_500)).toMatch(/out of its group for \d+ s/);
+    consumers[0]!.join();
+    expect(subscription.problem(now + 1_500)).toBeUndefined();
+    await subscription.stop();
+  });
+
+  it('reads nothing and stays ready while no topic matches', async () => {
+    const { subscription, consumers } = supervisor(() => Promise.resolve(['other.b.c']));
+    await subscription.start();
+    expect(consumers).toHaveLength(0);
+    expect(subscription.problem()).toBeUndefined();
+    await subscription.stop();
+  });
+});
