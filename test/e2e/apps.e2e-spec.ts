@@ -2,7 +2,8 @@
  * Every app started as a user starts it (`node dist/apps/<app>/src/main.js`), on a free port,
  * against the real Kafka and a throw-away database: health, readiness, metrics and docs
  * answer; a bad variable stops the boot with a message naming it; readiness says which
- * dependency is down.
+ * dependency is down. Each app gets consumer groups of its own: the broker may be shared with a
+ * running platform, and the global setup makes an app in a production group refuse to boot.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,18 +15,36 @@ import {
   freePort,
   testBrokers,
   uniqueIdentifier,
+  uniqueName,
   waitFor,
 } from '@app/testing';
 
 jest.setTimeout(120_000);
 
 const ROOT = projectRoot();
+const AUDIT_GROUP = uniqueName('audit-e2e');
 const APPS = [
-  { name: 'gateway', portVar: 'GATEWAY_PORT', deps: ['kafka', 'postgres'] },
-  { name: 'schema-registry', portVar: 'REGISTRY_PORT', deps: ['kafka', 'leader-election', 'schema-log'] },
-  { name: 'webhooks', portVar: 'WEBHOOKS_PORT', deps: ['kafka', 'postgres'] },
-  { name: 'analytics', portVar: 'ANALYTICS_PORT', deps: ['kafka', 'postgres'] },
-  { name: 'audit', portVar: 'AUDIT_PORT', deps: ['kafka', 'kafka-consumer:audit', 'postgres'] },
+  { name: 'gateway', portVar: 'GATEWAY_PORT', deps: ['kafka', 'postgres'], env: {} },
+  {
+    name: 'schema-registry',
+    portVar: 'REGISTRY_PORT',
+    deps: ['kafka', 'leader-election', 'schema-log'],
+    env: { REGISTRY_TOPIC: uniqueName('_schemas-e2e') },
+  },
+  { name: 'webhooks', portVar: 'WEBHOOKS_PORT', deps: ['kafka', 'postgres'], env: {} },
+  { name: 'analytics', portVar: 'ANALYTICS_PORT', deps: ['kafka', 'postgres'], env: {} },
+  {
+    name: 'audit',
+    portVar: 'AUDIT_PORT',
+    deps: ['kafka', `kafka-consumer:${AUDIT_GROUP}`, 'postgres'],
+    env: {
+      AUDIT_GROUP_ID: AUDIT_GROUP,
+      // A new group would read every event topic of the shared broker from its start (other
+      // tests' and benchmarks' events, in schemas this run's registry does not know); booting
+      // is what is under test here, so it reads a topic that does not exist.
+      AUDIT_TOPIC_PATTERN: `^audit\\.${uniqueIdentifier('none')}\\.recorded$`,
+    },
+  },
 ] as const;
 
 function startApp(app: string, env: NodeJS.ProcessEnv): ChildProcess {
@@ -54,9 +73,10 @@ describe('apps booted as a user boots them', () => {
 
   it.each(APPS)(
     '$name serves health, readiness, metrics and OpenAPI docs',
-    async ({ name, portVar, deps }) => {
+    async ({ name, portVar, deps, env }) => {
       const port = await freePort();
       const child = startApp(name, {
+        ...env,
         [portVar]: String(port),
         KAFKA_BROKERS: testBrokers().join(','),
         DATABASE_URL: databaseUrlFor(database),
@@ -123,11 +143,32 @@ describe('apps booted as a user boots them', () => {
     );
   });
 
+  it.each([
+    { name: 'audit', variable: 'AUDIT_GROUP_ID', fallback: 'audit' },
+    { name: 'schema-registry', variable: 'REGISTRY_TOPIC', fallback: '_schemas' },
+  ])(
+    '$name refuses its production group in a test run and names $variable',
+    ({ name, variable, fallback }) => {
+      // The global setup set HERALD_REFUSE_DEFAULT_GROUPS; the app inherits it as any spawned app does.
+      const { [variable]: _unset, ...env } = process.env;
+      const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
+        env: { ...env, KAFKA_BROKERS: testBrokers().join(',') },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`${name}: Invalid configuration`);
+      expect(result.stderr).toContain(`${variable}: is "${fallback}"`);
+      expect(result.stderr).toContain('HERALD_REFUSE_DEFAULT_GROUPS is set');
+    },
+  );
+
   it('answers 503 on /health/ready and names Kafka when the broker is unreachable', async () => {
     const port = await freePort();
     const deadKafka = await freePort();
     const child = startApp('schema-registry', {
       REGISTRY_PORT: String(port),
+      REGISTRY_TOPIC: uniqueName('_schemas-e2e'),
       KAFKA_BROKERS: `127.0.0.1:${deadKafka}`,
     });
     running.push(child);

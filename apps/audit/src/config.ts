@@ -1,6 +1,6 @@
 /** The audit app's configuration: the environment variables it reads, validated at boot. */
 import { z } from 'zod';
-import { brokerList, httpHost, logLevel, port, postgresUrl } from '@app/platform';
+import { brokerList, consumerGroupId, httpHost, logLevel, port, postgresUrl } from '@app/platform';
 
 /**
  * Unset (the default), the audit takes every event type, including types created while
@@ -27,8 +27,8 @@ export const auditConfigSchema = z.object({
   DATABASE_URL: postgresUrl,
   LOG_LEVEL: logLevel,
   SCHEMA_REGISTRY_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:8081'),
-  /** The consumer group; instances sharing it share the partitions. */
-  AUDIT_GROUP_ID: z.string().min(1, 'must not be empty').default('audit'),
+  /** The consumer group; instances sharing it share the partitions. Tests must set their own. */
+  AUDIT_GROUP_ID: consumerGroupId('audit'),
   AUDIT_TOPIC_PATTERN: topicPattern,
   /**
    * How long the group waits for a silent instance (a crashed one) before giving its partitions

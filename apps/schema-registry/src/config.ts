@@ -1,17 +1,21 @@
 /** The schema-registry app's configuration: the environment variables it reads, validated at boot. */
 import { z } from 'zod';
-import { brokerList, httpHost, logLevel, port } from '@app/platform';
+import { brokerList, httpHost, logLevel, port, sharedGroupName } from '@app/platform';
 
 export const schemaRegistryConfigSchema = z.object({
   REGISTRY_PORT: port(8081),
   HOST: httpHost,
   KAFKA_BROKERS: brokerList,
   LOG_LEVEL: logLevel,
-  /** The compacted, single-partition topic holding every schema, config and mode (Confluent's `kafkastore.topic`). */
-  REGISTRY_TOPIC: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name (letters, digits, . _ -)')
-    .default('_schemas'),
+  /**
+   * The compacted, single-partition topic holding every schema, config and mode (Confluent's
+   * `kafkastore.topic`). It also names the leader election (`<topic>_leader`, consumer group
+   * `<topic>-leader-election`), so instances on one topic elect one writer; tests must set their own.
+   */
+  REGISTRY_TOPIC: sharedGroupName(
+    z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name (letters, digits, . _ -)'),
+    '_schemas',
+  ),
   /** How other instances reach this one to forward writes; defaults to http://127.0.0.1:<REGISTRY_PORT>. */
   REGISTRY_ADVERTISED_URL: z
     .url({ error: 'must be an http(s) URL such as http://registry-1:8081' })

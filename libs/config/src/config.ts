@@ -1,7 +1,8 @@
 /**
  * Typed configuration, validated once at boot. Every app declares a zod schema over the
  * environment variables it reads; `loadConfig` is the only place that touches `process.env`,
- * and a bad value fails fast with a message that names the variable.
+ * and a bad value fails fast with a message that names the variable. Consumer group names are
+ * declared with `consumerGroupId`, so a test run can forbid their production defaults.
  */
 import { z } from 'zod';
 
@@ -66,17 +67,82 @@ export const postgresUrl = z
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Parses `env` with `schema`; throws ConfigError naming every bad variable. */
+/**
+ * Set (to `1` or `true`) by the Jest global setup: every app a test boots must then name its own
+ * consumer groups. A test run may share its broker with a running platform (`npm run up`), and
+ * an app in the production group would take partitions from the real instance and commit its
+ * offsets past events the real one never read.
+ */
+export const REFUSE_DEFAULT_GROUPS = 'HERALD_REFUSE_DEFAULT_GROUPS';
+
+/** Fields whose default every production instance shares; the value is that default. */
+const sharedDefaults = z.registry<{ fallback: string }>();
+
+/**
+ * A name every production instance of an app shares by default: its consumer group, or a name
+ * its groups are derived from (the registry's topic). Under HERALD_REFUSE_DEFAULT_GROUPS,
+ * loadConfig refuses the default value. Chain further refinements onto `field`, not onto the
+ * result: zod methods return new schemas, which would lose the mark.
+ */
+export function sharedGroupName(field: z.ZodString, fallback: string) {
+  const named = field.default(fallback);
+  sharedDefaults.add(named, { fallback });
+  return named;
+}
+
+/** A Kafka consumer group id, `fallback` unless set; the one rule for every app's group. */
+export const consumerGroupId = (fallback: string) =>
+  sharedGroupName(z.string().min(1, 'must not be empty'), fallback);
+
+const isOn = (value: string | undefined) => value === '1' || value === 'true';
+
+/**
+ * Whether default group names are refused: the flag in `env`, or in this process's own
+ * environment. The second matters for apps a test boots in-process: their env is a literal the
+ * test wrote, but the process is still a test run.
+ */
+export function refusesDefaultGroups(env: Env): boolean {
+  return isOn(env[REFUSE_DEFAULT_GROUPS]) || isOn(process.env[REFUSE_DEFAULT_GROUPS]);
+}
+
+/** The variables of an app's config schema (a z.object, possibly piped into a transform). */
+function variablesOf(schema: z.ZodType): Record<string, z.ZodType> {
+  if (schema instanceof z.ZodObject) return schema.shape;
+  if (schema instanceof z.ZodPipe) return variablesOf(schema.in as z.ZodType);
+  return {};
+}
+
+function defaultGroupProblems(schema: z.ZodType, config: unknown, env: Env): string[] {
+  if (!refusesDefaultGroups(env)) return [];
+  const values = config as Record<string, unknown>;
+  return Object.entries(variablesOf(schema)).flatMap(([variable, field]) => {
+    const fallback = sharedDefaults.get(field)?.fallback;
+    if (fallback === undefined || values[variable] !== fallback) return [];
+    return [
+      `${variable}: is "${fallback}", the default every production instance shares, and ` +
+        `${REFUSE_DEFAULT_GROUPS} is set (a test run): give this app its own ${variable} (uniqueName() in @app/testing)`,
+    ];
+  });
+}
+
+/**
+ * Parses `env` with `schema`; throws ConfigError naming every bad variable, and every default
+ * group name while HERALD_REFUSE_DEFAULT_GROUPS is set.
+ */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const variable = issue.path.join('.');
-    const raw = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
-    const shown = raw === undefined ? 'it is not set' : `got "${raw}"`;
-    return `${variable}: ${issue.message} (${shown})`;
-  });
-  throw new ConfigError(problems);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const variable = issue.path.join('.');
+      const raw = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
+      const shown = raw === undefined ? 'it is not set' : `got "${raw}"`;
+      return `${variable}: ${issue.message} (${shown})`;
+    });
+    throw new ConfigError(problems);
+  }
+  const refused = defaultGroupProblems(schema, result.data, env);
+  if (refused.length > 0) throw new ConfigError(refused);
+  return result.data;
 }
 
 /** Interface to bind; loopback by default so a dev machine does not expose its services. */

@@ -1,11 +1,13 @@
 /**
  * Boots the real SchemaRegistryModule in-process on Fastify, with the `_schemas` log bound to
  * an in-memory log, and drives it through Fastify's `inject` (no port). Overrides replace only
- * the outside systems: the log, the leadership port and the HTTP client used for forwarding.
+ * the outside systems: the log, the leader election, the leadership port and the HTTP client
+ * used for forwarding; nothing touches Kafka.
  */
 import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createFastifyAdapter, loadConfig, type Env } from '@app/platform';
+import { uniqueName } from '@app/testing';
 import { LEADER_FETCH, REGISTRY_CONTENT_TYPE, REGISTRY_HTTP_OPTIONS, type LeaderFetch } from '../api';
 import { schemaRegistryConfigSchema } from '../config';
 import {
@@ -16,6 +18,7 @@ import {
 } from '../registry';
 import { SchemaRegistryModule } from '../schema-registry.module';
 import { InMemorySchemaLog } from '../storage/in-memory-schema-log';
+import { RegistryLeaderElection } from '../storage/registry-leader-election';
 import type { SchemaLog } from '../storage/schema-log.port';
 
 export interface TestAppOptions {
@@ -58,10 +61,28 @@ function parsed(text: string): unknown {
   }
 }
 
+/**
+ * The election as the app's lifecycle sees it, without Kafka: this instance leads. The real one
+ * would join `<REGISTRY_TOPIC>-leader-election` on whatever broker answers at 127.0.0.1:9092.
+ */
+const soloElection: Pick<RegistryLeaderElection, 'start' | 'stop' | 'isLeader' | 'leaderUrl' | 'onChange'> = {
+  start: () => Promise.resolve(),
+  stop: () => Promise.resolve(),
+  isLeader: () => true,
+  leaderUrl: () => undefined,
+  onChange: () => () => undefined,
+};
+
 export async function startRegistryApp(options: TestAppOptions = {}): Promise<RegistryTestApp> {
-  const config = loadConfig(schemaRegistryConfigSchema, { LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig(schemaRegistryConfigSchema, {
+    LOG_LEVEL: 'silent',
+    REGISTRY_TOPIC: uniqueName('_schemas-http'),
+    ...options.env,
+  });
   const log = options.log ?? new InMemorySchemaLog();
   const moduleRef = await Test.createTestingModule({ imports: [SchemaRegistryModule.register(config)] })
+    .overrideProvider(RegistryLeaderElection)
+    .useValue(soloElection)
     .overrideProvider(SCHEMA_LOG)
     .useValue(options.wrapLog ? options.wrapLog(log) : log)
     .overrideProvider(REGISTRY_LEADERSHIP)
