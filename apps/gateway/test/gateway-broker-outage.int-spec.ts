@@ -4,14 +4,11 @@
  * topic after the restart), 503 with Retry-After meanwhile, and the SDK's retries through
  * the 503 burst publish each event exactly once.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { LocalKafkaCluster } from '@app/local-kafka';
+import type { LocalKafkaCluster } from '@app/local-kafka';
 import { HeraldClient } from '@app/sdk';
-import { freePort, uniqueName, waitFor } from '@app/testing';
+import { startPrivateKafka, uniqueName, waitFor, type PrivateKafka } from '@app/testing';
 import { GatewayHarness, payment } from './gateway-harness';
 
 jest.setTimeout(240_000);
@@ -45,16 +42,14 @@ async function readIds(brokers: readonly string[], topic: string, atLeast: numbe
 }
 
 describe('gateway during a Kafka outage', () => {
+  let kafka: PrivateKafka;
   let broker: LocalKafkaCluster;
-  let stateDir: string;
   let gateway: GatewayHarness;
 
   beforeAll(async () => {
-    stateDir = await mkdtemp(join(tmpdir(), 'herald-outage-kafka-'));
-    let port = await freePort();
-    while (port > 65000) port = await freePort();
-    broker = new LocalKafkaCluster({ nodes: 1, ports: [port], stateDir, heapMb: 384 });
-    await broker.start();
+    // Its own node (on ports picked again if another process takes them first): this test stops it.
+    kafka = await startPrivateKafka({ nodes: 1, heapMb: 384 });
+    broker = kafka.cluster;
     gateway = await GatewayHarness.start({
       brokers: broker.brokers,
       env: { GATEWAY_SEND_TIMEOUT_MS: '1500' },
@@ -63,8 +58,7 @@ describe('gateway during a Kafka outage', () => {
 
   afterAll(async () => {
     await gateway?.close();
-    await broker?.stop();
-    await rm(stateDir, { recursive: true, force: true });
+    await kafka?.remove();
   });
 
   it('never answers 2xx for an unacknowledged event, and the SDK publishes each event exactly once', async () => {

@@ -2,14 +2,16 @@
  * Runs a real Apache Kafka (KRaft, combined broker+controller) from Maven-resolved jars:
  * format on first start, start idempotently, wait until metadata answers, stop cleanly.
  * Refuses, with a message saying what to do, when Java/Maven are missing, a port is held by
- * a process we did not start, or a data dir was left half-written.
+ * a process we did not start, or a data dir was left half-written. A port taken between the
+ * check and the JVM's bind is read from the node's log (LocalKafkaPortInUseError), so a test
+ * cluster on picked ports can start again on others (startPrivateKafka in @app/testing).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { LocalKafkaError } from './errors';
+import { LocalKafkaError, LocalKafkaPortInUseError } from './errors';
 import { projectRoot, requireTool, resolveKafkaJars } from './jars';
 import {
   clusterLayout,
@@ -19,7 +21,17 @@ import {
   type LayoutOptions,
   type NodeLayout,
 } from './layout';
-import { isPortOpen, killBroker, launchBroker, logTail, runningPid, stopBroker } from './node-process';
+import {
+  isPortOpen,
+  killBroker,
+  launchBroker,
+  logLength,
+  logSince,
+  logTail,
+  portTakenAtBind,
+  runningPid,
+  stopBroker,
+} from './node-process';
 
 const FORMATTED_MARKER = '.herald-formatted';
 /** A group nobody joins: looking it up makes the cluster create and load `__consumer_offsets`. */
@@ -50,6 +62,8 @@ export class LocalKafkaCluster {
   readonly layout: ClusterLayout;
   private readonly home: string;
   private readonly log: (line: string) => void;
+  /** Where each node's log stood at its latest launch: the start of that launch's output. */
+  private readonly launchLogOffsets = new Map<number, number>();
 
   constructor(private readonly options: LocalKafkaOptions) {
     this.home = options.home ?? heraldHome();
@@ -66,14 +80,14 @@ export class LocalKafkaCluster {
     requireTool('java', 'the local Kafka broker runs on the JVM');
     const toStart = this.layout.nodes.filter((n) => runningPid(n) === undefined);
     if (toStart.length === 0) {
-      await this.waitUntilReady();
+      await this.waitUntilReady([]);
       return 0;
     }
     for (const node of toStart) await this.assertPortsFree(node);
     const classpathDir = resolveKafkaJars(this.home, this.log);
     this.formatIfNeeded(toStart, classpathDir);
     for (const node of toStart) this.startNode(node, classpathDir);
-    await this.waitUntilReady();
+    await this.waitUntilReady(toStart);
     return toStart.length;
   }
 
@@ -83,7 +97,7 @@ export class LocalKafkaCluster {
     if (runningPid(node) !== undefined) return;
     await this.assertPortsFree(node);
     this.startNode(node, resolveKafkaJars(this.home, this.log));
-    await this.waitUntilReady();
+    await this.waitUntilReady([node]);
   }
 
   async killNode(nodeId: number): Promise<void> {
@@ -123,7 +137,8 @@ export class LocalKafkaCluster {
   private async assertPortsFree(node: NodeLayout): Promise<void> {
     for (const port of [node.port, node.controllerPort]) {
       if (await isPortOpen(port)) {
-        throw new LocalKafkaError(
+        throw new LocalKafkaPortInUseError(
+          port,
           `127.0.0.1:${port} is already in use by a process Herald did not start. ` +
             'Stop it, or set KAFKA_BROKERS to use the Kafka you already run.',
         );
@@ -174,6 +189,7 @@ export class LocalKafkaCluster {
   }
 
   private startNode(node: NodeLayout, classpathDir: string): void {
+    this.launchLogOffsets.set(node.nodeId, logLength(node));
     const pid = launchBroker(node, {
       classpathDir,
       log4jConfig: join(projectRoot(), 'infra', 'kafka', 'log4j2.properties'),
@@ -185,13 +201,31 @@ export class LocalKafkaCluster {
   }
 
   /**
-   * Polls until every node is registered and a consumer group can find its coordinator; fails
-   * early if a node's JVM died. A fresh cluster creates `__consumer_offsets` on the first group
-   * lookup, and the first consumer to join during that creation could back off for most of a
-   * minute (seen in CI: a registry's leader election, the first group on the broker, was not
-   * ready after 60 s), so the probe makes that lookup itself before Kafka counts as started.
+   * A node just launched whose log says a listener could not bind: another process took the
+   * port after assertPortsFree. The node is shutting down on its own; it is killed to be sure.
    */
-  private async waitUntilReady(): Promise<void> {
+  private async failIfPortTaken(launched: readonly NodeLayout[]): Promise<void> {
+    for (const node of launched) {
+      const port = portTakenAtBind(logSince(node, this.launchLogOffsets.get(node.nodeId) ?? 0));
+      if (port === undefined) continue;
+      await killBroker(node);
+      throw new LocalKafkaPortInUseError(
+        port,
+        `Kafka node ${node.nodeId} could not listen on 127.0.0.1:${port}: another process took the ` +
+          `port after it was found free (see ${node.logFile}). Start again once it is free.`,
+      );
+    }
+  }
+
+  /**
+   * Polls until every node is registered and a consumer group can find its coordinator; fails
+   * early if a node's JVM died, with LocalKafkaPortInUseError when one of `launched` found its
+   * port taken. A fresh cluster creates `__consumer_offsets` on the first group lookup, and the
+   * first consumer to join during that creation could back off for most of a minute (seen in
+   * CI: a registry's leader election, the first group on the broker, was not ready after 60 s),
+   * so the probe makes that lookup itself before Kafka counts as started.
+   */
+  private async waitUntilReady(launched: readonly NodeLayout[]): Promise<void> {
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 120_000);
     const kafka = new Kafka({
       clientId: 'herald-kafka-probe',
@@ -204,6 +238,8 @@ export class LocalKafkaCluster {
     let lastError = 'no answer yet';
     while (Date.now() < deadline) {
       const dead = this.layout.nodes.find((n) => runningPid(n) === undefined);
+      // Read after the liveness check: a node found dead has written all it will.
+      await this.failIfPortTaken(launched);
       if (dead !== undefined) {
         throw new LocalKafkaError(
           `Kafka node ${dead.nodeId} exited during start; last lines of ${dead.logFile}:\n${logTail(dead)}`,

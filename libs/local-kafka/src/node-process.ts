@@ -3,7 +3,17 @@
  * taken, launch the JVM detached with output to the node's log file, and stop it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import type { NodeLayout } from './layout';
@@ -112,4 +122,33 @@ export async function killBroker(node: NodeLayout): Promise<void> {
 export function logTail(node: NodeLayout, lines = 20): string {
   if (!existsSync(node.logFile)) return '(no log yet)';
   return readFileSync(node.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** The length of the node's log now: a launch appends, so what follows is that launch's output. */
+export function logLength(node: NodeLayout): number {
+  return existsSync(node.logFile) ? statSync(node.logFile).size : 0;
+}
+
+/** The node's log from byte `offset` on (a long-lived node's log can be large: no full read). */
+export function logSince(node: NodeLayout, offset: number): string {
+  if (!existsSync(node.logFile)) return '';
+  const fd = openSync(node.logFile, 'r');
+  try {
+    const length = Math.max(0, fstatSync(fd).size - offset);
+    const buffer = Buffer.alloc(length);
+    const read = readSync(fd, buffer, 0, length, offset);
+    return buffer.subarray(0, read).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Kafka's SocketServer, for the client and the controller listener alike, logs
+ * `Socket server failed to bind to 127.0.0.1:35134: Address already in use.` and the node
+ * exits. Returns that port, if the log says so.
+ */
+export function portTakenAtBind(log: string): number | undefined {
+  const match = /Socket server failed to bind to \S+:(\d+): Address already in use/.exec(log);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
 }

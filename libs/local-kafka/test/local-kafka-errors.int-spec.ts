@@ -42,9 +42,11 @@ describe('local Kafka refusals', () => {
     const port = (server.address() as AddressInfo).port;
     try {
       const cluster = new LocalKafkaCluster({ nodes: 1, ports: [port], stateDir });
-      await expect(cluster.start()).rejects.toThrow(
+      const starting = cluster.start();
+      await expect(starting).rejects.toThrow(
         `127.0.0.1:${port} is already in use by a process Herald did not start`,
       );
+      await expect(starting).rejects.toMatchObject({ name: 'LocalKafkaPortInUseError', port });
     } finally {
       server.close();
     }

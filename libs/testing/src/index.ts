@@ -3,3 +3,4 @@ export * from './wait-for';
 export * from './infrastructure';
 export * from './processes';
 export * from './registry';
+export * from './private-kafka';
