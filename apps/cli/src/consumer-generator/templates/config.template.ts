@@ -4,7 +4,7 @@ import { lib, type ConsumerSpec } from '../consumer-spec';
 export function configTemplate(s: ConsumerSpec): string {
   return `/** ${s.name}'s configuration: the environment variables it reads, validated at boot. */
 import { z } from 'zod';
-import { brokerList, httpHost, logLevel, port } from '${lib('platform')}';
+import { brokerList, consumerGroupId, httpHost, logLevel, port } from '${lib('platform')}';
 
 export const ${s.camelName}ConfigSchema = z.object({
   ${s.envPrefix}_PORT: port(${s.port}),
@@ -14,8 +14,11 @@ export const ${s.camelName}ConfigSchema = z.object({
     .string()
     .default('http://127.0.0.1:8081')
     .refine((value) => /^https?:\\/\\/[^/]+/.test(value), 'must be an http(s) URL such as http://127.0.0.1:8081'),
-  /** The Kafka consumer group: every instance of this app shares it, so they share the partitions. */
-  CONSUMER_GROUP: z.string().min(1).default('${s.name}'),
+  /**
+   * The Kafka consumer group: every instance of this app shares it, so they share the partitions.
+   * Tests give each run its own (a test run refuses this default: HERALD_REFUSE_DEFAULT_GROUPS).
+   */
+  CONSUMER_GROUP: consumerGroupId('${s.name}'),
   LOG_LEVEL: logLevel,
 });
 
