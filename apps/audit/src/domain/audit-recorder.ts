@@ -8,6 +8,7 @@ import { GroupCommit } from '@app/persistence';
 import { JsonAvroMapping, type AvroSchemaJson } from '@app/schema';
 import type { AuditEvent } from './audit-event';
 import { AuditWriteError } from './audit-errors';
+import { textKey } from './audit-text-key';
 import type { AppendOutcome, AuditStore } from './audit-store.port';
 
 /** The fields of the consumer runtime's EventEnvelope that audit keeps. */
@@ -70,9 +71,13 @@ export class AuditRecorder {
     const ingestedAt = this.clock.now().toISOString();
     const kafkaTimestamp = isoOrUndefined(Number(envelope.timestamp)) ?? ingestedAt;
     return {
-      // Without ce_id the coordinates are the only identity the event has.
+      // Without ce_id the coordinates are the only identity the event has. An id PostgreSQL
+      // cannot key as it is (audit-text-key.ts) is identified by its key form; the exact ce_id
+      // stays in `headers`.
       eventId:
-        envelope.id !== '' ? envelope.id : `kafka:${envelope.topic}/${envelope.partition}@${envelope.offset}`,
+        envelope.id !== ''
+          ? textKey(envelope.id)
+          : `kafka:${envelope.topic}/${envelope.partition}@${envelope.offset}`,
       type: envelope.type,
       version: envelope.version,
       schemaId: envelope.schemaId,
@@ -109,6 +114,15 @@ export class AuditRecorder {
   }
 }
 
+/**
+ * Years 1–9999: the instants whose ISO text PostgreSQL's timestamptz takes (it has no year 0,
+ * and refuses the `+010000-…` and `-000001-…` forms); RFC 3339 has four-digit years too.
+ */
+const FIRST_STORABLE_MS = Date.parse('0001-01-01T00:00:00.000Z');
+const LAST_STORABLE_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
 function isoOrUndefined(millis: number): string | undefined {
-  return Number.isFinite(millis) && Math.abs(millis) <= 8.64e15 ? new Date(millis).toISOString() : undefined;
+  return millis >= FIRST_STORABLE_MS && millis <= LAST_STORABLE_MS
+    ? new Date(millis).toISOString()
+    : undefined;
 }

@@ -4,8 +4,14 @@
  * table owner. Only a superuser can switch the triggers off, and then the hash chain (checked by
  * POST /v1/audit/verify) shows what changed. Every filter of the query API has an index that
  * ends in `sequence`, so a filtered keyset page is an index range scan.
+ *
+ * 0002 stores what `jsonb` and `text` cannot hold (docs/audit.md, "Storage form"): the payload
+ * and headers as JSON text, and the exact value of a text column that holds a key form. Rows
+ * stored before it keep their `jsonb` columns untouched (the table is append-only: no UPDATE,
+ * and no table rewrite either, so the migration is instant on a table of any size).
  */
 import { sql, type Kysely, type Migration } from 'kysely';
+import { CONSUMER_POSITION_STATEMENTS } from '@app/persistence';
 
 const CREATE_TABLE = `
 CREATE TABLE audit_events (
@@ -58,10 +64,35 @@ const STATEMENTS = [
   'REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM PUBLIC',
 ];
 
+const STORE_EXACT_TEXT = [
+  'ALTER TABLE audit_events ADD COLUMN data_json text, ADD COLUMN headers_json text, ADD COLUMN exact_values text',
+  'ALTER TABLE audit_events ALTER COLUMN data DROP NOT NULL, ALTER COLUMN headers DROP NOT NULL',
+  // Each row has exactly one form of each. NOT VALID skips scanning the old rows, which satisfy
+  // it by construction (data and headers were NOT NULL); every new row is checked.
+  `ALTER TABLE audit_events
+     ADD CONSTRAINT audit_events_one_data CHECK ((data IS NULL) <> (data_json IS NULL)) NOT VALID,
+     ADD CONSTRAINT audit_events_one_headers CHECK ((headers IS NULL) <> (headers_json IS NULL)) NOT VALID`,
+];
+
 export const AUDIT_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_audit_events': {
     up: async (db: Kysely<unknown>) => {
       for (const statement of STATEMENTS) await sql.raw(statement).execute(db);
+    },
+  },
+  '0002_exact_text': {
+    up: async (db: Kysely<unknown>) => {
+      for (const statement of STORE_EXACT_TEXT) await sql.raw(statement).execute(db);
+    },
+  },
+  '0003_consumer_positions': {
+    up: async (db: Kysely<unknown>) => {
+      for (const statement of CONSUMER_POSITION_STATEMENTS) await sql.raw(statement).execute(db);
+      // A trail written before positions were stored resumes after its last stored row of each partition.
+      await sql`
+        INSERT INTO consumer_positions (topic, kafka_partition, next_offset)
+        SELECT topic, kafka_partition, max(kafka_offset) + 1 FROM audit_events GROUP BY topic, kafka_partition
+      `.execute(db);
     },
   },
 };

@@ -1,13 +1,15 @@
 /**
  * The audit store on PostgreSQL (the app's `audit` schema): appends through
  * append-transaction.ts, and reads by keyset on `sequence` for the query API, the export and
- * the chain verifier.
+ * the chain verifier. Text filters and ids are looked up by their keys (audit-text-key.ts), so
+ * any string finds its rows and none reaches PostgreSQL in a form it refuses.
  */
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { StoredAuditEvent } from '../domain/audit-event';
 import type { AuditFilter } from '../domain/audit-requests';
 import type { AppendOutcome, AuditStore } from '../domain/audit-store.port';
 import type { AuditEvent } from '../domain/audit-event';
+import { textKeysMatching } from '../domain/audit-text-key';
 import type { VerifyScope } from '../domain/chain-verifier';
 import { appendInTransaction } from './append-transaction';
 import { fromRow, type AuditDatabase, type AuditEventRow } from './audit-tables';
@@ -29,10 +31,10 @@ export class PostgresAuditStore implements AuditStore {
 
   async search(filter: AuditFilter, after: string | undefined, limit: number): Promise<StoredAuditEvent[]> {
     let query = this.rows(after);
-    if (filter.type !== undefined) query = query.where('type', '=', filter.type);
-    if (filter.key !== undefined) query = query.where('event_key', '=', filter.key);
-    if (filter.subject !== undefined) query = query.where('subject', '=', filter.subject);
-    if (filter.source !== undefined) query = query.where('source', '=', filter.source);
+    if (filter.type !== undefined) query = query.where('type', 'in', textKeysMatching(filter.type));
+    if (filter.key !== undefined) query = query.where('event_key', 'in', textKeysMatching(filter.key));
+    if (filter.subject !== undefined) query = query.where('subject', 'in', textKeysMatching(filter.subject));
+    if (filter.source !== undefined) query = query.where('source', 'in', textKeysMatching(filter.source));
     if (filter.from !== undefined) query = query.where('event_time', '>=', new Date(filter.from));
     if (filter.to !== undefined) query = query.where('event_time', '<', new Date(filter.to));
     return (await query.limit(limit).execute()).map(fromRow);
@@ -42,7 +44,9 @@ export class PostgresAuditStore implements AuditStore {
     const row = await this.db
       .selectFrom('audit_events')
       .selectAll()
-      .where('event_id', '=', eventId)
+      .where('event_id', 'in', textKeysMatching(eventId))
+      .orderBy('sequence')
+      .limit(1)
       .executeTakeFirst();
     return row && fromRow(row);
   }
