@@ -1,20 +1,26 @@
 /**
  * The audit app's consumer settings: the `audit` group (AUDIT_GROUP_ID), decoding through the
- * schema registry, metrics in the app's registry. main.ts attaches it with
+ * schema registry, positions from the audit schema, metrics in the app's registry. main.ts attaches it with
  * connectHeraldConsumer, which also adds the consumer to readiness.
  */
-import type { HeraldConsumerOptions } from '@app/kafka';
+import type { ConsumerPositionStore, HeraldConsumerOptions } from '@app/kafka';
 import { RegistryClient } from '@app/registry-client';
 import type { Registry } from 'prom-client';
 import type { AuditConfig } from '../config';
 
-export function auditConsumerOptions(config: AuditConfig, metrics: Registry): HeraldConsumerOptions {
+export function auditConsumerOptions(
+  config: AuditConfig,
+  metrics: Registry,
+  positions: ConsumerPositionStore,
+): HeraldConsumerOptions {
   return {
     brokers: config.KAFKA_BROKERS,
     groupId: config.AUDIT_GROUP_ID,
     clientId: 'herald-audit',
     schemaSource: new RegistryClient({ url: config.SCHEMA_REGISTRY_URL }),
     metrics,
+    // The position stored with the rows is the truth; the group's offsets are only a hint.
+    positions,
     // The audit maps the writer's avsc value to JSON itself (AuditRecorder), whatever the runtime's default.
     payload: 'avro',
     ...(config.AUDIT_TOPIC_PATTERN === undefined ? {} : { everyEventTopics: config.AUDIT_TOPIC_PATTERN }),

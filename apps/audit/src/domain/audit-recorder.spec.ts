@@ -3,7 +3,6 @@ import type { AuditEvent } from './audit-event';
 import { AuditWriteError } from './audit-errors';
 import { AuditRecorder, type ConsumedEnvelope } from './audit-recorder';
 import type { AppendOutcome } from './audit-store.port';
-import { GENESIS_HASH } from './hash-chain';
 
 const schema = {
   type: 'record',
@@ -98,13 +97,29 @@ describe('AuditRecorder', () => {
     expect(store.rows).toHaveLength(0);
   });
 
-  it('group-commits concurrent events of different partitions', async () => {
+  it('stores a batch and moves its position in one append; a moved position stores nothing', async () => {
     const value = { orderId: 'o', amount: 1n, note: null };
-    await Promise.all(
-      [0, 1, 2, 3].map((p) => recorder.record(value, envelope({ id: `e${p}`, partition: p }))),
-    );
-    expect(store.appendCalls).toEqual([1, 3]);
-    // Four partitions, four chains: each starts at the genesis hash.
-    expect(store.rows.map((r) => r.prevHash)).toEqual(Array(4).fill(GENESIS_HASH));
+    const batch = [17, 18, 19].map((offset) => ({
+      data: value,
+      envelope: envelope({ id: `e${offset}`, offset: String(offset) }),
+    }));
+    const position = {
+      topic: 'orders.order.shipped',
+      partition: 1,
+      previousOffset: undefined,
+      nextOffset: '20',
+    };
+    await expect(recorder.recordBatch(batch, position)).resolves.toEqual(Array(3).fill({ status: 'stored' }));
+    expect(store.appendCalls).toEqual([3]);
+    expect(store.positions.get('orders.order.shipped/1')).toBe('20');
+    expect(seen.map(([event]) => event.offset)).toEqual(['17', '18', '19']);
+
+    const stale = recorder.recordBatch([{ data: value, envelope: envelope({ id: 'e20', offset: '20' }) }], {
+      ...position,
+      previousOffset: '17',
+      nextOffset: '21',
+    });
+    await expect(stale).rejects.toMatchObject({ name: 'AuditWriteError', retriable: true });
+    expect(store.rows).toHaveLength(3);
   });
 });

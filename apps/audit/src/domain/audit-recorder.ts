@@ -1,15 +1,13 @@
 /**
- * The audit use case: turn one consumed event (an avsc value decoded with its writer's schema,
- * and its envelope) into an audit row and store it exactly once. Concurrent calls (partitions
- * consumed in parallel) are group-committed; each call resolves only once its own row is
- * committed, which is what lets the consumer commit the Kafka offset after it.
+ * The audit use case: turn consumed events (avsc values decoded with their writer's schema, and
+ * their envelopes) into audit rows and store each exactly once, together with the partition's
+ * consumed position (one transaction per batch, so a batch of a partition costs one commit).
  */
-import { GroupCommit } from '@app/persistence';
 import { JsonAvroMapping, type AvroSchemaJson } from '@app/schema';
 import type { AuditEvent } from './audit-event';
 import { AuditWriteError } from './audit-errors';
 import { textKey } from './audit-text-key';
-import type { AppendOutcome, AuditStore } from './audit-store.port';
+import type { AppendOutcome, AuditStore, PositionAdvance } from './audit-store.port';
 
 /** The fields of the consumer runtime's EventEnvelope that audit keeps. */
 export interface ConsumedEnvelope {
@@ -30,6 +28,12 @@ export interface ConsumedEnvelope {
   readonly timestamp: string;
 }
 
+/** One consumed event: the avsc value in its writer's schema and its envelope. */
+export interface ConsumedEvent {
+  readonly data: unknown;
+  readonly envelope: ConsumedEnvelope;
+}
+
 export const CLOCK = Symbol('CLOCK');
 export interface Clock {
   now(): Date;
@@ -44,27 +48,33 @@ export interface AuditObserver {
 export class AuditRecorder {
   /** Schema ids are immutable, so a compiled mapping never goes stale. */
   private readonly mappings = new Map<number, JsonAvroMapping>();
-  private readonly commits: GroupCommit<AuditEvent, AppendOutcome>;
 
   constructor(
-    store: AuditStore,
+    private readonly store: AuditStore,
     private readonly clock: Clock,
     private readonly observer: AuditObserver,
-    maxBatch?: number,
-  ) {
-    this.commits = new GroupCommit((events) => store.append(events), {
-      maxConcurrent: 1,
-      maxItems: maxBatch ?? 256,
-      isolateFailures: true,
-    });
+  ) {}
+
+  /**
+   * Stores a partition's consumed events (in offset order) and, when given, moves that
+   * partition's stored position in the same transaction: an event is in the trail exactly when
+   * the position says it was consumed. Throws AuditWriteError; `retriable` says whether
+   * redelivering the batch can succeed (a moved position is retriable: the runtime reads it again).
+   */
+  async recordBatch(
+    consumed: readonly ConsumedEvent[],
+    position?: PositionAdvance,
+  ): Promise<AppendOutcome[]> {
+    const events = consumed.map(({ data, envelope }) => this.toAuditEvent(data, envelope));
+    const outcomes = await this.store.append(events, position);
+    events.forEach((event, i) => this.observer.recorded(event, outcomes[i]!));
+    return outcomes;
   }
 
-  /** Throws AuditWriteError; `retriable` says whether redelivering the event can succeed. */
+  /** One event, without a position (tools and tests). */
   async record(data: unknown, envelope: ConsumedEnvelope): Promise<AppendOutcome> {
-    const event = this.toAuditEvent(data, envelope);
-    const [outcome] = (await this.commits.submit([event])) as [AppendOutcome];
-    this.observer.recorded(event, outcome);
-    return outcome;
+    const [outcome] = await this.recordBatch([{ data, envelope }]);
+    return outcome!;
   }
 
   private toAuditEvent(data: unknown, envelope: ConsumedEnvelope): AuditEvent {

@@ -21,9 +21,21 @@ export type AppendOutcome =
       readonly original: KafkaCoordinates & { readonly eventId: string };
     };
 
+/** The consumed position a batch moves, written in the same transaction as its rows. */
+export interface PositionAdvance {
+  readonly topic: string;
+  readonly partition: number;
+  /** The stored position the batch was read from (undefined: none yet); anything else is a conflict. */
+  readonly previousOffset: string | undefined;
+  readonly nextOffset: string;
+}
+
 export interface AuditStore extends ChainReader {
-  /** Stores the events that are not duplicates, in one transaction; throws AuditWriteError. */
-  append(events: readonly AuditEvent[]): Promise<AppendOutcome[]>;
+  /**
+   * Stores the events that are not duplicates and moves `position`, in one transaction; throws
+   * AuditWriteError (retriable when the position moved meanwhile).
+   */
+  append(events: readonly AuditEvent[], position?: PositionAdvance): Promise<AppendOutcome[]>;
   /** Rows matching `filter` with a sequence above `after`, by sequence, at most `limit`. */
   search(filter: AuditFilter, after: string | undefined, limit: number): Promise<StoredAuditEvent[]>;
   findById(eventId: string): Promise<StoredAuditEvent | undefined>;

@@ -4,7 +4,8 @@
  */
 import { coordinatesOf, type AuditEvent, type StoredAuditEvent } from '../domain/audit-event';
 import type { AuditFilter } from '../domain/audit-requests';
-import type { AppendOutcome, AuditStore } from '../domain/audit-store.port';
+import { AuditWriteError } from '../domain/audit-errors';
+import type { AppendOutcome, AuditStore, PositionAdvance } from '../domain/audit-store.port';
 import type { VerifyScope } from '../domain/chain-verifier';
 import { GENESIS_HASH, linkEvents } from '../domain/hash-chain';
 
@@ -12,7 +13,16 @@ export class InMemoryAuditStore implements AuditStore {
   rows: StoredAuditEvent[] = [];
   appendCalls: number[] = [];
 
-  async append(events: readonly AuditEvent[]): Promise<AppendOutcome[]> {
+  readonly positions = new Map<string, string>();
+
+  async append(events: readonly AuditEvent[], position?: PositionAdvance): Promise<AppendOutcome[]> {
+    if (position !== undefined) {
+      const key = `${position.topic}/${position.partition}`;
+      if (this.positions.get(key) !== position.previousOffset) {
+        throw new AuditWriteError(`the position of ${key} moved`, { retriable: true });
+      }
+      this.positions.set(key, position.nextOffset);
+    }
     this.appendCalls.push(events.length);
     return events.map((event): AppendOutcome => {
       const same = this.rows.find((r) => coordinatesOf(r) === coordinatesOf(event));

@@ -7,7 +7,8 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { StoredAuditEvent } from '../domain/audit-event';
 import type { AuditFilter } from '../domain/audit-requests';
-import type { AppendOutcome, AuditStore } from '../domain/audit-store.port';
+import { PostgresConsumerPositions } from '@app/persistence';
+import type { AppendOutcome, AuditStore, PositionAdvance } from '../domain/audit-store.port';
 import type { AuditEvent } from '../domain/audit-event';
 import { textKeysMatching } from '../domain/audit-text-key';
 import type { VerifyScope } from '../domain/chain-verifier';
@@ -20,10 +21,14 @@ type AuditQuery = SelectQueryBuilder<AuditDatabase, 'audit_events', AuditEventRo
 export class PostgresAuditStore implements AuditStore {
   constructor(private readonly db: Kysely<AuditDatabase>) {}
 
-  async append(events: readonly AuditEvent[]): Promise<AppendOutcome[]> {
-    if (events.length === 0) return [];
+  async append(events: readonly AuditEvent[], position?: PositionAdvance): Promise<AppendOutcome[]> {
+    if (events.length === 0 && position === undefined) return [];
     try {
-      return await this.db.transaction().execute((tx) => appendInTransaction(tx, events));
+      return await this.db.transaction().execute(async (tx) => {
+        const outcomes = events.length === 0 ? [] : await appendInTransaction(tx, events);
+        if (position !== undefined) await PostgresConsumerPositions.save(tx, position);
+        return outcomes;
+      });
     } catch (error) {
       throw toAuditWriteError(error);
     }

@@ -6,6 +6,7 @@
  * 22, e.g. a NUL character JSONB refuses) and other constraint or schema errors will fail the
  * same way every time, so they go to the dead-letter topic at once.
  */
+import { PositionConflictError } from '@app/persistence';
 import { AuditWriteError } from '../domain/audit-errors';
 
 const RETRIABLE_CODES = new Set(['23505', '40001', '40P01', '55P03', '57P01', '57P02', '57P03']);
@@ -14,6 +15,10 @@ const RETRIABLE_CLASSES = new Set(['08', '53', '57', '58']);
 
 export function toAuditWriteError(error: unknown): AuditWriteError {
   if (error instanceof AuditWriteError) return error;
+  // Another writer moved the partition's position (a zombie after a rebalance): redelivery reads it again.
+  if (error instanceof PositionConflictError) {
+    return new AuditWriteError(error.message, { retriable: true, cause: error });
+  }
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
