@@ -1,0 +1,101 @@
+/**
+ * The webhooks schema:
+ * - `endpoints`: subscribers (URL, type patterns, tenant, version pins, rate limit, ordering);
+ * - `endpoint_secrets`: signing secrets, AES-256-GCM encrypted with a key id; a rotated-out
+ *   secret keeps signing until `expires_at`;
+ * - `messages`: each fanned-out event once (its Avro bytes, so each endpoint's pinned version is
+ *   resolved at delivery time), unique by Kafka coordinates;
+ * - `deliveries`: one row per (message, endpoint), written in the fan-out transaction with the
+ *   partition's position (consumer_positions), claimed by workers with FOR UPDATE SKIP LOCKED;
+ * - `attempts`: every HTTP attempt with its outcome, pruned after a retention period.
+ * Deleting an endpoint deletes its deliveries and attempts (ON DELETE CASCADE): nothing waits on it.
+ */
+import { sql, type Kysely, type Migration } from 'kysely';
+import { CONSUMER_POSITION_STATEMENTS } from '@app/persistence';
+
+const STATEMENTS = [
+  `CREATE TABLE endpoints (
+     id             text PRIMARY KEY,
+     url            text        NOT NULL,
+     description    text        NOT NULL DEFAULT '',
+     types          text[]      NOT NULL,
+     tenant         text,
+     versions       jsonb       NOT NULL DEFAULT '{}',
+     rate_limit     integer CHECK (rate_limit IS NULL OR rate_limit > 0),
+     ordered        boolean     NOT NULL DEFAULT false,
+     metadata       jsonb       NOT NULL DEFAULT '{}',
+     enabled        boolean     NOT NULL DEFAULT true,
+     disabled_reason text,
+     failing_since  timestamptz,
+     created_at     timestamptz NOT NULL DEFAULT now(),
+     updated_at     timestamptz NOT NULL DEFAULT now()
+   )`,
+  `CREATE TABLE endpoint_secrets (
+     endpoint_id text        NOT NULL REFERENCES endpoints (id) ON DELETE CASCADE,
+     serial      integer     NOT NULL,
+     key_id      text        NOT NULL,
+     ciphertext  bytea       NOT NULL,
+     created_at  timestamptz NOT NULL DEFAULT now(),
+     expires_at  timestamptz,
+     PRIMARY KEY (endpoint_id, serial)
+   )`,
+  `CREATE TABLE messages (
+     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     event_id        text        NOT NULL,
+     type            text        NOT NULL,
+     topic           text        NOT NULL,
+     kafka_partition integer     NOT NULL,
+     kafka_offset    bigint      NOT NULL,
+     time            text        NOT NULL,
+     source          text        NOT NULL,
+     subject         text,
+     traceparent     text,
+     value           bytea       NOT NULL,
+     created_at      timestamptz NOT NULL DEFAULT now(),
+     CONSTRAINT messages_coordinates_key UNIQUE (topic, kafka_partition, kafka_offset)
+   )`,
+  `CREATE TABLE deliveries (
+     id              text PRIMARY KEY,
+     endpoint_id     text        NOT NULL REFERENCES endpoints (id) ON DELETE CASCADE,
+     message_id      bigint      NOT NULL REFERENCES messages (id),
+     event_id        text        NOT NULL,
+     type            text        NOT NULL,
+     status          text        NOT NULL DEFAULT 'pending'
+                     CHECK (status IN ('pending', 'delivered', 'failed')),
+     attempts        integer     NOT NULL DEFAULT 0,
+     next_attempt_at timestamptz,
+     last_error      text,
+     last_status     integer,
+     created_at      timestamptz NOT NULL DEFAULT now(),
+     updated_at      timestamptz NOT NULL DEFAULT now(),
+     CONSTRAINT deliveries_pair_key UNIQUE (endpoint_id, message_id)
+   )`,
+  // Workers take due pending rows in time order; the partial index holds only those.
+  `CREATE INDEX deliveries_due_idx ON deliveries (next_attempt_at) WHERE status = 'pending'`,
+  // Ordered endpoints deliver in message order: the oldest pending row of the endpoint goes first.
+  `CREATE INDEX deliveries_endpoint_pending_idx ON deliveries (endpoint_id, message_id) WHERE status = 'pending'`,
+  `CREATE INDEX deliveries_endpoint_idx ON deliveries (endpoint_id, id)`,
+  `CREATE INDEX deliveries_status_idx ON deliveries (status, id)`,
+  `CREATE TABLE attempts (
+     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     delivery_id   text        NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+     attempted_at  timestamptz NOT NULL,
+     status_code   integer,
+     latency_ms    integer     NOT NULL,
+     outcome       text        NOT NULL,
+     error         text,
+     response_headers text,
+     response_body text
+   )`,
+  `CREATE INDEX attempts_delivery_idx ON attempts (delivery_id, id)`,
+  `CREATE INDEX attempts_time_idx ON attempts (attempted_at)`,
+  ...CONSUMER_POSITION_STATEMENTS,
+];
+
+export const WEBHOOKS_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_webhooks': {
+    up: async (db: Kysely<unknown>) => {
+      for (const statement of STATEMENTS) await sql.raw(statement).execute(db);
+    },
+  },
+};
