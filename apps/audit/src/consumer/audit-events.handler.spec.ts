@@ -8,7 +8,7 @@ const envelope = { id: 'e1', topic: 'orders.order.shipped', partition: 0, offset
 const batch: HeraldBatch = {
   topic: 'orders.order.shipped',
   partition: 0,
-  events: [{ data: { a: 1 }, envelope }],
+  events: [{ data: { a: 1 }, envelope, value: Buffer.from([0, 0, 0, 0, 1]) }],
   previousOffset: '1',
   nextOffset: '2',
   attempt: 1,

@@ -23,6 +23,7 @@ import type { HeraldBatch, HeraldBatchEvent } from './herald-batch';
 import type { HeraldEventContext } from './herald-event.context';
 import {
   publishedAt,
+  recordValue,
   type DeliveryResult,
   type DeliverySettings,
   type MessageDelivery,
@@ -166,6 +167,7 @@ export class BatchDelivery {
       events[i] = {
         data: this.payloads.toHandler(control.readerSchema ?? writer.schema, value.value),
         envelope: new RecordEnvelope(control.topic, control.partition, records[i]!, writer),
+        value: recordValue(records[i]!),
       };
     }
     return events;
@@ -208,7 +210,19 @@ export class BatchDelivery {
         if (applied !== undefined && applied >= BigInt(nextOffset)) return;
         try {
           await call.invoke(
-            this.batchOf([{ data, envelope }], stored, nextOffset, context!.attempt, control),
+            this.batchOf(
+              [
+                {
+                  data,
+                  envelope,
+                  value: envelope instanceof RecordEnvelope ? envelope.value : Buffer.alloc(0),
+                },
+              ],
+              stored,
+              nextOffset,
+              context!.attempt,
+              control,
+            ),
             undefined,
           );
         } catch (error) {

@@ -94,6 +94,10 @@ export class RecordEnvelope implements EventEnvelope {
   get offset(): string {
     return this.record.offset;
   }
+  /** The record's value bytes as written (Confluent wire format); not part of EventEnvelope or its JSON. */
+  get value(): Buffer {
+    return this.record.value ?? Buffer.alloc(0);
+  }
   get timestamp(): string {
     return this.record.timestamp;
   }

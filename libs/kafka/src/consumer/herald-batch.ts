@@ -11,6 +11,8 @@ import type { EventEnvelope } from './event-envelope';
 export interface HeraldBatchEvent<T = unknown> {
   readonly data: T;
   readonly envelope: EventEnvelope;
+  /** The record's value bytes as written (Confluent wire format), for apps that keep or re-decode them. */
+  readonly value: Buffer;
 }
 
 export interface HeraldBatch<T = unknown> {
