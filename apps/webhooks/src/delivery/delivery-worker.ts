@@ -1,0 +1,210 @@
+/**
+ * The delivery loop of one instance: claims due deliveries (up to `concurrency` in flight), renders
+ * each body in the endpoint's pinned version, signs it, POSTs it through the SSRF-safe sender, and
+ * records the attempt and what follows (delivered, retry at the schedule's next step, failed,
+ * endpoint disabled). It wakes on a PostgreSQL notification from the fan-out (a fresh delivery
+ * leaves within milliseconds), when an attempt finishes, and otherwise when the next scheduled
+ * retry is due (polling at most every `pollMs`).
+ */
+import type { LoggerService } from '@nestjs/common';
+import type { SigningSecrets, WebhookResponse, WebhookSender } from '../domain/ports';
+import type { RetryPolicy, Verdict } from '../domain/retry-policy';
+import type {
+  AttemptRecord,
+  ClaimedDelivery,
+  DeliveryTransition,
+  PostgresDeliveryStore,
+} from '../storage/delivery-store';
+import type { PayloadRenderer } from './payload-renderer';
+import { signatureHeader } from './webhook-signer';
+
+export interface DeliveryWorkerSettings {
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  /** The longest the loop sleeps without a notification. */
+  readonly pollMs: number;
+}
+
+export interface DeliveryObserver {
+  attempted(outcome: string, latencyMs: number, transition: DeliveryTransition['to']): void;
+}
+
+const USER_AGENT = 'Herald-Webhooks/1';
+
+export class DeliveryWorker {
+  private inFlight = 0;
+  private running = false;
+  private wakeUp: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private lastError: string | undefined;
+  private readonly settled = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: PostgresDeliveryStore,
+    private readonly secrets: SigningSecrets,
+    private readonly renderer: PayloadRenderer,
+    private readonly sender: WebhookSender,
+    private readonly policy: RetryPolicy,
+    private readonly settings: DeliveryWorkerSettings,
+    private readonly logger: LoggerService,
+    private readonly observer: DeliveryObserver = { attempted: () => undefined },
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Called on a fan-out notification. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Why the loop is not doing its job (readiness), or undefined. */
+  problem(): string | undefined {
+    if (!this.running) return 'the delivery worker is stopped';
+    return this.lastError === undefined
+      ? undefined
+      : `the delivery worker cannot claim deliveries: ${this.lastError}`;
+  }
+
+  /** Stops claiming and waits for the attempts in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await Promise.allSettled([...this.settled]);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let sleepMs = this.settings.pollMs;
+      try {
+        const free = this.settings.concurrency - this.inFlight;
+        if (free > 0) {
+          const claimed = await this.store.claim(free, this.settings.timeoutMs + 30_000);
+          for (const delivery of claimed) this.track(delivery);
+          if (claimed.length === free) continue; // more may be due
+          const due = await this.store.nextDueInMs();
+          if (due !== undefined) sleepMs = Math.min(sleepMs, Math.max(due, 5));
+        }
+        this.lastError = undefined;
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.logger.error(`claiming deliveries failed: ${this.lastError}`);
+      }
+      await this.sleep(sleepMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  private track(delivery: ClaimedDelivery): void {
+    this.inFlight++;
+    const attempt = this.attempt(delivery)
+      .catch((error: unknown) => {
+        // The attempt's lease ends and the delivery is claimed again: logged, never lost.
+        this.logger.error(`delivery ${delivery.id} could not be recorded: ${String(error)}`);
+      })
+      .finally(() => {
+        this.inFlight--;
+        this.settled.delete(attempt);
+        this.wake();
+      });
+    this.settled.add(attempt);
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    const attemptedAt = new Date();
+    let response: WebhookResponse;
+    try {
+      const [secrets, rendered] = await Promise.all([
+        this.secrets.secretsFor(delivery.endpointId, attemptedAt),
+        this.renderer.render(delivery.message, delivery.versions[delivery.message.type]),
+      ]);
+      const timestamp = Math.floor(attemptedAt.getTime() / 1000);
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'user-agent': USER_AGENT,
+        'webhook-id': delivery.message.eventId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader(secrets, delivery.message.eventId, timestamp, rendered.body),
+      };
+      if (delivery.traceparent !== null) headers['traceparent'] = delivery.traceparent;
+      response = await this.sender.send({
+        url: delivery.url,
+        headers,
+        body: rendered.body,
+        timeoutMs: this.settings.timeoutMs,
+      });
+    } catch (error) {
+      // Rendering failed (registry unreachable, a pinned version missing): retried like a failed attempt.
+      response = {
+        kind: 'error',
+        errorKind: 'network',
+        message: `the delivery could not be prepared: ${error instanceof Error ? error.message : String(error)}`,
+        latencyMs: Date.now() - attemptedAt.getTime(),
+      };
+    }
+    const verdict = this.policy.verdict(
+      response.kind === 'response'
+        ? { kind: 'response', status: response.status, retryAfter: response.headers['retry-after'] }
+        : { kind: 'error' },
+      delivery.attempt,
+      new Date(),
+    );
+    const record = attemptRecord(attemptedAt, response);
+    const transition = transitionOf(verdict, response);
+    await this.store.finish(delivery, record, transition);
+    this.observer.attempted(record.outcome, record.latencyMs, transition.to);
+  }
+}
+
+function attemptRecord(attemptedAt: Date, response: WebhookResponse): AttemptRecord {
+  if (response.kind === 'error') {
+    return {
+      attemptedAt,
+      statusCode: null,
+      latencyMs: Math.round(response.latencyMs),
+      outcome: response.errorKind,
+      error: response.message,
+      responseHeaders: null,
+      responseBody: null,
+    };
+  }
+  const ok = response.status >= 200 && response.status < 300;
+  return {
+    attemptedAt,
+    statusCode: response.status,
+    latencyMs: Math.round(response.latencyMs),
+    outcome: ok ? 'delivered' : `http_${response.status}`,
+    error: ok ? null : `the receiver answered ${response.status}`,
+    responseHeaders: JSON.stringify(response.headers),
+    responseBody: response.body,
+  };
+}
+
+function transitionOf(verdict: Verdict, response: WebhookResponse): DeliveryTransition {
+  switch (verdict.next) {
+    case 'delivered':
+      return { to: 'delivered' };
+    case 'retry':
+      return { to: 'pending', delayMs: verdict.delayMs };
+    case 'failed':
+      return {
+        to: 'failed',
+        disableEndpoint: verdict.disableEndpoint
+          ? `the receiver answered ${response.kind === 'response' ? response.status : 'an error'} (Gone)`
+          : null,
+      };
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Builds a delivery's JSON body `{id, type, version, time, source, subject, data}` from the stored
+ * message: the Avro bytes are decoded with their writer schema and, when the endpoint pins a
+ * version of the type, resolved to that version (Avro schema resolution), then mapped to JSON by
+ * the schema core's mapping. `version` says which version `data` is in. Compiled readers and
+ * mappings are cached: schema ids and registered versions never change.
+ */
+import type * as avro from 'avsc';
+import type { RegistryClient } from '@app/registry-client';
+import { AvroCodec, createAvroType, JsonAvroMapping, type AvroSchemaJson } from '@app/schema';
+
+export interface StoredMessage {
+  readonly eventId: string;
+  readonly type: string;
+  readonly topic: string;
+  readonly time: string;
+  readonly source: string;
+  readonly subject: string | null;
+  readonly value: Buffer;
+}
+
+interface Reader {
+  readonly version: number;
+  readonly type: avro.Type;
+  readonly mapping: JsonAvroMapping;
+}
+
+type Registry = Pick<RegistryClient, 'schemaById' | 'versionsOfId' | 'version'>;
+
+export class PayloadRenderer {
+  private readonly codec: AvroCodec;
+  private readonly readers = new Map<string, Promise<Reader>>();
+  private readonly writers = new Map<number, Promise<{ version: number; mapping: JsonAvroMapping }>>();
+
+  constructor(private readonly registry: Registry) {
+    this.codec = new AvroCodec(registry);
+  }
+
+  /** The body's JSON text; `pinned` is the endpoint's version for this type, if any. */
+  async render(
+    message: StoredMessage,
+    pinned: number | undefined,
+  ): Promise<{ body: string; version: number }> {
+    let version: number;
+    let data: unknown;
+    if (pinned === undefined) {
+      const decoded = await this.codec.decode(message.value);
+      const writer = await this.writer(message.topic, decoded.schemaId);
+      version = writer.version;
+      data = writer.mapping.toJson(decoded.value);
+    } else {
+      const reader = await this.reader(message.topic, pinned);
+      const decoded = await this.codec.decode(message.value, reader.type);
+      version = reader.version;
+      data = reader.mapping.toJson(decoded.value);
+    }
+    const body = {
+      id: message.eventId,
+      type: message.type,
+      version,
+      time: message.time,
+      source: message.source,
+      subject: message.subject,
+      data,
+    };
+    return { body: JSON.stringify(body), version };
+  }
+
+  private writer(topic: string, schemaId: number): Promise<{ version: number; mapping: JsonAvroMapping }> {
+    let pending = this.writers.get(schemaId);
+    if (pending === undefined) {
+      pending = Promise.all([this.registry.schemaById(schemaId), this.registry.versionsOfId(schemaId)]).then(
+        ([schema, refs]) => ({
+          version: refs.find((r) => r.subject === `${topic}-value`)?.version ?? 0,
+          mapping: JsonAvroMapping.compile(schema),
+        }),
+      );
+      pending.catch(() => this.writers.delete(schemaId));
+      this.writers.set(schemaId, pending);
+    }
+    return pending;
+  }
+
+  private reader(topic: string, version: number): Promise<Reader> {
+    const key = `${topic}-value/${version}`;
+    let pending = this.readers.get(key);
+    if (pending === undefined) {
+      pending = this.registry.version(`${topic}-value`, version).then((found) => {
+        if (found === undefined) throw new Error(`version ${version} of ${topic} is not registered`);
+        const schema: AvroSchemaJson = found.schema;
+        return { version, type: createAvroType(schema), mapping: JsonAvroMapping.compile(schema) };
+      });
+      pending.catch(() => this.readers.delete(key));
+      this.readers.set(key, pending);
+    }
+    return pending;
+  }
+}
