@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { LocalKafkaCluster, LocalKafkaError, projectRoot } from '@app/local-kafka';
 import { cliConfig } from '../cli-config';
+import { webhooksSecrets } from './webhooks-secrets';
 
 interface AppSpec {
   readonly name: string;
@@ -102,8 +103,10 @@ async function up(): Promise<void> {
   process.once('SIGTERM', () => void shutdown(0));
 
   const [registry, ...others] = APPS as [AppSpec, ...AppSpec[]];
+  const secrets = webhooksSecrets(process.env);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...secrets.env,
     KAFKA_BROKERS: brokers.join(','),
     DATABASE_URL: config.DATABASE_URL,
     SCHEMA_REGISTRY_URL: appUrl(registry),
@@ -149,6 +152,9 @@ async function up(): Promise<void> {
   process.stdout.write(
     `\nHerald is up. Kafka: ${brokers.join(',')}\n${lines.join('\n')}\n` +
       'Publish with an API key from `herald keys create --producer <name> --types "*"`.\n' +
+      (secrets.file === undefined
+        ? ''
+        : `Webhooks admin token (Authorization: Bearer ...): WEBHOOKS_ADMIN_TOKEN in ${secrets.file}\n`) +
       'Press Ctrl-C to stop everything.\n',
   );
   await new Promise<never>(() => undefined);
