@@ -1,0 +1,90 @@
+/**
+ * How endpoints sit in PostgreSQL (webhooks-migrations.ts): the row the store reads, its
+ * mapping to the domain's Endpoint, the change notification every write sends, and which
+ * PostgreSQL failures mean "unavailable, try again" rather than a defect.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Endpoint } from '../domain/endpoint';
+import { EndpointsUnavailableError } from '../domain/endpoint-errors';
+
+/**
+ * Channel of the NOTIFY sent, on commit, by every endpoint or secret change; the payload is the
+ * endpoint id. Anything else that changes endpoints (a worker disabling one after a 410) may send
+ * it too, so caches refresh at once instead of at their next poll.
+ */
+export const ENDPOINTS_CHANNEL = 'webhooks_endpoints';
+
+export interface EndpointRow {
+  id: string;
+  url: string;
+  description: string;
+  types: string[];
+  tenant: string | null;
+  versions: Record<string, number>;
+  rate_limit: number | null;
+  ordered: boolean;
+  metadata: Record<string, string>;
+  enabled: boolean;
+  disabled_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const ENDPOINT_COLUMNS = sql.raw(
+  'id, url, description, types, tenant, versions, rate_limit, ordered, metadata, enabled, ' +
+    'disabled_reason, created_at, updated_at',
+);
+
+export function toEndpoint(row: EndpointRow): Endpoint {
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    types: row.types,
+    tenant: row.tenant,
+    versions: row.versions,
+    rateLimit: row.rate_limit,
+    ordered: row.ordered,
+    metadata: row.metadata,
+    enabled: row.enabled,
+    disabledReason: row.disabled_reason,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** Queued in the transaction, so listeners hear of a change only once it is committed. */
+export async function notifyEndpointChange(
+  trx: Transaction<unknown> | Kysely<unknown>,
+  id: string,
+): Promise<void> {
+  await sql`SELECT pg_notify(${ENDPOINTS_CHANNEL}, ${id})`.execute(trx);
+}
+
+/** Connection exceptions, insufficient resources, operator intervention, system errors. */
+const UNAVAILABLE_CLASSES = new Set(['08', '53', '57', '58']);
+const UNAVAILABLE_CODES = new Set(['40001', '40P01', '55P03']);
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const POOL_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/;
+
+/** PostgreSQL out of reach (or busy) becomes EndpointsUnavailableError (503); anything else is rethrown. */
+export function unavailableOr(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const unavailable =
+    typeof code === 'string'
+      ? UNAVAILABLE_CLASSES.has(code.slice(0, 2)) || UNAVAILABLE_CODES.has(code) || SOCKET_CODES.has(code)
+      : POOL_MESSAGES.test(message);
+  return unavailable
+    ? new EndpointsUnavailableError(`PostgreSQL is unavailable: ${message}`, { cause: error })
+    : error;
+}
+
+export async function guarded<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw unavailableOr(error);
+  }
+}
