@@ -1,6 +1,7 @@
 /** The webhooks app's configuration: the environment variables it reads, validated at boot. */
 import { z } from 'zod';
 import { brokerList, consumerGroupId, httpHost, logLevel, port, postgresUrl } from '@app/platform';
+import { parseAllowlist } from './http';
 
 /** A regular expression narrowing the event-type topics fanned out (unset: every type). */
 const topicPattern = z
@@ -94,7 +95,17 @@ export const webhooksConfigSchema = z.object({
   WEBHOOKS_GROUP_ID: consumerGroupId('webhooks'),
   WEBHOOKS_TOPIC_PATTERN: topicPattern,
   /** CIDRs whose addresses are allowed as destinations despite the SSRF rules (e.g. 10.0.0.0/8). */
-  WEBHOOKS_ALLOWLIST: z.string().default(''),
+  WEBHOOKS_ALLOWLIST: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parseAllowlist(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
   /** How long a rotated-out secret keeps signing beside the new one. */
   WEBHOOKS_SECRET_OVERLAP_MS: millis(24 * 3_600_000),
   /** Total time of one delivery attempt (connect, send, response). */

@@ -1,19 +1,157 @@
-/** Wires the webhooks app: platform (logs, health, metrics), Kafka, its own Postgres schema. */
-import { DynamicModule, Module } from '@nestjs/common';
+/**
+ * Wires the webhooks app: platform (logs, health, metrics), Kafka, its own Postgres schema, the
+ * endpoints admin API (and the endpoint directory and signing secrets it exports), the fan-out
+ * edge and use case, and the delivery worker over the SSRF-safe sender. webhooks-app.ts attaches
+ * the consumer and starts the worker.
+ */
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import type { Kysely } from 'kysely';
 import { KafkaModule } from '@app/kafka';
-import { PersistenceModule } from '@app/persistence';
-import { PlatformModule } from '@app/platform';
+import { DATABASE, PersistenceModule } from '@app/persistence';
+import { HealthRegistry, MetricsService, PlatformModule } from '@app/platform';
+import { RegistryClient } from '@app/registry-client';
+import type { Catalog } from '@app/schema';
+import { DeliveriesController } from './api/deliveries.controller';
+import { ENDPOINT_DIRECTORY, EndpointsApiModule, SIGNING_SECRETS } from './api/endpoints-api.module';
 import type { WebhooksConfig } from './config';
+import { FanOutHandler } from './consumer/fan-out.handler';
+import { TENANT_FIELDS, TenantFields } from './consumer/tenant-fields';
+import { DeliveryWorker } from './delivery/delivery-worker';
+import { PayloadRenderer } from './delivery/payload-renderer';
+import { DeliveryQueries } from './domain/delivery-queries';
+import { FanOut, type FanOutObserver } from './domain/fan-out';
+import type { EndpointDirectory, SigningSecrets, WebhookSender } from './domain/ports';
+import { RetryPolicy } from './domain/retry-policy';
+import { createDestinationPolicy, createSsrfSafeSender } from './http';
+import { PostgresDeliveryReader } from './storage/delivery-reader.postgres';
+import { PostgresDeliveryStore } from './storage/delivery-store';
+import { DeliveryNotifications } from './storage/delivery-notifications';
+import { PostgresFanOutStore } from './storage/fan-out-store';
+import { WEBHOOKS_MIGRATIONS } from './storage/webhooks-migrations';
+import { WebhooksMetrics } from './webhooks-metrics';
+
+export const WEBHOOK_SENDER = Symbol('WEBHOOK_SENDER');
+
+/**
+ * Starts the delivery loop once every module is initialised (the schema is migrated) and stops
+ * it, with its notifications and the sender's connection pools, before the database pool closes.
+ */
+@Injectable()
+export class DeliveryLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    private readonly worker: DeliveryWorker,
+    private readonly notifications: DeliveryNotifications,
+    @Inject(WEBHOOK_SENDER) private readonly sender: WebhookSender,
+    private readonly health: HealthRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.notifications.start();
+    this.worker.start();
+    this.health.register({
+      name: 'delivery-worker',
+      check: async () => {
+        const problem = this.worker.problem();
+        if (problem !== undefined) throw new Error(problem);
+      },
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.worker.stop();
+    await this.notifications.stop();
+    await this.sender.close();
+  }
+}
 
 @Module({})
 export class WebhooksModule {
-  static register(config: WebhooksConfig): DynamicModule {
+  /** `catalog`: the event types (loadCatalog of SCHEMAS_DIR), for type patterns, pins and tenant fields. */
+  static register(config: WebhooksConfig, loaded: Catalog): DynamicModule {
+    const allowlist = config.WEBHOOKS_ALLOWLIST;
+    const persistence = PersistenceModule.forRoot({
+      url: config.DATABASE_URL,
+      schema: 'webhooks',
+      migrations: WEBHOOKS_MIGRATIONS,
+    });
     return {
       module: WebhooksModule,
       imports: [
         PlatformModule.forService({ service: 'webhooks', logLevel: config.LOG_LEVEL }),
         KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'herald-webhooks' }),
-        PersistenceModule.forRoot({ url: config.DATABASE_URL, schema: 'webhooks', migrations: {} }),
+        persistence,
+        EndpointsApiModule.register({
+          config,
+          database: persistence,
+          catalog: loaded,
+          destinationPolicy: createDestinationPolicy({ allowlist }),
+        }),
+      ],
+      controllers: [FanOutHandler, DeliveriesController],
+      providers: [
+        { provide: TENANT_FIELDS, useValue: new TenantFields(loaded) },
+        {
+          provide: WebhooksMetrics,
+          useFactory: (metrics: MetricsService, db: Kysely<unknown>) =>
+            new WebhooksMetrics(metrics.registry, db),
+          inject: [MetricsService, DATABASE],
+        },
+        {
+          provide: FanOut,
+          useFactory: (directory: EndpointDirectory, db: Kysely<unknown>, observer: FanOutObserver) =>
+            new FanOut(directory, new PostgresFanOutStore(db), observer),
+          inject: [ENDPOINT_DIRECTORY, DATABASE, WebhooksMetrics],
+        },
+        { provide: WEBHOOK_SENDER, useFactory: () => createSsrfSafeSender({ allowlist }) },
+        {
+          provide: DeliveryWorker,
+          useFactory: (
+            db: Kysely<unknown>,
+            secrets: SigningSecrets,
+            sender: WebhookSender,
+            metrics: WebhooksMetrics,
+          ) =>
+            new DeliveryWorker(
+              new PostgresDeliveryStore(db, config.WEBHOOKS_DISABLE_AFTER_MS),
+              secrets,
+              new PayloadRenderer(new RegistryClient({ url: config.SCHEMA_REGISTRY_URL })),
+              sender,
+              new RetryPolicy(config.WEBHOOKS_RETRY_SCHEDULE),
+              {
+                concurrency: config.WEBHOOKS_CONCURRENCY,
+                timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
+                pollMs: 1_000,
+              },
+              new Logger('DeliveryWorker'),
+              metrics,
+            ),
+          inject: [DATABASE, SIGNING_SECRETS, WEBHOOK_SENDER, WebhooksMetrics],
+        },
+        {
+          provide: DeliveryNotifications,
+          useFactory: (worker: DeliveryWorker) =>
+            new DeliveryNotifications(
+              config.DATABASE_URL,
+              () => worker.wake(),
+              new Logger('DeliveryNotifications'),
+            ),
+          inject: [DeliveryWorker],
+        },
+        DeliveryLifecycle,
+        {
+          provide: DeliveryQueries,
+          useFactory: (db: Kysely<unknown>, worker: DeliveryWorker) =>
+            new DeliveryQueries(new PostgresDeliveryReader(db), () => worker.wake()),
+          inject: [DATABASE, DeliveryWorker],
+        },
       ],
     };
   }

@@ -8,6 +8,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { StoredMessage } from '../delivery/payload-renderer';
+import { notifyEndpointChange } from './endpoint-rows';
 
 export interface ClaimedDelivery {
   readonly id: string;
@@ -129,7 +130,7 @@ export class PostgresDeliveryStore {
         return;
       }
       const reason = transition.to === 'failed' ? transition.disableEndpoint : null;
-      await sql`
+      const { rows } = await sql<{ disabled: boolean }>`
         UPDATE endpoints SET
           failing_since = coalesce(failing_since, now()),
           enabled = CASE WHEN ${reason}::text IS NOT NULL
@@ -142,7 +143,10 @@ export class PostgresDeliveryStore {
               THEN 'failing since ' || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
             ELSE disabled_reason END,
           updated_at = now()
-        WHERE id = ${delivery.endpointId}`.execute(tx);
+        WHERE id = ${delivery.endpointId}
+        RETURNING NOT enabled AS disabled`.execute(tx);
+      // Disabled just now: the endpoint directories (every instance) drop it at once.
+      if (rows[0]?.disabled === true) await notifyEndpointChange(tx, delivery.endpointId);
     });
   }
 }
