@@ -61,9 +61,16 @@ export class GroupSubscription {
     private readonly onStateChange: () => void = () => undefined,
   ) {}
 
-  /** Subscribes and runs; a failure here fails the boot (nothing was consuming yet). */
+  /**
+   * Subscribes and runs. A first attempt that fails (a coordinator still loading, a topic deleted
+   * between listing and subscribing) is retried like any later failure: readiness says so meanwhile.
+   */
   async start(): Promise<void> {
-    await this.reconcile(true);
+    try {
+      await this.enqueue(() => this.reconcile(true));
+    } catch (error) {
+      this.failed(error);
+    }
     this.refreshTimer = setInterval(() => this.schedule(false), this.settings.topicRefreshMs);
     this.refreshTimer.unref();
   }
@@ -180,7 +187,9 @@ export class GroupSubscription {
     const { GROUP_JOIN, REBALANCING, CRASH, STOP } = consumer.events;
     const mine = () => this.consumer === consumer;
     consumer.on(GROUP_JOIN, (event) => {
-      this.positions.assigned(event.payload.memberAssignment);
+      this.positions.assigned(event.payload.memberAssignment, (topic, partition, offset) => {
+        if (mine()) consumer.seek({ topic, partition, offset });
+      });
       if (!mine()) return;
       this.joined = true;
       this.everJoined = true;

@@ -181,7 +181,14 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
       heartbeatInterval: this.options.heartbeatIntervalMs,
       rebalanceTimeout: this.options.rebalanceTimeoutMs,
       allowAutoTopicCreation: false,
-      retry: { restartOnFailure: () => Promise.resolve(false) },
+      // A short retry budget: a deleted topic fails every fetch until the consumer is replaced,
+      // and kafkajs' default (~10 s of retries) kept the whole consumer idle that long.
+      retry: {
+        retries: 5,
+        initialRetryTime: 100,
+        maxRetryTime: 2_000,
+        restartOnFailure: () => Promise.resolve(false),
+      },
     });
   }
 

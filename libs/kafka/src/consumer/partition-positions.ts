@@ -52,8 +52,15 @@ export class PartitionPositions {
     return this.store !== undefined;
   }
 
-  /** A new generation: positions are read again (another instance may have moved them meanwhile). */
-  assigned(assignment: Readonly<Record<string, readonly number[]>>): void {
+  /**
+   * A new generation: positions are read again (another instance may have moved them meanwhile)
+   * and, when `seek` is given, every assigned partition is sought to its stored position at once
+   * (to the start when none is stored and the group reads from the beginning). Waiting for a
+   * fetched batch to reveal a gap is not enough: a group offset moved to the log end by someone
+   * else fetches nothing until a new record arrives, and the records in between would sit unread
+   * while the lag said 0.
+   */
+  assigned(assignment: Readonly<Record<string, readonly number[]>>, seek?: Seek): void {
     this.assignment = assignment;
     this.generation++;
     this.stored.clear();
@@ -63,6 +70,30 @@ export class PartitionPositions {
     for (const k of [...this.next.keys()]) {
       const [topic, partition] = k.split('\u0000') as [string, string];
       if (!(assignment[topic] ?? []).includes(Number(partition))) this.next.delete(k);
+    }
+    if (this.store !== undefined && seek !== undefined) {
+      const generation = this.generation;
+      this.seekAssigned(seek, generation).catch((error: unknown) => {
+        // The lazy check in admit() still seeks when a batch arrives.
+        this.logger.warn?.(`seeking to the stored positions failed: ${String(error)}`);
+      });
+    }
+  }
+
+  private async seekAssigned(seek: Seek, generation: number): Promise<void> {
+    for (const [topic, partitions] of Object.entries(this.assignment)) {
+      if (partitions.length === 0) continue;
+      await this.load(topic, partitions[0]!);
+      if (generation !== this.generation) return;
+      for (const partition of partitions) {
+        const k = key(topic, partition);
+        const stored = this.stored.get(k);
+        const target = stored ?? (this.fromBeginning ? '0' : undefined);
+        if (target === undefined) continue;
+        this.seekedTo.set(k, target);
+        if (stored !== undefined) this.next.set(k, stored);
+        seek(topic, partition, target);
+      }
     }
   }
 
