@@ -23,6 +23,12 @@ jest.setTimeout(120_000);
 
 const ROOT = projectRoot();
 const AUDIT_GROUP = uniqueName('audit-e2e');
+const WEBHOOKS_GROUP = uniqueName('webhooks-e2e');
+/** What the webhooks app cannot start without (npm run up generates them). */
+const WEBHOOKS_SECRETS = {
+  WEBHOOKS_ADMIN_TOKEN: 'e2e-admin-token-0123456789abcdef',
+  WEBHOOKS_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+};
 const APPS = [
   { name: 'gateway', portVar: 'GATEWAY_PORT', deps: ['kafka', 'postgres'], env: {} },
   {
@@ -31,7 +37,16 @@ const APPS = [
     deps: ['kafka', 'leader-election', 'schema-log'],
     env: { REGISTRY_TOPIC: uniqueName('_schemas-e2e') },
   },
-  { name: 'webhooks', portVar: 'WEBHOOKS_PORT', deps: ['kafka', 'postgres'], env: {} },
+  {
+    name: 'webhooks',
+    portVar: 'WEBHOOKS_PORT',
+    deps: ['delivery-worker', 'endpoint-directory', 'kafka', `kafka-consumer:${WEBHOOKS_GROUP}`, 'postgres'],
+    env: {
+      ...WEBHOOKS_SECRETS,
+      WEBHOOKS_GROUP_ID: WEBHOOKS_GROUP,
+      WEBHOOKS_TOPIC_PATTERN: `^webhooks\\.${uniqueIdentifier('none')}\\.recorded$`,
+    },
+  },
   { name: 'analytics', portVar: 'ANALYTICS_PORT', deps: ['kafka', 'postgres'], env: {} },
   {
     name: 'audit',
@@ -144,15 +159,16 @@ describe('apps booted as a user boots them', () => {
   });
 
   it.each([
-    { name: 'audit', variable: 'AUDIT_GROUP_ID', fallback: 'audit' },
-    { name: 'schema-registry', variable: 'REGISTRY_TOPIC', fallback: '_schemas' },
+    { name: 'audit', variable: 'AUDIT_GROUP_ID', fallback: 'audit', extra: {} },
+    { name: 'schema-registry', variable: 'REGISTRY_TOPIC', fallback: '_schemas', extra: {} },
+    { name: 'webhooks', variable: 'WEBHOOKS_GROUP_ID', fallback: 'webhooks', extra: WEBHOOKS_SECRETS },
   ])(
     '$name refuses its production group in a test run and names $variable',
-    ({ name, variable, fallback }) => {
+    ({ name, variable, fallback, extra }) => {
       // The global setup set HERALD_REFUSE_DEFAULT_GROUPS; the app inherits it as any spawned app does.
       const { [variable]: _unset, ...env } = process.env;
       const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
-        env: { ...env, KAFKA_BROKERS: testBrokers().join(',') },
+        env: { ...env, ...extra, KAFKA_BROKERS: testBrokers().join(',') },
         encoding: 'utf8',
         timeout: 30_000,
       });

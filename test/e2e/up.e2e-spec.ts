@@ -40,6 +40,8 @@ describe('npm run up', () => {
         DATABASE_URL: databaseUrlFor(database),
         REGISTRY_TOPIC: uniqueName('_schemas-up'),
         AUDIT_GROUP_ID: uniqueName('audit-up'),
+        WEBHOOKS_GROUP_ID: uniqueName('webhooks-up'),
+        WEBHOOKS_TOPIC_PATTERN: '^payments\\.payment\\.received$',
         // A fresh audit group reads every event topic from the beginning; on a shared test broker
         // that is every other test's and benchmark's topics too. This test needs only one.
         AUDIT_TOPIC_PATTERN: '^payments\\.payment\\.received$',
