@@ -85,6 +85,7 @@ export class PartitionPositions {
       if (partitions.length === 0) continue;
       await this.load(topic, partitions[0]!);
       if (generation !== this.generation) return;
+      const targets: string[] = [];
       for (const partition of partitions) {
         const k = key(topic, partition);
         const stored = this.stored.get(k);
@@ -93,7 +94,10 @@ export class PartitionPositions {
         this.seekedTo.set(k, target);
         if (stored !== undefined) this.next.set(k, stored);
         seek(topic, partition, target);
+        targets.push(`[${partition}]@${stored ?? 'start'}`);
       }
+      if (targets.length > 0)
+        this.logger.log?.(`${topic}: resuming from the stored positions ${targets.join(' ')}`);
     }
   }
 
