@@ -39,6 +39,7 @@ import { WEBHOOKS_MIGRATIONS } from './storage/webhooks-migrations';
 import { WebhooksMetrics } from './webhooks-metrics';
 
 export const WEBHOOK_SENDER = Symbol('WEBHOOK_SENDER');
+const ATTEMPT_RETENTION_MS = Symbol('ATTEMPT_RETENTION_MS');
 
 /**
  * Starts the delivery loop once every module is initialised (the schema is migrated) and stops
@@ -51,11 +52,26 @@ export class DeliveryLifecycle implements OnApplicationBootstrap, OnModuleDestro
     private readonly notifications: DeliveryNotifications,
     @Inject(WEBHOOK_SENDER) private readonly sender: WebhookSender,
     private readonly health: HealthRegistry,
+    private readonly store: PostgresDeliveryStore,
+    @Inject(ATTEMPT_RETENTION_MS) private readonly retentionMs: number,
   ) {}
+
+  private readonly logger = new Logger('DeliveryLifecycle');
+
+  private pruneTimer: NodeJS.Timeout | undefined;
 
   async onApplicationBootstrap(): Promise<void> {
     await this.notifications.start();
     this.worker.start();
+    // Attempts of delivered deliveries are kept WEBHOOKS_ATTEMPT_RETENTION_MS, pruned every 10 minutes.
+    const prune = (): void => {
+      this.store.pruneAttempts(this.retentionMs).catch((error: unknown) => {
+        this.logger.warn(`pruning old attempts failed: ${String(error)}`);
+      });
+    };
+    this.pruneTimer = setInterval(prune, 600_000);
+    this.pruneTimer.unref();
+    prune();
     this.health.register({
       name: 'delivery-worker',
       check: async () => {
@@ -66,6 +82,7 @@ export class DeliveryLifecycle implements OnApplicationBootstrap, OnModuleDestro
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearInterval(this.pruneTimer);
     await this.worker.stop();
     await this.notifications.stop();
     await this.sender.close();
@@ -133,7 +150,7 @@ export class WebhooksModule {
               new Logger('DeliveryWorker'),
               metrics,
             ),
-          inject: [DATABASE, SIGNING_SECRETS, WEBHOOK_SENDER, WebhooksMetrics],
+          inject: [PostgresDeliveryStore, SIGNING_SECRETS, WEBHOOK_SENDER, WebhooksMetrics],
         },
         {
           provide: DeliveryNotifications,

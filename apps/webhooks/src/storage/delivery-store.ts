@@ -104,6 +104,24 @@ export class PostgresDeliveryStore {
     return wait === null || wait === undefined ? undefined : wait;
   }
 
+  /**
+   * Deletes attempts of delivered deliveries older than `retentionMs`, `batch` rows per statement
+   * (short transactions, no long locks); returns how many went.
+   */
+  async pruneAttempts(retentionMs: number, batch = 1_000): Promise<number> {
+    let pruned = 0;
+    for (;;) {
+      const result = await sql`
+        DELETE FROM attempts WHERE id IN (
+          SELECT a.id FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+          WHERE d.status = 'delivered' AND a.attempted_at < now() - make_interval(secs => ${retentionMs / 1000})
+          LIMIT ${batch})`.execute(this.db);
+      const deleted = Number(result.numAffectedRows ?? 0n);
+      pruned += deleted;
+      if (deleted < batch) return pruned;
+    }
+  }
+
   async finish(
     delivery: ClaimedDelivery,
     attempt: AttemptRecord,
