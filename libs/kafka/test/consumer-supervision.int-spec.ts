@@ -136,4 +136,43 @@ describe('Herald consumer runtime: supervision (real Kafka and registry)', () =>
     expect(seen).toEqual(specs(1, 12).map((s) => `${topic}/evt-${s.n}`));
     await fixture.deleteTopics([topic]);
   });
+
+  it('counts transaction markers and aborted records as consumed, not as lag', async () => {
+    const { types, pattern } = typeFamily();
+    const topic = types(1);
+    const ids = await fixture.createEventType(topic);
+    const seen: string[] = [];
+    const { server } = await fixture.startConsumer(everyEventHandler(seen), uniqueName('it-markers'), {
+      everyEventTopics: pattern,
+      lagIntervalMs: 200,
+    });
+    const lag = async () =>
+      metricValue(await server.metrics.registry.metrics(), 'herald_consumer_lag', `topic="${topic}"`);
+    const producer = fixture.kafka.producer({
+      transactionalId: uniqueName('it-tx'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    try {
+      const committed = await producer.transaction();
+      await committed.send({ topic, messages: fixture.messages(topic, ids, specs(1, 3)) });
+      await committed.commit();
+      await waitFor(() => seen.length === 3, { timeoutMs: 30_000, description: 'the committed records' });
+      // An aborted transaction: two records no consumer sees, then the abort marker. kafkajs resolves
+      // that fetch itself, without eachBatch.
+      const aborted = await producer.transaction();
+      await aborted.send({ topic, messages: fixture.messages(topic, ids, specs(4, 5)) });
+      await aborted.abort();
+    } finally {
+      await producer.disconnect();
+    }
+    // 3 records, a commit marker, 2 aborted records and an abort marker: the high watermark is 7.
+    await waitFor(async () => (await lag()) === 0, {
+      timeoutMs: 30_000,
+      description: 'lag 0 after the abort',
+    });
+    expect(seen).toEqual(specs(1, 3).map((s) => `${topic}/evt-${s.n}`));
+    await fixture.deleteTopics([topic]);
+  });
 });

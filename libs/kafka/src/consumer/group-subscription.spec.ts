@@ -14,6 +14,7 @@ class FakeConsumer {
     REBALANCING: 'rebalancing',
     CRASH: 'crash',
     STOP: 'stop',
+    END_BATCH_PROCESS: 'end-batch',
   } as unknown as Consumer['events'];
   readonly emitter = new EventEmitter();
   subscribed: string[] = [];

@@ -184,7 +184,7 @@ export class GroupSubscription {
   }
 
   private watch(consumer: Consumer): void {
-    const { GROUP_JOIN, REBALANCING, CRASH, STOP } = consumer.events;
+    const { GROUP_JOIN, REBALANCING, CRASH, STOP, END_BATCH_PROCESS } = consumer.events;
     const mine = () => this.consumer === consumer;
     consumer.on(GROUP_JOIN, (event) => {
       this.positions.assigned(event.payload.memberAssignment, (topic, partition, offset) => {
@@ -200,6 +200,18 @@ export class GroupSubscription {
       this.joined = false;
       this.outOfGroupSince = Date.now();
       this.onStateChange();
+    });
+    // kafkajs never hands eachBatch a fetch of only transaction markers (or aborted records); it
+    // resolves it itself. Counting it as processed keeps a marker from showing as lag 1 forever.
+    consumer.on(END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0) {
+        this.positions.advance(
+          payload.topic,
+          payload.partition,
+          String(BigInt(payload.lastOffset) + 1n),
+          false,
+        );
+      }
     });
     consumer.on(CRASH, (event) => {
       if (!mine()) return;

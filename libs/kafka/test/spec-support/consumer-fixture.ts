@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { INestApplication, INestMicroservice, Type } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import type { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { connectHeraldConsumer, HeraldConsumerServer, type HeraldConsumerOptions } from '@app/kafka';
 import { PlatformModule } from '@app/platform';
 import { RegistryClient } from '@app/registry-client';
@@ -113,7 +113,12 @@ export class ConsumerFixture {
   }
 
   async publish(topic: string, ids: { v1: number; v2: number }, specs: readonly RecordSpec[]): Promise<void> {
-    const messages = specs.map((spec) => {
+    await this.producer.send({ topic, acks: -1, messages: this.messages(topic, ids, specs) });
+  }
+
+  /** Records as the gateway writes them: Confluent framing, CloudEvents headers. */
+  messages(topic: string, ids: { v1: number; v2: number }, specs: readonly RecordSpec[]): Message[] {
+    return specs.map((spec) => {
       const version = spec.version ?? 2;
       const value =
         spec.raw ??
@@ -133,7 +138,6 @@ export class ConsumerFixture {
       };
       return { key: `key-${spec.n}`, value, headers, partition: spec.partition };
     });
-    await this.producer.send({ topic, acks: -1, messages });
   }
 
   /** Short timeouts and retries: the tests wait on them, and the broker is local. */
