@@ -61,7 +61,8 @@ export class Receiver {
   private server: Server | undefined;
   url = '';
 
-  async start(): Promise<this> {
+  /** Listens on `port` (0: any free one), so a stopped receiver can come back on its old port. */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -76,7 +77,7 @@ export class Receiver {
         res.writeHead(answer.status, answer.headers).end();
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
     return this;
   }
