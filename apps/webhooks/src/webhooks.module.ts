@@ -128,16 +128,23 @@ export class WebhooksModule {
           inject: [ENDPOINT_DIRECTORY, DATABASE, WebhooksMetrics],
         },
         { provide: WEBHOOK_SENDER, useFactory: () => createSsrfSafeSender({ allowlist }) },
+        { provide: ATTEMPT_RETENTION_MS, useValue: config.WEBHOOKS_ATTEMPT_RETENTION_MS },
+        {
+          provide: PostgresDeliveryStore,
+          useFactory: (db: Kysely<unknown>) =>
+            new PostgresDeliveryStore(db, config.WEBHOOKS_DISABLE_AFTER_MS),
+          inject: [DATABASE],
+        },
         {
           provide: DeliveryWorker,
           useFactory: (
-            db: Kysely<unknown>,
+            store: PostgresDeliveryStore,
             secrets: SigningSecrets,
             sender: WebhookSender,
             metrics: WebhooksMetrics,
           ) =>
             new DeliveryWorker(
-              new PostgresDeliveryStore(db, config.WEBHOOKS_DISABLE_AFTER_MS),
+              store,
               secrets,
               new PayloadRenderer(new RegistryClient({ url: config.SCHEMA_REGISTRY_URL })),
               sender,
