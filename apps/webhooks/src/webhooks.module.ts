@@ -63,10 +63,14 @@ export class DeliveryLifecycle implements OnApplicationBootstrap, OnModuleDestro
   async onApplicationBootstrap(): Promise<void> {
     await this.notifications.start();
     this.worker.start();
-    // Attempts of delivered deliveries are kept WEBHOOKS_ATTEMPT_RETENTION_MS, pruned every 10 minutes.
+    // Attempts of delivered deliveries are kept WEBHOOKS_ATTEMPT_RETENTION_MS, pruned every 10 minutes,
+    // with the rate windows that ended (those of deleted endpoints among them).
     const prune = (): void => {
       this.store.pruneAttempts(this.retentionMs).catch((error: unknown) => {
         this.logger.warn(`pruning old attempts failed: ${String(error)}`);
+      });
+      this.store.pruneRateWindows().catch((error: unknown) => {
+        this.logger.warn(`pruning old rate windows failed: ${String(error)}`);
       });
     };
     this.pruneTimer = setInterval(prune, 600_000);

@@ -4,7 +4,8 @@
  * records the attempt and what follows (delivered, retry at the schedule's next step, failed,
  * endpoint disabled). It wakes on a PostgreSQL notification from the fan-out (a fresh delivery
  * leaves within milliseconds), when an attempt finishes, and otherwise when the next scheduled
- * retry is due (polling at most every `pollMs`).
+ * retry is due or, for an endpoint whose rate window is full, when its next window opens
+ * (polling at most every `pollMs`).
  */
 import type { LoggerService } from '@nestjs/common';
 import type { SigningSecrets, WebhookResponse, WebhookSender } from '../domain/ports';

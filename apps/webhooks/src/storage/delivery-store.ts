@@ -5,6 +5,14 @@
  * delivery that becomes due again when its lease ends. An ordered endpoint has at most one
  * delivery in flight, its oldest pending one. Finishing an attempt records it, moves the delivery
  * and updates the endpoint's health in one transaction.
+ *
+ * Rate limits: an endpoint with `rate_limit` N has at most N deliveries claimed per 1-second window
+ * of PostgreSQL's clock (`date_trunc('second', now())`, the claim statement's start), counted in
+ * `endpoint_rate_windows`. The count is taken in the claim statement itself, by an
+ * INSERT ... ON CONFLICT DO UPDATE that locks the endpoint's window row and reads its latest
+ * committed version, so concurrent claimers (any worker, any instance) serialise on that row and
+ * cannot both take the last slot. A due delivery that finds no slot is left untouched (pending,
+ * due, no attempt counted) and waits for the next window. Unlimited endpoints never touch the table.
  */
 import { sql, type Kysely } from 'kysely';
 import type { StoredMessage } from '../delivery/payload-renderer';
@@ -61,19 +69,54 @@ export class PostgresDeliveryStore {
   ) {}
 
   async claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    // `due` skips endpoints whose current window was full in this statement's snapshot (a hint
+    // that keeps their backlog from filling the batch); `grants` is the authority: the window
+    // row's latest version, locked, in endpoint order (no deadlock between claimers). A new
+    // window replaces an older one; a claimer that started before a window another has opened
+    // since gets nothing. `used`/`granted` of the inserted row carry the request (at most N).
     const { rows } = await sql<ClaimRow>`
       WITH due AS (
-        SELECT d.id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+        SELECT d.id, d.endpoint_id, d.next_attempt_at, e.rate_limit
+        FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
         WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.enabled
           AND (NOT e.ordered OR d.message_id = (
             SELECT min(p.message_id) FROM deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.status = 'pending'))
+          AND (e.rate_limit IS NULL OR NOT EXISTS (
+            SELECT 1 FROM endpoint_rate_windows w
+            WHERE w.endpoint_id = e.id AND w.window_start = date_trunc('second', now()) AND w.used >= e.rate_limit))
         ORDER BY d.next_attempt_at
         LIMIT ${limit}
-        FOR UPDATE OF d SKIP LOCKED)
+        FOR UPDATE OF d SKIP LOCKED),
+      ranked AS (
+        SELECT id, endpoint_id, rate_limit,
+               row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id) AS rank
+        FROM due),
+      wanted AS (
+        SELECT endpoint_id, least(count(*), min(rate_limit))::int AS n, min(rate_limit) AS cap
+        FROM ranked WHERE rate_limit IS NOT NULL GROUP BY endpoint_id),
+      grants AS (
+        INSERT INTO endpoint_rate_windows AS w (endpoint_id, window_start, used, granted)
+        SELECT endpoint_id, date_trunc('second', now()), n, n FROM wanted ORDER BY endpoint_id
+        ON CONFLICT (endpoint_id) DO UPDATE SET
+          window_start = greatest(w.window_start, excluded.window_start),
+          used = CASE
+            WHEN excluded.window_start > w.window_start THEN excluded.used
+            WHEN excluded.window_start = w.window_start
+              THEN w.used + least(excluded.used, greatest(0, (SELECT cap FROM wanted WHERE endpoint_id = w.endpoint_id) - w.used))
+            ELSE w.used END,
+          granted = CASE
+            WHEN excluded.window_start > w.window_start THEN excluded.used
+            WHEN excluded.window_start = w.window_start
+              THEN least(excluded.used, greatest(0, (SELECT cap FROM wanted WHERE endpoint_id = w.endpoint_id) - w.used))
+            ELSE 0 END
+        RETURNING endpoint_id, granted),
+      claimable AS (
+        SELECT r.id FROM ranked r LEFT JOIN grants g ON g.endpoint_id = r.endpoint_id
+        WHERE r.rate_limit IS NULL OR r.rank <= g.granted)
       UPDATE deliveries d
       SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}), updated_at = now()
-      FROM due, endpoints e, messages m
-      WHERE d.id = due.id AND e.id = d.endpoint_id AND m.id = d.message_id
+      FROM claimable, endpoints e, messages m
+      WHERE d.id = claimable.id AND e.id = d.endpoint_id AND m.id = d.message_id
       RETURNING d.id, d.endpoint_id, d.attempts, e.url, e.versions, m.event_id, m.type, m.topic, m.time,
                 m.source, m.subject, m.traceparent, m.value`.execute(this.db);
     return rows.map((r) => ({
@@ -95,13 +138,36 @@ export class PostgresDeliveryStore {
     }));
   }
 
-  /** Milliseconds until the next pending delivery is due (0 when one is due now), undefined when none is pending. */
+  /**
+   * Milliseconds until the next pending delivery can be claimed (0 when one can be now), undefined
+   * when none is pending. A delivery of an endpoint whose current rate window is full counts as
+   * due when the next window opens, so the loop sleeps until then instead of spinning on it.
+   */
   async nextDueInMs(): Promise<number | undefined> {
     const { rows } = await sql<{ wait: number | null }>`
-      SELECT greatest(0, extract(epoch FROM min(next_attempt_at) - now()) * 1000)::float8 AS wait
-      FROM deliveries WHERE status = 'pending'`.execute(this.db);
+      WITH full_windows AS (
+        SELECT w.endpoint_id FROM endpoint_rate_windows w JOIN endpoints e ON e.id = w.endpoint_id
+        WHERE w.window_start = date_trunc('second', now()) AND w.used >= e.rate_limit)
+      SELECT greatest(0, extract(epoch FROM least(
+        (SELECT min(d.next_attempt_at) FROM deliveries d
+         WHERE d.status = 'pending' AND d.endpoint_id NOT IN (SELECT endpoint_id FROM full_windows)),
+        (SELECT date_trunc('second', now()) + interval '1 second' FROM deliveries d
+         WHERE d.status = 'pending' AND d.endpoint_id IN (SELECT endpoint_id FROM full_windows) LIMIT 1)
+      ) - now()) * 1000)::float8 AS wait`.execute(this.db);
     const wait = rows[0]?.wait;
     return wait === null || wait === undefined ? undefined : wait;
+  }
+
+  /**
+   * Deletes rate windows that ended over a minute ago (they count nothing: a claim in a later
+   * window starts afresh), among them those of deleted endpoints; rows a claim holds are skipped.
+   */
+  async pruneRateWindows(): Promise<number> {
+    const result = await sql`
+      DELETE FROM endpoint_rate_windows WHERE endpoint_id IN (
+        SELECT endpoint_id FROM endpoint_rate_windows WHERE window_start < now() - interval '1 minute'
+        FOR UPDATE SKIP LOCKED)`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
   }
 
   /**

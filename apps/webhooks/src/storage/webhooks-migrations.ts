@@ -7,7 +7,9 @@
  *   resolved at delivery time), unique by Kafka coordinates;
  * - `deliveries`: one row per (message, endpoint), written in the fan-out transaction with the
  *   partition's position (consumer_positions), claimed by workers with FOR UPDATE SKIP LOCKED;
- * - `attempts`: every HTTP attempt with its outcome, pruned after a retention period.
+ * - `attempts`: every HTTP attempt with its outcome, pruned after a retention period;
+ * - `endpoint_rate_windows` (0002): per rate-limited endpoint, the 1-second window of PostgreSQL's
+ *   clock being counted and how many deliveries were claimed in it (see delivery-store.ts).
  * Deleting an endpoint deletes its deliveries and attempts (ON DELETE CASCADE): nothing waits on it.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
@@ -92,10 +94,28 @@ const STATEMENTS = [
   ...CONSUMER_POSITION_STATEMENTS,
 ];
 
+// No foreign key to endpoints on purpose: the claim writes a window row while it holds delivery
+// row locks, and a foreign-key check there would wait on (and could deadlock with) an endpoint
+// being deleted, whose cascade waits on those delivery locks. A row whose window has passed says
+// nothing, so rows of deleted endpoints are simply pruned with the other stale windows.
+const RATE_LIMIT_STATEMENTS = [
+  `CREATE TABLE endpoint_rate_windows (
+     endpoint_id  text PRIMARY KEY,
+     window_start timestamptz NOT NULL,
+     used         integer     NOT NULL,
+     granted      integer     NOT NULL
+   )`,
+];
+
 export const WEBHOOKS_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_webhooks': {
     up: async (db: Kysely<unknown>) => {
       for (const statement of STATEMENTS) await sql.raw(statement).execute(db);
+    },
+  },
+  '0002_rate_limits': {
+    up: async (db: Kysely<unknown>) => {
+      for (const statement of RATE_LIMIT_STATEMENTS) await sql.raw(statement).execute(db);
     },
   },
 };
