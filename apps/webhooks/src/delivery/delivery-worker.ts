@@ -86,8 +86,11 @@ export class DeliveryWorker {
           const claimed = await this.store.claim(free, this.settings.timeoutMs + 30_000);
           for (const delivery of claimed) this.track(delivery);
           if (claimed.length === free) continue; // more may be due
+          // Due now but not claimed: held (a disabled endpoint, an ordered one with a delivery in
+          // flight). What frees them wakes the loop (an attempt finishing, a notification); polling
+          // every few ms for them would only load the database.
           const due = await this.store.nextDueInMs();
-          if (due !== undefined) sleepMs = Math.min(sleepMs, Math.max(due, 5));
+          if (due !== undefined && due > 0) sleepMs = Math.min(sleepMs, Math.max(due, 5));
         }
         this.lastError = undefined;
       } catch (error) {
