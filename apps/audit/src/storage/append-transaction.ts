@@ -47,13 +47,22 @@ interface StoredRef {
   kafka_offset: string;
 }
 
+/**
+ * Stored rows with one of the events' ids or coordinates. Two index lookups joined by UNION: an
+ * OR of both conditions cannot use either index, and scanned the whole table on every batch (the
+ * audit slowed down as its trail grew; docs/benchmarks.md, audit ingest).
+ */
 async function alreadyStored(tx: Tx, events: readonly AuditEvent[]): Promise<StoredRef[]> {
   const result = await sql<StoredRef>`
     SELECT event_id, topic, kafka_partition, kafka_offset FROM audit_events
     WHERE event_id = ANY(${events.map((e) => e.eventId)}::text[])
-       OR (topic, kafka_partition, kafka_offset) IN (
-         SELECT * FROM unnest(${events.map((e) => e.topic)}::text[], ${events.map((e) => e.partition)}::int[],
-                              ${events.map((e) => e.offset)}::bigint[]))`.execute(tx);
+    UNION
+    SELECT x.event_id, x.topic, x.kafka_partition, x.kafka_offset
+    FROM unnest(${events.map((e) => e.topic)}::text[], ${events.map((e) => e.partition)}::int[],
+                ${events.map((e) => e.offset)}::bigint[]) AS c(topic, part, off)
+    CROSS JOIN LATERAL (
+      SELECT a.event_id, a.topic, a.kafka_partition, a.kafka_offset FROM audit_events a
+      WHERE a.topic = c.topic AND a.kafka_partition = c.part AND a.kafka_offset = c.off) x`.execute(tx);
   return result.rows;
 }
 
