@@ -88,13 +88,41 @@ export class BatchDelivery {
     return this.deliverMany(records, decoded as readonly DecodedMessage[], call, reader, control);
   }
 
-  /** After the partition's batch: moves the stored position past trailing dead-lettered records. */
+  /**
+   * After the partition's batch: moves the stored position past trailing dead-lettered records.
+   * Retried with backoff until it is stored or the consumer stops (a restart would otherwise
+   * dead-letter them again).
+   */
   async settle(nextOffset: string, call: HandlerCall, control: PartitionControl): Promise<void> {
     if (!this.positions.owned) return;
-    const { stored, applied } = await this.positions.position(control.topic, control.partition);
-    if (applied !== undefined && applied >= BigInt(nextOffset)) return;
-    await call.invoke(this.batchOf([], stored, nextOffset, 1, control), undefined);
-    this.positions.advance(control.topic, control.partition, nextOffset, true);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { stored, applied } = await this.positions.position(control.topic, control.partition);
+        if (applied !== undefined && applied >= BigInt(nextOffset)) return;
+        await call.invoke(this.batchOf([], stored, nextOffset, attempt, control), undefined);
+        this.positions.advance(control.topic, control.partition, nextOffset, true);
+        return;
+      } catch (error) {
+        this.positions.forget(control.topic, control.partition);
+        this.logger.warn?.(
+          `${control.topic}[${control.partition}]: storing the position ${nextOffset} failed (attempt ${attempt}): ${classifyFailure(error).message}`,
+        );
+        // Bounded: a store that keeps refusing must not hold the partition; the worst case is that a
+        // restart dead-letters those records again.
+        if (attempt >= this.settings.maxAttempts) return;
+        const delay = backoffDelay(attempt, this.settings);
+        if (
+          !(await waitWithTicks(
+            delay,
+            this.settings.heartbeatIntervalMs,
+            control.heartbeat,
+            control.shouldStop,
+          ))
+        ) {
+          return;
+        }
+      }
+    }
   }
 
   private async deliverMany(
@@ -104,14 +132,17 @@ export class BatchDelivery {
     reader: avro.Type | undefined,
     control: PartitionControl,
   ): Promise<DeliveryResult> {
-    const events = await this.events(records, decoded, control);
     const nextOffset = nextAfter(records[records.length - 1]!.offset);
+    let events: HeraldBatchEvent[] | undefined;
     for (let attempt = 1; ; attempt++) {
-      const { stored, applied } = await this.positions.position(control.topic, control.partition);
-      const from = applied === undefined ? 0 : events.findIndex((e) => BigInt(e.envelope.offset) >= applied);
-      if (from < 0) return 'done'; // another writer applied all of them
-      const batch = this.batchOf(events.slice(from), stored, nextOffset, attempt, control);
       try {
+        // Writer lookups (the registry) and payload mapping fail like the handler: retried or split.
+        events ??= await this.events(records, decoded, control);
+        const { stored, applied } = await this.positions.position(control.topic, control.partition);
+        const from =
+          applied === undefined ? 0 : events.findIndex((e) => BigInt(e.envelope.offset) >= applied);
+        if (from < 0) return 'done'; // another writer applied all of them
+        const batch = this.batchOf(events.slice(from), stored, nextOffset, attempt, control);
         await this.invoke(call, batch, control);
         this.positions.advance(control.topic, control.partition, nextOffset, true);
         this.succeeded(records.slice(from), control);

@@ -23,7 +23,8 @@ import type { ConsumerMetrics, TopicMetrics } from './consumer-metrics';
 import type { HandlerCall } from './handler-call';
 import type { HandlerTable } from './handler-table';
 import { recordValue, type MessageDelivery, type PartitionControl } from './message-delivery';
-import type { PartitionPositions, Seek } from './partition-positions';
+import type { Admission, PartitionPositions, Seek } from './partition-positions';
+import { waitWithTicks } from './retry-backoff';
 import type { ReaderTypes } from './schema-resolution';
 
 const DECODE_CHUNK = 256;
@@ -57,8 +58,8 @@ export class BatchProcessor {
     const { batch } = payload;
     const route = this.table.route(batch.topic);
     if (route === undefined) return this.ignore(payload);
-    const admission = await this.positions.admit(batch, this.seek);
-    if (admission === 'seeked') return;
+    const admission = await this.admit(payload);
+    if (admission === 'seeked' || admission === 'failed') return;
     const metrics = this.metrics.forTopic(batch.topic);
     const reader = route.version === undefined ? undefined : this.readers.get(batch.topic, route.version);
     const control: PartitionControl = {
@@ -88,6 +89,28 @@ export class BatchProcessor {
       metrics.processed.inc(control.processed);
     }
   };
+
+  /**
+   * The batch admitted against the stored positions; 'failed' when they could not be read (the
+   * batch is fetched again after a pause with heartbeats: nothing is resolved, nothing escapes
+   * eachBatch to make every concurrent partition re-fetch).
+   */
+  private async admit(payload: EachBatchPayload): Promise<Admission | 'failed'> {
+    try {
+      return await this.positions.admit(payload.batch, this.seek);
+    } catch (error) {
+      this.logger.warn?.(
+        `${payload.batch.topic}[${payload.batch.partition}]: the stored position could not be read (${String(error)}); fetching again`,
+      );
+      await waitWithTicks(
+        this.settings.heartbeatIntervalMs,
+        this.settings.heartbeatIntervalMs,
+        payload.heartbeat,
+        () => !payload.isRunning() || payload.isStale(),
+      );
+      return 'failed';
+    }
+  }
 
   /** One record at a time; returns the last offset done. */
   private async deliverEach(

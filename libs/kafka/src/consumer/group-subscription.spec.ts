@@ -27,8 +27,15 @@ class FakeConsumer {
     this.subscribed = topics;
     return Promise.resolve();
   };
+  /** When set, run() crashes inside (as kafkajs does when its first join fails) and still resolves. */
+  failJoin: Error | undefined;
   run = (): Promise<void> => {
-    this.join();
+    if (this.failJoin !== undefined) {
+      this.emitter.emit('stop', {});
+      this.crash(this.failJoin);
+    } else {
+      this.join();
+    }
     return Promise.resolve();
   };
   disconnect = (): Promise<void> => {
@@ -45,7 +52,11 @@ class FakeConsumer {
 
 const handler = Object.assign(() => Promise.resolve(), { isEventHandler: true, extras: {} });
 
-function supervisor(topics: () => Promise<string[]>, overrides: Partial<SubscriptionSettings> = {}) {
+function supervisor(
+  topics: () => Promise<string[]>,
+  overrides: Partial<SubscriptionSettings> = {},
+  failJoins = 0,
+) {
   const consumers: FakeConsumer[] = [];
   const gaveUp: Error[] = [];
   const settings: SubscriptionSettings = {
@@ -60,6 +71,8 @@ function supervisor(topics: () => Promise<string[]>, overrides: Partial<Subscrip
   const subscription = new GroupSubscription(
     () => {
       const consumer = new FakeConsumer();
+      if (consumers.length < failJoins)
+        consumer.failJoin = new Error('The group coordinator is not available');
       consumers.push(consumer);
       return consumer as unknown as Consumer;
     },
@@ -119,6 +132,30 @@ describe('GroupSubscription (the consumer supervisor)', () => {
     expect(subscription.problem(now + 1_500)).toMatch(/out of its group for \d+ s/);
     consumers[0]!.join();
     expect(subscription.problem(now + 1_500)).toBeUndefined();
+    await subscription.stop();
+  });
+
+  it('counts a consumer whose join failed inside run() as failed, backing off until one joins', async () => {
+    const { subscription, consumers } = supervisor(() => Promise.resolve(['a.b.c']), {}, 2);
+    await subscription.start();
+    expect(subscription.problem()).toMatch(/not running \(Error: The group coordinator is not available\)/);
+    await waitFor(() => subscription.consuming(), { timeoutMs: 2_000, description: 'the third consumer' });
+    expect(consumers).toHaveLength(3);
+    expect(consumers.slice(0, 2).every((c) => c.disconnected)).toBe(true);
+    await subscription.stop();
+  });
+
+  it('keeps a consuming consumer when a periodic topic listing fails', async () => {
+    let fail = false;
+    const { subscription, consumers } = supervisor(
+      () => (fail ? Promise.reject(new Error('Request timed out')) : Promise.resolve(['a.b.c'])),
+      { topicRefreshMs: 20 },
+    );
+    await subscription.start();
+    fail = true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(subscription.consuming()).toBe(true);
+    expect(consumers).toHaveLength(1);
     await subscription.stop();
   });
 

@@ -108,9 +108,23 @@ export class GroupSubscription {
     return [...this.subscribed];
   }
 
-  /** The consumer currently running (seek() goes to it), if any. */
+  /** The consumer currently running, if any. */
   current(): Consumer | undefined {
     return this.state === 'running' ? this.consumer : undefined;
+  }
+
+  /**
+   * Seeks the current consumer (whatever the supervisor's state: a consumer still fetching while
+   * a replacement is pending must still be steered); false when there is none to seek.
+   */
+  seek(topic: string, partition: number, offset: string): boolean {
+    if (this.consumer === undefined) return false;
+    try {
+      this.consumer.seek({ topic, partition, offset });
+      return true;
+    } catch {
+      return false; // not running yet or any more: the batch is fetched again
+    }
   }
 
   /** Stops fetching, lets the in-flight batches finish and commit, leaves the group, disconnects. */
@@ -137,16 +151,33 @@ export class GroupSubscription {
     return next;
   }
 
-  /** Replaces the consumer when the wanted topics changed, or always when `force` (after a crash). */
+  /**
+   * Replaces the consumer when the wanted topics changed, or always when `force` (after a crash).
+   * A periodic check (`force` false) whose topic listing fails changes nothing: the consumer may be
+   * consuming fine, and replacing it for a failed metadata request would only cost a rebalance.
+   */
   private async reconcile(force: boolean): Promise<void> {
     if (this.state === 'stopped') return;
-    const wanted = this.table.topicsToRead(await this.admin.listTopics());
+    let existing: string[];
+    try {
+      existing = await this.admin.listTopics();
+    } catch (error) {
+      if (force) throw error;
+      this.logger.warn?.(`listing topics failed (the consumer keeps running): ${String(error)}`);
+      return;
+    }
+    const wanted = this.table.topicsToRead(existing);
     if (!force && this.state !== 'recovering' && sameTopics(wanted, this.subscribed)) return;
     const added = wanted.filter((topic) => !this.subscribed.includes(topic));
     const removed = this.subscribed.filter((topic) => !wanted.includes(topic));
     await this.replace(wanted);
     if (added.length > 0) this.logger.log?.(`reading ${added.join(', ')}`);
     if (removed.length > 0) this.logger.warn?.(`no longer reading deleted topic(s) ${removed.join(', ')}`);
+    if (wanted.length === 0) this.recovered();
+  }
+
+  /** Back in the group (or nothing to read): the failure count starts again. */
+  private recovered(): void {
     if (this.failingSince !== undefined) {
       this.logger.log?.(`the consumer runs again after ${Date.now() - this.failingSince} ms`);
     }
@@ -169,30 +200,47 @@ export class GroupSubscription {
     const consumer = this.createConsumer();
     // Set before run(): kafkajs joins the group inside run(), and GROUP_JOIN must count.
     this.consumer = consumer;
-    this.watch(consumer);
+    const started = this.watch(consumer);
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [...wanted], fromBeginning: this.settings.fromBeginning });
       await consumer.run(this.runConfig);
+      // kafkajs' run() resolves even when its first join failed: it crashed inside and said so by event.
+      const failure = started.failure();
+      if (failure !== undefined) throw failure;
     } catch (error) {
       this.consumer = undefined;
       await consumer.disconnect().catch(() => undefined);
       throw error;
+    } finally {
+      started.done();
     }
     if (this.state === 'stopped') return; // stop() disconnects this.consumer
     this.setState('running');
   }
 
-  private watch(consumer: Consumer): void {
+  /** Listens to a consumer; a crash or stop during its start is kept for replace() instead of failed(). */
+  private watch(consumer: Consumer): { failure(): Error | undefined; done(): void } {
     const { GROUP_JOIN, REBALANCING, CRASH, STOP, END_BATCH_PROCESS } = consumer.events;
     const mine = () => this.consumer === consumer;
-    consumer.on(GROUP_JOIN, (event) => {
-      this.positions.assigned(event.payload.memberAssignment, (topic, partition, offset) => {
-        if (mine()) consumer.seek({ topic, partition, offset });
-      });
+    let starting = true;
+    // kafkajs emits STOP, then CRASH with the cause: the crash's error is the one to report.
+    let crashed: Error | undefined;
+    let stopped: Error | undefined;
+    const fail = (error: Error, kind: 'crash' | 'stop'): void => {
       if (!mine()) return;
+      if (!starting) this.failed(error);
+      else if (kind === 'crash') crashed ??= error;
+      else stopped ??= error;
+    };
+    consumer.on(GROUP_JOIN, (event) => {
+      if (!mine()) return;
+      this.positions.assigned(event.payload.memberAssignment, (topic, partition, offset) =>
+        mine() ? this.seek(topic, partition, offset) : false,
+      );
       this.joined = true;
       this.everJoined = true;
+      this.recovered();
       this.onStateChange();
     });
     consumer.on(REBALANCING, () => {
@@ -204,7 +252,7 @@ export class GroupSubscription {
     // kafkajs never hands eachBatch a fetch of only transaction markers (or aborted records); it
     // resolves it itself. Counting it as processed keeps a marker from showing as lag 1 forever.
     consumer.on(END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize === 0) {
+      if (mine() && payload.batchSize === 0) {
         this.positions.advance(
           payload.topic,
           payload.partition,
@@ -213,14 +261,16 @@ export class GroupSubscription {
         );
       }
     });
-    consumer.on(CRASH, (event) => {
-      if (!mine()) return;
-      this.failed(event.payload.error);
-    });
+    consumer.on(CRASH, (event) => fail(event.payload.error, 'crash'));
     consumer.on(STOP, () => {
-      if (!mine() || this.state === 'stopped') return;
-      this.failed(new Error('the consumer stopped'));
+      if (this.state !== 'stopped') fail(new Error('the consumer stopped'), 'stop');
     });
+    return {
+      failure: () => crashed ?? stopped,
+      done: () => {
+        starting = false;
+      },
+    };
   }
 
   /** A crash or a failed replacement: readiness fails at once; retry with backoff until the limit. */

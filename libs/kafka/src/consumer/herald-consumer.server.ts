@@ -30,7 +30,7 @@ import { discoveryOf, handlerCalls, type HandlerDiscovery } from './handler-call
 import { HandlerTable } from './handler-table';
 import { LagMonitor } from './lag-monitor';
 import { MessageDelivery } from './message-delivery';
-import { PartitionPositions } from './partition-positions';
+import { PartitionPositions, type Seek } from './partition-positions';
 import { PayloadMapper } from './payload-mapping';
 import { ReaderTypes, WriterInfos } from './schema-resolution';
 
@@ -136,8 +136,8 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
     );
     const positions = new PartitionPositions(this.options.positions, this.options.fromBeginning, this.log);
     // Both closures run only once the subscription below exists.
-    const seek = (topic: string, partition: number, offset: string): void =>
-      subscription.current()?.seek({ topic, partition, offset });
+    const seek = (topic: string, partition: number, offset: string): boolean =>
+      subscription.seek(topic, partition, offset);
     const processor = this.batchProcessor(table, readers, deadLetters, positions, seek);
     const reportState = (): void => this.metrics.running(subscription.consuming());
     const subscription: GroupSubscription = new GroupSubscription(
@@ -203,7 +203,7 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
     readers: ReaderTypes,
     deadLetters: DeadLetterPublisher,
     positions: PartitionPositions,
-    seek: (topic: string, partition: number, offset: string) => void,
+    seek: Seek,
   ): BatchProcessor {
     const codec = new AvroCodec(this.options.schemaSource);
     const writers = new WriterInfos(this.options.schemaSource);

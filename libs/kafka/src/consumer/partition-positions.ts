@@ -26,7 +26,11 @@ export interface ConsumerPositionStore {
 /** How a fetched batch may be processed: from record `start` on, or not at all (a seek was issued). */
 export type Admission = { readonly start: number } | 'seeked';
 
-export type Seek = (topic: string, partition: number, offset: string) => void;
+/** Seeks the running consumer; false when it could not (no consumer running: the batch is fetched again). */
+export type Seek = (topic: string, partition: number, offset: string) => boolean;
+
+/** A fetch that keeps starting above the stored position after this many seeks is taken as it is. */
+const MAX_SEEKS = 3;
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
@@ -35,7 +39,8 @@ export class PartitionPositions {
   /** Stored next offsets (undefined = none stored), loaded per topic on first need after an assignment. */
   private readonly stored = new Map<string, string | undefined>();
   private readonly loading = new Map<string, Promise<void>>();
-  private readonly seekedTo = new Map<string, string>();
+  /** Seeks issued towards the stored position since the assignment, per partition. */
+  private readonly seeks = new Map<string, number>();
   /** Partitions whose stored position was found above the high watermark: it does not say what was applied. */
   private readonly invalid = new Set<string>();
   /** Next offset to process, as far as this instance knows (for lag). */
@@ -65,19 +70,23 @@ export class PartitionPositions {
     this.generation++;
     this.stored.clear();
     this.loading.clear();
-    this.seekedTo.clear();
+    this.seeks.clear();
     this.invalid.clear();
     for (const k of [...this.next.keys()]) {
       const [topic, partition] = k.split('\u0000') as [string, string];
       if (!(assignment[topic] ?? []).includes(Number(partition))) this.next.delete(k);
     }
-    if (this.store !== undefined && seek !== undefined) {
-      const generation = this.generation;
-      this.seekAssigned(seek, generation).catch((error: unknown) => {
-        // The lazy check in admit() still seeks when a batch arrives.
-        this.logger.warn?.(`seeking to the stored positions failed: ${String(error)}`);
-      });
-    }
+    if (this.store !== undefined && seek !== undefined)
+      this.seekAssignedWithRetries(seek, this.generation, 1);
+  }
+
+  /** A failed read of the stored positions is tried again (a second later, ten times) while the assignment holds. */
+  private seekAssignedWithRetries(seek: Seek, generation: number, attempt: number): void {
+    this.seekAssigned(seek, generation).catch((error: unknown) => {
+      this.logger.warn?.(`seeking to the stored positions failed (attempt ${attempt}): ${String(error)}`);
+      if (attempt >= 10 || generation !== this.generation) return;
+      setTimeout(() => this.seekAssignedWithRetries(seek, generation, attempt + 1), 1_000).unref();
+    });
   }
 
   private async seekAssigned(seek: Seek, generation: number): Promise<void> {
@@ -91,9 +100,8 @@ export class PartitionPositions {
         const stored = this.stored.get(k);
         const target = stored ?? (this.fromBeginning ? '0' : undefined);
         if (target === undefined) continue;
-        this.seekedTo.set(k, target);
         if (stored !== undefined) this.next.set(k, stored);
-        seek(topic, partition, target);
+        if (!seek(topic, partition, target)) continue;
         targets.push(`[${partition}]@${stored ?? 'start'}`);
       }
       if (targets.length > 0)
@@ -163,18 +171,27 @@ export class PartitionPositions {
     if (resume === undefined) return { start: 0 };
     const first = BigInt(batch.messages[0]!.offset);
     if (first > resume) {
+      // kafkajs keeps the offset a fetch asked for; a fetch that started at or below the stored
+      // position and still begins above it means the offsets in between no longer exist
+      // (retention, compaction, transaction markers): take it.
+      const fetchedOffset = (batch as Batch & { fetchedOffset?: string }).fetchedOffset;
+      if (fetchedOffset !== undefined && BigInt(fetchedOffset) <= resume) return { start: 0 };
       const k = key(topic, partition);
-      if (this.seekedTo.get(k) !== String(resume)) {
-        this.seekedTo.set(k, String(resume));
-        if (stored !== undefined) {
-          this.logger.warn?.(
-            `${topic}[${partition}]: the group's offset (${first}) is past the stored position ${resume}; seeking back to it`,
-          );
-        }
-        seek(topic, partition, String(resume));
-        return 'seeked';
+      const seeks = this.seeks.get(k) ?? 0;
+      if (seeks >= MAX_SEEKS) {
+        this.logger.warn?.(
+          `${topic}[${partition}]: still fetching from ${fetchedOffset ?? first} after ${seeks} seeks to the stored position ${resume} (removed by retention?); reading on from ${first}`,
+        );
+        return { start: 0 };
       }
-      return { start: 0 }; // offsets resume..first-1 no longer exist
+      if (!seek(topic, partition, String(resume))) return 'seeked'; // nothing resolved: fetched again
+      this.seeks.set(k, seeks + 1);
+      if (stored !== undefined) {
+        this.logger.warn?.(
+          `${topic}[${partition}]: the group's offset (${fetchedOffset ?? first}) is past the stored position ${resume}; seeking back to it`,
+        );
+      }
+      return 'seeked';
     }
     return { start: firstAtOrAbove(batch, resume) };
   }
