@@ -71,6 +71,7 @@ export class GroupSubscription {
     } catch (error) {
       this.failed(error);
     }
+    if (this.state === 'stopped') return; // closed while starting
     this.refreshTimer = setInterval(() => this.schedule(false), this.settings.topicRefreshMs);
     this.refreshTimer.unref();
   }

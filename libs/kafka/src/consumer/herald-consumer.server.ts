@@ -170,7 +170,7 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
     );
     this.connections = { admin, deadLetters, subscription, lag };
     await subscription.start();
-    lag.start();
+    if (this.closing === undefined) lag.start(); // not when closed while starting
   }
 
   /** A fresh kafkajs consumer; kafkajs' own restart is off: the supervisor replaces the consumer instead. */
