@@ -1,24 +1,21 @@
 /** The audit app's configuration: the environment variables it reads, validated at boot. */
 import { z } from 'zod';
-import { brokerList, consumerGroupId, httpHost, logLevel, port, postgresUrl } from '@app/platform';
+import {
+  optionalRegExp,
+  brokerList,
+  consumerGroupId,
+  httpHost,
+  logLevel,
+  port,
+  postgresUrl,
+} from '@app/platform';
 
 /**
  * Unset (the default), the audit takes every event type, including types created while
  * running. A regular expression narrows the event-type topics it reads: for a deployment that
  * audits only some domains, and for tests that must stay off the other topics of a shared broker.
  */
-const topicPattern = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    if (value === undefined || value === '') return undefined;
-    try {
-      return new RegExp(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a regular expression' });
-      return z.NEVER;
-    }
-  });
+const topicPattern = optionalRegExp;
 
 export const auditConfigSchema = z.object({
   AUDIT_PORT: port(8084),

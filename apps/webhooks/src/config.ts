@@ -1,21 +1,18 @@
 /** The webhooks app's configuration: the environment variables it reads, validated at boot. */
 import { z } from 'zod';
-import { brokerList, consumerGroupId, httpHost, logLevel, port, postgresUrl } from '@app/platform';
+import {
+  optionalRegExp,
+  brokerList,
+  consumerGroupId,
+  httpHost,
+  logLevel,
+  port,
+  postgresUrl,
+} from '@app/platform';
 import { parseAllowlist } from './http';
 
 /** A regular expression narrowing the event-type topics fanned out (unset: every type). */
-const topicPattern = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    if (value === undefined || value === '') return undefined;
-    try {
-      return new RegExp(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a regular expression' });
-      return z.NEVER;
-    }
-  });
+const topicPattern = optionalRegExp;
 
 /**
  * `WEBHOOKS_ENCRYPTION_KEYS`: `<key id>:<base64 of 32 bytes>` entries, comma-separated. The first

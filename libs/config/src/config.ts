@@ -146,6 +146,20 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env): z.output<S
 }
 
 /** Interface to bind; loopback by default so a dev machine does not expose its services. */
+/** An optional regular expression (unset or empty: undefined), refused with a clear message when it does not compile. */
+export const optionalRegExp = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '') return undefined;
+    try {
+      return new RegExp(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a regular expression' });
+      return z.NEVER;
+    }
+  });
+
 export const httpHost = z
   .string()
   .default('127.0.0.1')

@@ -31,7 +31,7 @@ import {
 } from './message-delivery';
 import type { PartitionPositions } from './partition-positions';
 import type { PayloadMapper } from './payload-mapping';
-import { backoffDelay, waitWithTicks } from './retry-backoff';
+import { waitBeforeRetry } from './retry-backoff';
 import type { WriterInfos } from './schema-resolution';
 
 type Decoded = DecodedMessage | CodecError;
@@ -110,15 +110,7 @@ export class BatchDelivery {
         // Bounded: a store that keeps refusing must not hold the partition; the worst case is that a
         // restart dead-letters those records again.
         if (attempt >= this.settings.maxAttempts) return;
-        const delay = backoffDelay(attempt, this.settings);
-        if (
-          !(await waitWithTicks(
-            delay,
-            this.settings.heartbeatIntervalMs,
-            control.heartbeat,
-            control.shouldStop,
-          ))
-        ) {
+        if (!(await waitBeforeRetry(attempt, this.settings, control))) {
           return;
         }
       }
@@ -168,15 +160,7 @@ export class BatchDelivery {
           return this.deliver(records.slice(half), decoded.slice(half), call, reader, control);
         }
         this.logger.warn?.(`${where}: batch attempt ${attempt} failed, retrying: ${verdict.message}`);
-        const delay = backoffDelay(attempt, this.settings);
-        if (
-          !(await waitWithTicks(
-            delay,
-            this.settings.heartbeatIntervalMs,
-            control.heartbeat,
-            control.shouldStop,
-          ))
-        ) {
+        if (!(await waitBeforeRetry(attempt, this.settings, control))) {
           return 'aborted';
         }
       }

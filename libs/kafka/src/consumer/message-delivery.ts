@@ -19,7 +19,7 @@ import type { HandlerCall } from './handler-call';
 import { classifyFailure, type FailureVerdict } from './handler-error';
 import { HeraldEventContext } from './herald-event.context';
 import type { PayloadMapper } from './payload-mapping';
-import { backoffDelay, waitWithTicks, type BackoffSettings } from './retry-backoff';
+import { waitBeforeRetry, type BackoffSettings } from './retry-backoff';
 import { rfc3339Millis } from './rfc3339-time';
 import type { WriterInfos } from './schema-resolution';
 
@@ -117,14 +117,7 @@ export class MessageDelivery {
       this.logger.warn?.(
         `${control.topic}[${control.partition}]@${record.offset} attempt ${attempt} failed, retrying: ${verdict.message}`,
       );
-      const delay = backoffDelay(attempt, this.settings);
-      const waited = await waitWithTicks(
-        delay,
-        this.settings.heartbeatIntervalMs,
-        control.heartbeat,
-        control.shouldStop,
-      );
-      if (!waited) return 'aborted';
+      if (!(await waitBeforeRetry(attempt, this.settings, control))) return 'aborted';
       try {
         await this.attempt(record, await this.redecode(record, reader), call, attempt + 1, control);
         return 'done';
@@ -225,15 +218,7 @@ export class MessageDelivery {
         this.logger.error(
           `dead-letter write for ${control.topic}[${control.partition}]@${record.offset} failed: ${String(error)}`,
         );
-        const delay = backoffDelay(write, this.settings);
-        if (
-          !(await waitWithTicks(
-            delay,
-            this.settings.heartbeatIntervalMs,
-            control.heartbeat,
-            control.shouldStop,
-          ))
-        ) {
+        if (!(await waitBeforeRetry(write, this.settings, control))) {
           return 'aborted';
         }
       }

@@ -44,3 +44,20 @@ export async function waitWithTicks(
   }
   return !shouldStop();
 }
+
+/**
+ * The wait before retry `attempt`: the backoff delay with heartbeats, cut short (false) when the
+ * consumer stops or loses the partition.
+ */
+export function waitBeforeRetry(
+  attempt: number,
+  settings: BackoffSettings & { readonly heartbeatIntervalMs: number },
+  partition: { heartbeat(): Promise<void>; shouldStop(): boolean },
+): Promise<boolean> {
+  return waitWithTicks(
+    backoffDelay(attempt, settings),
+    settings.heartbeatIntervalMs,
+    () => partition.heartbeat(),
+    () => partition.shouldStop(),
+  );
+}
