@@ -10,13 +10,6 @@ import {
   postgresUrl,
 } from '@app/platform';
 
-/**
- * Unset (the default), the audit takes every event type, including types created while
- * running. A regular expression narrows the event-type topics it reads: for a deployment that
- * audits only some domains, and for tests that must stay off the other topics of a shared broker.
- */
-const topicPattern = optionalRegExp;
-
 export const auditConfigSchema = z.object({
   AUDIT_PORT: port(8084),
   HOST: httpHost,
@@ -26,7 +19,12 @@ export const auditConfigSchema = z.object({
   SCHEMA_REGISTRY_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:8081'),
   /** The consumer group; instances sharing it share the partitions. Tests must set their own. */
   AUDIT_GROUP_ID: consumerGroupId('audit'),
-  AUDIT_TOPIC_PATTERN: topicPattern,
+  /**
+   * Unset (the default), the audit takes every event type, including types created while
+   * running. A regular expression narrows the event-type topics it reads: for a deployment that
+   * audits only some domains, and for tests that must stay off the other topics of a shared broker.
+   */
+  AUDIT_TOPIC_PATTERN: optionalRegExp,
   /**
    * How long the group waits for a silent instance (a crashed one) before giving its partitions
    * to the others. Kafka's default is 30 s; the broker accepts 6 s and more by default.

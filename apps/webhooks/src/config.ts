@@ -11,9 +11,6 @@ import {
 } from '@app/platform';
 import { parseAllowlist } from './http';
 
-/** A regular expression narrowing the event-type topics fanned out (unset: every type). */
-const topicPattern = optionalRegExp;
-
 /**
  * `WEBHOOKS_ENCRYPTION_KEYS`: `<key id>:<base64 of 32 bytes>` entries, comma-separated. The first
  * encrypts new secrets; every entry decrypts (so a key can be rotated: put the new one first, keep
@@ -90,7 +87,8 @@ export const webhooksConfigSchema = z.object({
   WEBHOOKS_ENCRYPTION_KEYS: encryptionKeys,
   /** The fan-out consumer group; instances sharing it share the partitions. Tests must set their own. */
   WEBHOOKS_GROUP_ID: consumerGroupId('webhooks'),
-  WEBHOOKS_TOPIC_PATTERN: topicPattern,
+  /** A regular expression narrowing the event-type topics fanned out (unset: every type). */
+  WEBHOOKS_TOPIC_PATTERN: optionalRegExp,
   /** CIDRs whose addresses are allowed as destinations despite the SSRF rules (e.g. 10.0.0.0/8). */
   WEBHOOKS_ALLOWLIST: z
     .string()
