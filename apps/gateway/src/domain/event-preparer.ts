@@ -173,7 +173,7 @@ export function fingerprint(request: PublishRequest, wire: Buffer): string {
  * and the dedupe window after it. Computed only when a stored row has a legacy fingerprint;
  * it can go once a full window has passed with every instance on FINGERPRINT_VERSION.
  */
-function legacyFingerprint(request: PublishRequest): string {
+export function legacyFingerprint(request: PublishRequest): string {
   const content = stableStringify([
     request.type,
     request.version ?? null,
