@@ -118,7 +118,9 @@ describe('apps booted as a user boots them', () => {
       expect(text).toContain(
         `herald_http_request_duration_seconds_count{service="${name}",method="GET",route="/health/ready",status_code="200"}`,
       );
-      expect(text).toContain('herald_process_resident_memory_bytes');
+      // prom-client's standard process metrics keep their stock names, so stock dashboards match.
+      expect(text).toMatch(new RegExp(`^process_resident_memory_bytes\\{service="${name}"\\} \\d`, 'm'));
+      expect(text).not.toContain('herald_process_');
 
       const docs = await fetch(`${base}/docs`);
       expect(docs.status).toBe(200);

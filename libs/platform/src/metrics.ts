@@ -1,6 +1,10 @@
 /**
  * Prometheus metrics. Each app instance owns its own registry (not prom-client's global one)
  * so several apps can boot in one process, as the end-to-end tests do.
+ *
+ * prom-client's process and Node.js metrics keep their standard names (`process_cpu_seconds_total`,
+ * `nodejs_eventloop_lag_seconds`, ...) so stock dashboards and alerts match them; the `service`
+ * label tells the apps apart. Herald's own metrics are named `herald_<area>_...`.
  */
 import { Controller, Get, Header, Injectable } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -14,7 +18,7 @@ export class MetricsService {
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
-    collectDefaultMetrics({ register: this.registry, prefix: 'herald_' });
+    collectDefaultMetrics({ register: this.registry });
     this.httpRequestDuration = new Histogram({
       name: 'herald_http_request_duration_seconds',
       help: 'HTTP request duration by route and status code',
