@@ -308,7 +308,7 @@ describe('herald schemas check output formats', () => {
       'fetch-depth': 0,
     });
     expect(steps.find((step) => step.uses?.startsWith('actions/setup-node'))?.with).toMatchObject({
-      'node-version': 20,
+      'node-version': 24,
     });
     expect(steps.map((step) => step.run).filter(Boolean)).toEqual([
       'npm ci',
