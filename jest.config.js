@@ -1,4 +1,4 @@
-// Three tiers (conventions.md): unit tests beside the code (*.spec.ts), integration tests on
+// Three tiers (docs/architecture.md): unit tests beside the code (*.spec.ts), integration tests on
 // real Kafka and PostgreSQL (*.int-spec.ts), end-to-end tests that start the built apps the
 // way a user does (test/e2e/*.e2e-spec.ts). @swc/jest compiles TypeScript with decorator
 // metadata (Nest DI needs it) in a fraction of ts-jest's time; `npm run lint` type-checks.

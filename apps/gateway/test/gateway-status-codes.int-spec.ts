@@ -1,5 +1,5 @@
 /**
- * The gateway's HTTP contract (design.md, "Gateway HTTP API") on real Kafka, registry and
+ * The gateway's HTTP contract (docs/gateway.md, "Errors") on real Kafka, registry and
  * PostgreSQL: every status code with its RFC 9457 body and headers, batches (per-event and
  * atomic), CloudEvents in both modes, and a consumer-side check that exactly the accepted
  * events — and none of the rejected ones — are on the topics.

@@ -1,5 +1,5 @@
 /**
- * The gateway's HTTP contract (design.md, gateway section) as TypeScript: request bodies, the 202
+ * The gateway's HTTP contract (docs/gateway.md) as TypeScript: request bodies, the 202
  * answer of `POST /v1/events`, the per-event results of `POST /v1/events/batch`, and the parsing of
  * answers into results or typed errors. The gateway implementation uses the same shapes.
  */

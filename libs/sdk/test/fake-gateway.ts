@@ -1,5 +1,5 @@
 /**
- * A real HTTP server on a free local port that plays the gateway's contract (design.md) as each
+ * A real HTTP server on a free local port that plays the gateway's contract (docs/gateway.md) as each
  * test scripts it: every request is recorded (path, headers, parsed body) and answered by the
  * test's handler, which may also leave a request hanging to provoke a client timeout.
  */

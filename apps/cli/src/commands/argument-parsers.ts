@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from 'commander';
 import { splitBrokerList } from '@app/config';
 
-/** Herald event type names (design.md): `<domain>.<entity>.<past-tense-verb>`. */
+/** Herald event type names (docs/architecture.md): `<domain>.<entity>.<past-tense-verb>`. */
 const EVENT_TYPE = /^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*){2}$/;
 /** Kafka's own rule for topic names (max 249 characters of [a-zA-Z0-9._-]). */
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;

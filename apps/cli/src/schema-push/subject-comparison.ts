@@ -1,6 +1,6 @@
 /**
  * Compares an event type's local versions with what the registry holds under its subject. The
- * contract (design.md) is that registry version N of `<type>-value` is `vN.avsc`, so a registry
+ * contract (docs/architecture.md) is that registry version N of `<type>-value` is `vN.avsc`, so a registry
  * version whose content differs from its file, a registry version with no file, or a gap the
  * registry can no longer fill in order are conflicts: pushing would break the N == vN mapping.
  */

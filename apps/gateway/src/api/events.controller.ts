@@ -13,7 +13,7 @@ import { readBatch, readSingleEvent } from './event-requests';
 import { ACCEPTED_EVENT, BATCH_REQUEST, BATCH_RESPONSE, EVENT_ENVELOPE, PROBLEM } from './openapi-schemas';
 import { problemFor, type Problem } from './problem';
 
-/** The problem+json answers design.md lists, on both publish routes. */
+/** The problem+json answers docs/gateway.md lists, on both publish routes. */
 const ApiProblemResponses = () =>
   applyDecorators(
     ...[400, 401, 403, 409, 413, 415, 422, 429, 503].map((status) =>

@@ -1,4 +1,4 @@
-/** OpenAPI shapes of the publish endpoints (design.md's gateway contract), for /docs and /docs-json. */
+/** OpenAPI shapes of the publish endpoints (the gateway contract, docs/gateway.md), for /docs and /docs-json. */
 import type { SchemaObject } from '@nestjs/swagger';
 
 /** What the envelope's text fields accept (publish-request.ts: they travel as Kafka headers). */

@@ -1,5 +1,5 @@
 /**
- * The gateway's event envelope (design.md): what a client sends for one event, validated with
+ * The gateway's event envelope (docs/gateway.md): what a client sends for one event, validated with
  * every violation reported as a JSON pointer. Envelope problems are the client's request
  * shape (400); the event's data is checked later against its schema (422).
  */

@@ -12,7 +12,7 @@ import { attemptErrorKind, attemptErrorMessage } from './attempt-errors';
 import { DestinationRefusedError, parseDestinationUrl, type DestinationGuard } from './destination-policy';
 import { guardedConnector, type GuardedConnectorOptions } from './guarded-connector';
 
-/** What an attempt keeps of a response body (design.md: attempts store 8 KiB). */
+/** What an attempt keeps of a response body (docs/webhooks.md: attempts store 8 KiB). */
 export const RESPONSE_BODY_LIMIT_BYTES = 8 * 1024;
 
 export interface UndiciWebhookSenderOptions {
