@@ -5,14 +5,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { KAFKA, KafkaModule } from '@app/kafka';
 import type { Kafka } from 'kafkajs';
-import { PlatformModule } from '@app/platform';
+import { MetricsService, PlatformModule } from '@app/platform';
 import { REGISTRY_CONTROLLERS, registryApiProviders } from './api';
 import type { SchemaRegistryConfig } from './config';
-import { REGISTRY_LEADERSHIP, SCHEMA_LOG } from './registry';
+import { REGISTRY_LEADERSHIP, REGISTRY_OBSERVER, SCHEMA_LOG, type RegistryLeadership } from './registry';
 import { RegistryElectionLifecycle } from './registry-election.lifecycle';
+import { RegistryMetrics } from './registry-metrics';
 import { ElectedRegistryLeadership } from './storage/elected-registry-leadership';
 import { RegistryLeaderElection } from './storage/registry-leader-election';
 import { KafkaSchemaLog } from './storage/kafka-schema-log';
+import type { SchemaLog } from './storage/schema-log.port';
 
 @Module({})
 export class SchemaRegistryModule {
@@ -51,6 +53,12 @@ export class SchemaRegistryModule {
           inject: [RegistryLeaderElection],
         },
         RegistryElectionLifecycle,
+        {
+          provide: REGISTRY_OBSERVER,
+          useFactory: (metrics: MetricsService, leadership: RegistryLeadership, log: SchemaLog) =>
+            new RegistryMetrics(metrics, { leadership, log, topic: config.REGISTRY_TOPIC }),
+          inject: [MetricsService, REGISTRY_LEADERSHIP, SCHEMA_LOG],
+        },
         ...registryApiProviders({
           writeCredentials: { bearerToken: config.REGISTRY_WRITE_TOKEN, basic: config.REGISTRY_BASIC_AUTH },
           store: { storeTimeoutMs: config.REGISTRY_STORE_TIMEOUT_MS },

@@ -9,6 +9,7 @@ import {
   CompatibilityTester,
   DEFAULT_STORE_OPTIONS,
   REGISTRY_LEADERSHIP,
+  REGISTRY_OBSERVER,
   RegistrySettings,
   RegistryStore,
   SCHEMA_LOG,
@@ -17,6 +18,7 @@ import {
   SchemaRegistration,
   SubjectQueries,
   type RegistryLeadership,
+  type RegistryObserver,
   type RegistryStoreOptions,
 } from '../registry';
 import type { SchemaLog } from '../storage/schema-log.port';
@@ -48,14 +50,9 @@ export const REGISTRY_CONTROLLERS: Type[] = [
   CompatibilityController,
 ];
 
-const USE_CASES = [
-  SchemaRegistration,
-  SchemaDeletion,
-  SubjectQueries,
-  SchemaQueries,
-  RegistrySettings,
-  CompatibilityTester,
-] as const;
+const USE_CASES = [SchemaDeletion, RegistrySettings, CompatibilityTester] as const;
+/** The use cases whose outcomes the REGISTRY_OBSERVER binding hears (metrics). */
+const OBSERVED_USE_CASES = [SchemaRegistration, SubjectQueries, SchemaQueries] as const;
 
 const globalFetch: LeaderFetch = (url, init) => fetch(url, init);
 
@@ -71,6 +68,11 @@ export function registryApiProviders(options: RegistryApiOptions): Provider[] {
       provide: useCase,
       useFactory: (store: RegistryStore) => new useCase(store),
       inject: [RegistryStore],
+    })),
+    ...OBSERVED_USE_CASES.map((useCase): Provider => ({
+      provide: useCase,
+      useFactory: (store: RegistryStore, observer: RegistryObserver) => new useCase(store, observer),
+      inject: [RegistryStore, REGISTRY_OBSERVER],
     })),
     { provide: WRITE_CREDENTIALS, useValue: options.writeCredentials },
     { provide: LEADER_FETCH, useValue: globalFetch },

@@ -15,6 +15,7 @@ function controllableLog() {
         failLoading = reject;
       }),
     append: () => Promise.reject(new Error('not used')),
+    appliedOffset: -1n,
     waitUntilCaughtUp: async () => undefined,
     stop,
   };

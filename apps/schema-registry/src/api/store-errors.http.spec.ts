@@ -14,6 +14,9 @@ describe('store failures over HTTP: 5xx with Confluent’s 5000x codes', () => {
     registry = await startRegistryApp({
       wrapLog: (log): SchemaLog => ({
         start: (apply) => log.start(apply),
+        get appliedOffset() {
+          return log.appliedOffset;
+        },
         append: () => Promise.reject(new Error('NOT_ENOUGH_REPLICAS')),
         waitUntilCaughtUp: () => log.waitUntilCaughtUp(),
         stop: () => log.stop(),
@@ -29,6 +32,9 @@ describe('store failures over HTTP: 5xx with Confluent’s 5000x codes', () => {
       env: { REGISTRY_STORE_TIMEOUT_MS: '50' },
       wrapLog: (log): SchemaLog => ({
         start: (apply) => log.start(apply),
+        get appliedOffset() {
+          return log.appliedOffset;
+        },
         append: (key, value) => log.append(key, value),
         waitUntilCaughtUp: () => new Promise<never>(() => undefined),
         stop: () => log.stop(),

@@ -8,6 +8,14 @@ export {
   SingleInstanceLeadership,
   type RegistryLeadership,
 } from './registry-leadership.port';
+export {
+  REGISTRY_OBSERVER,
+  UNOBSERVED,
+  type LookupKind,
+  type LookupOutcome,
+  type RegistrationOutcome,
+  type RegistryObserver,
+} from './registry-observer.port';
 export { RegistrySettings } from './registry-settings';
 export { RegistryStore, DEFAULT_STORE_OPTIONS, type RegistryStoreOptions } from './registry-store';
 export type { RegistryMode, SchemaByIdView, SchemaVersionView, SubjectVersionPair } from './registry-types';

@@ -10,6 +10,9 @@ function logWith(overrides: Partial<SchemaLog>): SchemaLog {
   const memory = new InMemorySchemaLog();
   return {
     start: (apply) => memory.start(apply),
+    get appliedOffset() {
+      return memory.appliedOffset;
+    },
     append: (key, value) => memory.append(key, value),
     waitUntilCaughtUp: () => memory.waitUntilCaughtUp(),
     stop: () => memory.stop(),
@@ -39,6 +42,9 @@ describe('RegistryStore', () => {
     const memory = new InMemorySchemaLog();
     const r = registryOn({
       start: (apply) => memory.start(apply),
+      get appliedOffset() {
+        return memory.appliedOffset;
+      },
       append: (key, value) =>
         fail ? Promise.reject(new Error('not enough replicas')) : memory.append(key, value),
       waitUntilCaughtUp: () => memory.waitUntilCaughtUp(),

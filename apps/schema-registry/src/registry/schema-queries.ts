@@ -4,6 +4,7 @@
  * stays readable.
  */
 import { SchemaNotFoundError } from './registry-errors';
+import { observedLookup, UNOBSERVED, type RegistryObserver } from './registry-observer.port';
 import type { VersionFilter } from './registry-state';
 import type { RegistryStore } from './registry-store';
 import {
@@ -31,7 +32,10 @@ function parseId(raw: string): number | undefined {
 }
 
 export class SchemaQueries {
-  constructor(private readonly store: RegistryStore) {}
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly observer: RegistryObserver = UNOBSERVED,
+  ) {}
 
   private async usersOf(rawId: string): Promise<{ schema: StoredVersion; users: StoredVersion[] }> {
     const id = parseId(rawId);
@@ -42,7 +46,7 @@ export class SchemaQueries {
   }
 
   async byId(rawId: string): Promise<SchemaByIdView> {
-    return schemaFields((await this.usersOf(rawId)).schema);
+    return observedLookup(this.observer, 'id', async () => schemaFields((await this.usersOf(rawId)).schema));
   }
 
   async subjectsOf(rawId: string, includeDeleted = false): Promise<string[]> {

@@ -234,6 +234,9 @@ describe('SchemaRegistration', () => {
     // Appends that take a while leave room for a second write to decide before the first lands.
     const slow: SchemaLog = {
       start: (apply) => memory.start(apply),
+      get appliedOffset() {
+        return memory.appliedOffset;
+      },
       append: async (key, value) => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         return memory.append(key, value);

@@ -8,6 +8,7 @@
 import { checkAgainstVersions } from './compatibility-report';
 import { parseCandidateSchema, type CandidateSchema, type SchemaInput } from './candidate-schema';
 import { IncompatibleSchemaError, OperationNotPermittedError } from './registry-errors';
+import { registrationFailure, UNOBSERVED, type RegistryObserver } from './registry-observer.port';
 import type { RegistryState } from './registry-state';
 import type { RegistryStore } from './registry-store';
 import type { RegistryMode, StoredVersion } from './registry-types';
@@ -83,19 +84,33 @@ function stored(subject: string, version: number, id: number, candidate: Candida
 }
 
 export class SchemaRegistration {
-  constructor(private readonly store: RegistryStore) {}
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly observer: RegistryObserver = UNOBSERVED,
+  ) {}
 
   /**
    * Registers `input` under `subject`. `normalize` is accepted for Confluent clients; schemas
    * are always compared by their canonical form, which already ignores layout and key order.
    */
   async register(subject: string, input: SchemaInput): Promise<RegisteredSchema> {
+    try {
+      const { id, written } = await this.decide(subject, input);
+      this.observer.registration(written ? 'registered' : 'existing');
+      return { id };
+    } catch (error) {
+      this.observer.registration(registrationFailure(error));
+      throw error;
+    }
+  }
+
+  private decide(subject: string, input: SchemaInput): Promise<{ id: number; written: boolean }> {
     assertValidSubject(subject);
     const candidate = parseCandidateSchema(input);
     return this.store.write(async (state, append) => {
       const existing = findLiveMatch(state, subject, candidate);
       if (existing !== undefined && (candidate.importId ?? existing.id) === existing.id) {
-        return { id: existing.id };
+        return { id: existing.id, written: false };
       }
       const mode = state.effectiveMode(subject);
       checkRegisterMode(subject, mode, candidate);
@@ -104,9 +119,9 @@ export class SchemaRegistration {
           ? importedVersion(state, subject, candidate)
           : newVersion(state, subject, candidate);
       const current = state.version(subject, next.version);
-      if (current?.deleted === false && current.id === next.id) return { id: next.id };
+      if (current?.deleted === false && current.id === next.id) return { id: next.id, written: false };
       await append(schemaKey(subject, next.version), schemaValue(next));
-      return { id: next.id };
+      return { id: next.id, written: true };
     });
   }
 }

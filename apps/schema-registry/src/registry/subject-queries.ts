@@ -5,6 +5,7 @@
  */
 import { parseCandidateSchema, type SchemaInput } from './candidate-schema';
 import { SchemaNotFoundError, SubjectNotFoundError, VersionNotFoundError } from './registry-errors';
+import { observedLookup, UNOBSERVED, type RegistryObserver } from './registry-observer.port';
 import type { RegistryState, VersionFilter } from './registry-state';
 import type { RegistryStore } from './registry-store';
 import { versionView, type SchemaVersionView, type StoredVersion } from './registry-types';
@@ -37,7 +38,10 @@ export function findVersion(
 }
 
 export class SubjectQueries {
-  constructor(private readonly store: RegistryStore) {}
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly observer: RegistryObserver = UNOBSERVED,
+  ) {}
 
   async subjects(options: SubjectListOptions = {}): Promise<string[]> {
     const state = await this.store.read();
@@ -61,7 +65,9 @@ export class SubjectQueries {
   }
 
   async version(subject: string, versionId: string, includeDeleted = false): Promise<SchemaVersionView> {
-    return versionView(findVersion(await this.store.read(), subject, versionId, includeDeleted));
+    return observedLookup(this.observer, 'version', async () =>
+      versionView(findVersion(await this.store.read(), subject, versionId, includeDeleted)),
+    );
   }
 
   /** Schema references are not supported, so nothing ever refers to a version. */
@@ -71,13 +77,15 @@ export class SubjectQueries {
   }
 
   /** The version of `subject` holding this schema; 40401 without the subject, 40403 without a match. */
-  async lookup(subject: string, input: SchemaInput, includeDeleted = false): Promise<SchemaVersionView> {
-    const candidate = parseCandidateSchema(input);
-    const state = await this.store.read();
-    const versions = state.versions(subject, includeDeleted ? 'all' : 'live');
-    if (versions.length === 0) throw new SubjectNotFoundError(subject);
-    const match = versions.reverse().find((v) => v.contentKey === candidate.contentKey);
-    if (match === undefined) throw new SchemaNotFoundError();
-    return versionView(match);
+  lookup(subject: string, input: SchemaInput, includeDeleted = false): Promise<SchemaVersionView> {
+    return observedLookup(this.observer, 'schema', async () => {
+      const candidate = parseCandidateSchema(input);
+      const state = await this.store.read();
+      const versions = state.versions(subject, includeDeleted ? 'all' : 'live');
+      if (versions.length === 0) throw new SubjectNotFoundError(subject);
+      const match = versions.reverse().find((v) => v.contentKey === candidate.contentKey);
+      if (match === undefined) throw new SchemaNotFoundError();
+      return versionView(match);
+    });
   }
 }

@@ -45,6 +45,11 @@ export class InMemorySchemaLog implements SchemaLog {
     return BigInt(offset);
   }
 
+  /** Every record is applied as soon as the log starts or it is appended. */
+  get appliedOffset(): bigint {
+    return this.apply === undefined ? -1n : BigInt(this.entries.length - 1);
+  }
+
   /** Appends apply synchronously, so there is never anything left to catch up with. */
   async waitUntilCaughtUp(): Promise<void> {}
 

@@ -29,6 +29,11 @@ export interface SchemaLog {
   start(apply: (record: SchemaLogRecord) => void): Promise<void>;
   /** Appends one record with acks=all; resolves with its offset after `apply` has seen it. */
   append(key: SchemaLogKey, value: Record<string, unknown> | null): Promise<bigint>;
+  /**
+   * The highest offset applied (or passed over: compacted gaps, control records); -1 before the
+   * first. Compared with the topic's end offset it shows how far behind this instance reads.
+   */
+  readonly appliedOffset: bigint;
   /** Resolves once every record written before this call has been applied (read-your-writes). */
   waitUntilCaughtUp(): Promise<void>;
   stop(): Promise<void>;
