@@ -9,6 +9,12 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DeliveryObserver } from './delivery/delivery-worker';
 import type { FanOutObserver } from './domain/fan-out';
 
+interface BacklogRow {
+  due: string;
+  scheduled: string;
+  oldest: number | null;
+}
+
 export class WebhooksMetrics implements FanOutObserver, DeliveryObserver {
   private readonly events: Counter;
   private readonly deliveriesCreated: Counter;
@@ -46,27 +52,38 @@ export class WebhooksMetrics implements FanOutObserver, DeliveryObserver {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
       registers,
     });
-    const oldestDue = new Gauge({
+    // prom-client collects every metric of a scrape concurrently, so the two gauges share one query
+    // per scrape: the age of the oldest due delivery must come from the same read as the backlog.
+    let backlogRead: Promise<BacklogRow | undefined> | undefined;
+    const readBacklog = (): Promise<BacklogRow | undefined> => {
+      backlogRead ??= sql<BacklogRow>`
+        SELECT count(*) FILTER (WHERE next_attempt_at <= now())::text AS due,
+               count(*) FILTER (WHERE next_attempt_at > now())::text AS scheduled,
+               extract(epoch FROM now() - min(next_attempt_at) FILTER (WHERE next_attempt_at <= now()))::float8 AS oldest
+        FROM deliveries WHERE status = 'pending'`
+        .execute(db)
+        .then(({ rows }) => rows[0])
+        .finally(() => setImmediate(() => (backlogRead = undefined)));
+      return backlogRead;
+    };
+    // Registered in `registry`; prom-client calls collect() at each scrape.
+    new Gauge({
       name: 'herald_webhooks_oldest_due_seconds',
       help: 'How long the oldest due delivery has been waiting (0 when none is due)',
       registers,
+      async collect() {
+        this.set((await readBacklog())?.oldest ?? 0);
+      },
     });
-    // Registered in `registry`; prom-client calls collect() at each scrape.
     new Gauge({
       name: 'herald_webhooks_backlog',
       help: 'Pending deliveries: due now, or scheduled for a later retry',
       labelNames: ['state'],
       registers,
       async collect() {
-        const { rows } = await sql<{ due: string; scheduled: string; oldest: number | null }>`
-          SELECT count(*) FILTER (WHERE next_attempt_at <= now())::text AS due,
-                 count(*) FILTER (WHERE next_attempt_at > now())::text AS scheduled,
-                 extract(epoch FROM now() - min(next_attempt_at) FILTER (WHERE next_attempt_at <= now()))::float8 AS oldest
-          FROM deliveries WHERE status = 'pending'`.execute(db);
-        const row = rows[0];
+        const row = await readBacklog();
         this.set({ state: 'due' }, Number(row?.due ?? 0));
         this.set({ state: 'scheduled' }, Number(row?.scheduled ?? 0));
-        oldestDue.set(row?.oldest ?? 0);
       },
     });
   }
