@@ -2,7 +2,8 @@
  * The endpoints admin API on the real PostgreSQL (in-process Fastify, EndpointsApiModule with a
  * fake destination policy): the admin token, create with a Standard Webhooks secret stored
  * encrypted, get, paginated list, update (enable/disable, pins), delete, secret rotation with
- * its overlap, and the adapters the fan-out and the workers use (directory, signing secrets).
+ * its overlap, the body format, the pins in use (GET /v1/pins), and the adapters the fan-out and
+ * the workers use (directory, signing secrets).
  */
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { sql } from 'kysely';
@@ -104,8 +105,10 @@ describe('endpoints admin API (in-process, real PostgreSQL)', () => {
         'PATCH /v1/endpoints/{id}',
         'DELETE /v1/endpoints/{id}',
         'POST /v1/endpoints/{id}/secret/rotate',
+        'GET /v1/pins',
       ]) as unknown,
     );
+    expect(document.paths['/v1/pins']!.get!.security).toEqual([{ bearer: [] }]);
     const create = document.paths['/v1/endpoints']!.post!;
     expect(create.security).toEqual([{ bearer: [] }]);
     expect(Object.keys(create.responses)).toEqual(
@@ -131,6 +134,7 @@ describe('endpoints admin API (in-process, real PostgreSQL)', () => {
       types: ['payments.*', 'orders.order.shipped'],
       tenant: 'merchant-42',
       versions: { 'orders.order.shipped': 1 },
+      format: 'standard',
       rateLimit: 50,
       ordered: true,
       metadata: { team: 'erp', 'cost/centre': '42' },
@@ -260,6 +264,78 @@ describe('endpoints admin API (in-process, real PostgreSQL)', () => {
     const unchanged = await api.request('PATCH', `/v1/endpoints/${id}`, { body: {} });
     expect(unchanged.status).toBe(200);
     expect(unchanged.body).toEqual((await api.request('GET', `/v1/endpoints/${id}`)).body);
+  });
+
+  it('stores the body format, answers it everywhere, and changes it alone with PATCH', async () => {
+    const created = await create({ format: 'cloudevents' });
+    expect(created.format).toBe('cloudevents');
+    const { rows } = await sql<{ format: string }>`
+      SELECT format FROM endpoints WHERE id = ${created.id}`.execute(api.schema.db);
+    expect(rows[0]!.format).toBe('cloudevents');
+    expect((await api.request('GET', `/v1/endpoints/${created.id}`)).endpoint().format).toBe('cloudevents');
+    const listed = (await api.request('GET', '/v1/endpoints?limit=100')).page().items;
+    expect(listed.find((e) => e.id === created.id)?.format).toBe('cloudevents');
+
+    const patched = await api.request('PATCH', `/v1/endpoints/${created.id}`, {
+      body: { format: 'standard' },
+    });
+    expect(patched.status).toBe(200);
+    const { secret: _secret, updatedAt: _before, ...unchanged } = created;
+    expect(patched.body).toEqual({
+      ...unchanged,
+      format: 'standard',
+      updatedAt: expect.any(String) as unknown,
+    });
+    await waitFor(
+      async () =>
+        (await api.app.get<EndpointDirectory>(ENDPOINT_DIRECTORY).enabledEndpoints()).find(
+          (e) => e.id === created.id,
+        )?.format === 'standard',
+      { timeoutMs: 3_000, description: 'the directory sees the new format' },
+    );
+  });
+
+  it('lists the pins in use per type and version, disabled endpoints included (GET /v1/pins)', async () => {
+    type Pins = { pins: Array<{ type: string; version: number; endpoints: number }> };
+    const pins = async () => {
+      const answer = await api.request('GET', '/v1/pins');
+      expect(answer.status).toBe(200);
+      return (answer.body as Pins).pins;
+    };
+    const count = (list: Pins['pins'], type: string, version: number) =>
+      list.find((p) => p.type === type && p.version === version)?.endpoints ?? 0;
+    const before = await pins();
+
+    const types = ['*'];
+    await create({ types, versions: { 'legacy.item.changed': 2, 'orders.order.shipped': 1 } });
+    await create({ types, versions: { 'legacy.item.changed': 2 } });
+    const disabled = await create({ types, versions: { 'legacy.item.changed': 3 } });
+    await api.request('PATCH', `/v1/endpoints/${disabled.id}`, { body: { enabled: false } });
+    await create({ types });
+
+    const after = await pins();
+    expect(count(after, 'legacy.item.changed', 2) - count(before, 'legacy.item.changed', 2)).toBe(2);
+    expect(count(after, 'legacy.item.changed', 3) - count(before, 'legacy.item.changed', 3)).toBe(1);
+    expect(count(after, 'orders.order.shipped', 1) - count(before, 'orders.order.shipped', 1)).toBe(1);
+    // Exactly what the endpoints hold, counted from the list, by type then version.
+    const all = (await api.request('GET', '/v1/endpoints?limit=100')).page();
+    expect(all.hasMore).toBe(false);
+    const counted = new Map<string, number>();
+    for (const e of all.items) {
+      for (const [type, version] of Object.entries(e.versions)) {
+        counted.set(`${type}@${version}`, (counted.get(`${type}@${version}`) ?? 0) + 1);
+      }
+    }
+    expect(after.map((p) => [`${p.type}@${p.version}`, p.endpoints])).toEqual(
+      [...counted].sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+
+    const withParameter = await api.request('GET', '/v1/pins?type=legacy.item.changed');
+    expect(withParameter.status).toBe(400);
+    expect(withParameter.problem().errors.map((e) => e.path)).toEqual(['/type']);
+    const anonymous = await api.request('GET', '/v1/pins', { token: null });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['content-type']).toMatch(PROBLEM_JSON);
   });
 
   it('keeps both fields of two concurrent updates (the row is locked while deciding)', async () => {

@@ -1,6 +1,6 @@
 /**
  * Bad input against the endpoints admin API, one table: bad URLs, patterns, tenants, versions,
- * rate limits, texts, metadata, sizes, content types, JSON, Unicode, ids, cursors, tokens. Each
+ * body formats, rate limits, texts, metadata, sizes, content types, JSON, Unicode, ids, cursors, tokens. Each
  * case must be a 4xx application/problem+json with a non-empty `errors` list of JSON pointers
  * (naming the expected fields), and must write nothing: the row counts stay, and the endpoint the
  * PATCH and rotate cases aim at is unchanged.
@@ -154,6 +154,18 @@ const VERSIONS: BadCase[] = [
     ['/versions/legacy.item.changed'],
   ),
   create('pin key with a slash (escaped pointer)', { versions: { 'a/b~c': 1 } }, ['/versions/a~1b~0c']),
+];
+
+const FORMATS: BadCase[] = [
+  create('format unknown', { format: 'xml' }, ['/format']),
+  create('format in another case', { format: 'CloudEvents' }, ['/format']),
+  create('format a media type', { format: 'application/cloudevents+json' }, ['/format']),
+  create('format empty', { format: '' }, ['/format']),
+  create('format null', { format: null }, ['/format']),
+  create('format a number', { format: 1 }, ['/format']),
+  create('format an array', { format: ['cloudevents'] }, ['/format']),
+  patch('format unknown', { format: 'cloudevent' }, ['/format']),
+  patch('format null', { format: null }, ['/format']),
 ];
 
 const NUMBERS_AND_FLAGS: BadCase[] = [
@@ -470,6 +482,7 @@ const CASES: BadCase[] = [
   ...TYPES,
   ...TENANTS,
   ...VERSIONS,
+  ...FORMATS,
   ...NUMBERS_AND_FLAGS,
   ...TEXTS,
   ...FRAMING,

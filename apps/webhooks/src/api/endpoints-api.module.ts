@@ -1,9 +1,9 @@
 /**
  * Everything the endpoints side of the webhooks app needs, in one module for WebhooksModule to
- * import: the admin API (controller, use cases, the admin-token and body-limit hooks, the app's
- * exception filter) over the PostgreSQL store, and the adapters the fan-out and the delivery
- * workers use, exported under ENDPOINT_DIRECTORY and SIGNING_SECRETS. A LISTEN connection
- * refreshes both caches when an endpoint changes (on any instance).
+ * import: the admin API (the endpoints' and the pins' controllers, use cases, the admin-token and
+ * body-limit hooks, the app's exception filter) over the PostgreSQL store, and the adapters the
+ * fan-out and the delivery workers use, exported under ENDPOINT_DIRECTORY and SIGNING_SECRETS. A
+ * LISTEN connection refreshes both caches when an endpoint changes (on any instance).
  *
  *   const persistence = PersistenceModule.forRoot({ ... });   // one object, imported by both
  *   imports: [persistence, EndpointsApiModule.register({ config, database: persistence, destinationPolicy })]
@@ -41,6 +41,7 @@ import { PostgresEndpointDirectory } from '../storage/endpoint-directory.postgre
 import { PostgresEndpointStore } from '../storage/endpoint-store.postgres';
 import { ADMIN_API_OPTIONS, AdminApiHooks, DEFAULT_ADMIN_BODY_LIMIT } from './admin-api.hooks';
 import { EndpointsController } from './endpoints.controller';
+import { PinsController } from './pins.controller';
 import { WebhooksExceptionFilter } from './webhooks-exception.filter';
 
 /** The EndpointDirectory port (fan-out): a PostgresEndpointDirectory. */
@@ -114,7 +115,7 @@ export class EndpointsApiModule {
     return {
       module: EndpointsApiModule,
       imports: [options.database],
-      controllers: [EndpointsController],
+      controllers: [EndpointsController, PinsController],
       providers: [
         { provide: APP_FILTER, useClass: WebhooksExceptionFilter },
         {

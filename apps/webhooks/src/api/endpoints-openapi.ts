@@ -1,5 +1,6 @@
 /** OpenAPI shapes of the endpoints admin API (design.md's webhooks contract), for /docs and /docs-json. */
 import type { SchemaObject } from '@nestjs/swagger';
+import { ENDPOINT_FORMATS } from '../domain/endpoint';
 import { LIMITS } from '../domain/endpoint-requests';
 
 const TEXT = 'no lone surrogates, no control characters';
@@ -35,6 +36,15 @@ const SETTINGS: Record<string, SchemaObject> = {
     example: { 'orders.order.shipped': 1 },
     description:
       'per exact type the endpoint takes, the schema version its data is delivered in; refused when that version cannot read a later version of the type',
+  },
+  format: {
+    type: 'string',
+    enum: [...ENDPOINT_FORMATS],
+    default: 'standard',
+    description:
+      'the body: "standard" is Herald\'s JSON {id, type, version, time, source, subject, data}; "cloudevents" a ' +
+      'CloudEvents 1.0 event in structured mode (application/cloudevents+json, the version in the "dataversion" ' +
+      'extension). Both carry Standard Webhooks signatures. Read at each attempt: a change applies to retries too.',
   },
   rateLimit: {
     type: 'integer',
@@ -130,6 +140,30 @@ export const ROTATED_SECRET: SchemaObject = {
   properties: {
     secret: SECRET,
     previousSecretExpiresAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+export const PINS_IN_USE: SchemaObject = {
+  type: 'object',
+  required: ['pins'],
+  properties: {
+    pins: {
+      type: 'array',
+      description: 'by type, then version',
+      items: {
+        type: 'object',
+        required: ['type', 'version', 'endpoints'],
+        properties: {
+          type: { type: 'string', example: 'orders.order.shipped' },
+          version: { type: 'integer', minimum: 1, example: 1 },
+          endpoints: {
+            type: 'integer',
+            minimum: 1,
+            description: 'how many endpoints pin this version of the type (disabled ones included)',
+          },
+        },
+      },
+    },
   },
 };
 

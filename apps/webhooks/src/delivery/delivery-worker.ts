@@ -133,11 +133,15 @@ export class DeliveryWorker {
     try {
       const [secrets, rendered] = await Promise.all([
         this.secrets.secretsFor(delivery.endpointId, attemptedAt),
-        this.renderer.render(delivery.message, delivery.versions[delivery.message.type]),
+        this.renderer.render(delivery.message, {
+          pinned: delivery.versions[delivery.message.type],
+          format: delivery.format,
+          traceparent: delivery.traceparent,
+        }),
       ]);
       const timestamp = Math.floor(attemptedAt.getTime() / 1000);
       const headers: Record<string, string> = {
-        'content-type': 'application/json',
+        'content-type': rendered.contentType,
         'user-agent': USER_AGENT,
         'webhook-id': delivery.message.eventId,
         'webhook-timestamp': String(timestamp),

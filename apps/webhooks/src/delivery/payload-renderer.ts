@@ -1,13 +1,15 @@
 /**
- * Builds a delivery's JSON body `{id, type, version, time, source, subject, data}` from the stored
- * message: the Avro bytes are decoded with their writer schema and, when the endpoint pins a
- * version of the type, resolved to that version (Avro schema resolution), then mapped to JSON by
- * the schema core's mapping. `version` says which version `data` is in. Compiled readers and
- * mappings are cached: schema ids and registered versions never change.
+ * Builds a delivery's body from the stored message: the Avro bytes are decoded with their writer
+ * schema and, when the endpoint pins a version of the type, resolved to that version (Avro schema
+ * resolution), then mapped to JSON by the schema core's mapping and shaped in the endpoint's
+ * format (body-formats.ts: Herald's standard JSON or a CloudEvent). Compiled readers and mappings
+ * are cached: schema ids and registered versions never change.
  */
 import type * as avro from 'avsc';
 import type { RegistryClient } from '@app/registry-client';
 import { AvroCodec, createAvroType, JsonAvroMapping, type AvroSchemaJson } from '@app/schema';
+import type { EndpointFormat } from '../domain/endpoint';
+import { renderBody, type RenderedBody } from './body-formats';
 
 export interface StoredMessage {
   readonly eventId: string;
@@ -25,6 +27,15 @@ interface Reader {
   readonly mapping: JsonAvroMapping;
 }
 
+/** How one endpoint takes the message. */
+export interface RenderOptions {
+  /** The endpoint's version for this type, if it pins one. */
+  readonly pinned: number | undefined;
+  readonly format: EndpointFormat;
+  /** The event's W3C trace context, carried by the CloudEvents body (the header carries it always). */
+  readonly traceparent: string | null;
+}
+
 type Registry = Pick<RegistryClient, 'schemaById' | 'versionsOfId' | 'version'>;
 
 export class PayloadRenderer {
@@ -36,34 +47,32 @@ export class PayloadRenderer {
     this.codec = new AvroCodec(registry);
   }
 
-  /** The body's JSON text; `pinned` is the endpoint's version for this type, if any. */
-  async render(
-    message: StoredMessage,
-    pinned: number | undefined,
-  ): Promise<{ body: string; version: number }> {
+  /** The body's text, its content type, and the version `data` is in. */
+  async render(message: StoredMessage, options: RenderOptions): Promise<RenderedBody> {
     let version: number;
     let data: unknown;
-    if (pinned === undefined) {
+    if (options.pinned === undefined) {
       const decoded = await this.codec.decode(message.value);
       const writer = await this.writer(message.topic, decoded.schemaId);
       version = writer.version;
       data = writer.mapping.toJson(decoded.value);
     } else {
-      const reader = await this.reader(message.topic, pinned);
+      const reader = await this.reader(message.topic, options.pinned);
       const decoded = await this.codec.decode(message.value, reader.type);
       version = reader.version;
       data = reader.mapping.toJson(decoded.value);
     }
-    const body = {
-      id: message.eventId,
+    return renderBody(options.format, {
+      eventId: message.eventId,
       type: message.type,
+      topic: message.topic,
       version,
       time: message.time,
       source: message.source,
       subject: message.subject,
+      traceparent: options.traceparent,
       data,
-    };
-    return { body: JSON.stringify(body), version };
+    });
   }
 
   private writer(topic: string, schemaId: number): Promise<{ version: number; mapping: JsonAvroMapping }> {

@@ -10,6 +10,7 @@ import type {
   EndpointPage,
   EndpointStore,
   NewEndpoint,
+  PinInUse,
   SealedSecret,
   StoredSecret,
 } from './endpoint-store.port';
@@ -61,6 +62,19 @@ class InMemoryEndpointStore implements EndpointStore {
   }
   async enabledEndpoints() {
     return [...this.endpoints.values()].filter((e) => e.enabled);
+  }
+  async pinsInUse(): Promise<PinInUse[]> {
+    const counts = new Map<string, number>();
+    for (const e of this.endpoints.values()) {
+      for (const [type, version] of Object.entries(e.versions)) {
+        const key = `${type} ${version}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+    return [...counts].map(([key, endpoints]) => {
+      const [type = '', version = ''] = key.split(' ');
+      return { type, version: Number(version), endpoints };
+    });
   }
   async liveSecrets(): Promise<StoredSecret[]> {
     return [];
@@ -116,6 +130,7 @@ describe('EndpointAdmin', () => {
       types: ['payments.*'],
       tenant: null,
       versions: {},
+      format: 'standard',
       rateLimit: null,
       ordered: false,
       description: '',
@@ -150,6 +165,17 @@ describe('EndpointAdmin', () => {
       description: 'd',
       metadata: { a: 'b' },
     });
+  });
+
+  it('changes the body format alone, without re-judging the catalog', async () => {
+    const { id } = await admin.create(body({ format: 'cloudevents' }), {});
+    expect(store.endpoints.get(id)?.format).toBe('cloudevents');
+    store.endpoints.set(id, { ...store.endpoints.get(id)!, types: ['retired.thing.happened'] });
+    expect(await admin.update(id, { format: 'standard' }, {})).toMatchObject({
+      format: 'standard',
+      types: ['retired.thing.happened'],
+    });
+    expect(await refusal(admin.update(id, { format: 'xml' }, {}))).toEqual(['/format']);
   });
 
   it('disables with a reason, keeps an existing reason, and re-enabling resets the failure clock', async () => {
@@ -202,6 +228,15 @@ describe('EndpointAdmin', () => {
       EndpointNotFoundError,
     );
     expect(await refusal(admin.get('ep_1', {}))).toEqual(['/id']);
+  });
+
+  it('lists the pins in use with how many endpoints hold each, and takes no parameters', async () => {
+    await admin.create(body({ types: ['*'], versions: { 'orders.order.shipped': 1 } }), {});
+    await admin.create(body({ types: ['*'], versions: { 'orders.order.shipped': 1 } }), {});
+    expect(await admin.pins({})).toEqual({
+      pins: [{ type: 'orders.order.shipped', version: 1, endpoints: 2 }],
+    });
+    expect(await refusal(admin.pins({ type: 'orders.order.shipped' }))).toEqual(['/type']);
   });
 
   it('pages with a cursor only while there is more', async () => {

@@ -1,6 +1,6 @@
 /**
  * The endpoints admin use cases: create (with its secret, shown once), list, get, update,
- * delete, rotate the signing secret. Each takes the request's raw input and validates it here,
+ * delete, rotate the signing secret, and the pins in use (for the schema check in CI). Each takes the request's raw input and validates it here,
  * at the use-case boundary: shape (endpoint-requests.ts), then catalog and destination rules
  * (endpoint-rules.ts), and writes only what passed all of them.
  */
@@ -10,13 +10,14 @@ import { encodeEndpointCursor, newEndpointId } from './endpoint-ids';
 import {
   parseCreateRequest,
   parseEndpointId,
+  parseNoParameters,
   parsePageRequest,
   parseRotateRequest,
   parseUpdateRequest,
   type UpdateRequest,
 } from './endpoint-requests';
 import type { EndpointRules } from './endpoint-rules';
-import type { EndpointChange, EndpointStore, SealedSecret } from './endpoint-store.port';
+import type { EndpointChange, EndpointStore, PinInUse, SealedSecret } from './endpoint-store.port';
 
 export const SECRET_ISSUER = Symbol('SECRET_ISSUER');
 export const ADMIN_CLOCK = Symbol('ADMIN_CLOCK');
@@ -45,6 +46,11 @@ export interface EndpointListPage {
   readonly items: readonly Endpoint[];
   readonly nextCursor: string | null;
   readonly hasMore: boolean;
+}
+
+/** `GET /v1/pins`: what `herald schemas check --pins` checks later schema versions against. */
+export interface PinsInUse {
+  readonly pins: readonly PinInUse[];
 }
 
 /** Why an endpoint disabled through the API is disabled. */
@@ -109,6 +115,15 @@ export class EndpointAdmin {
     if (!(await this.store.delete(endpointId))) throw new EndpointNotFoundError(endpointId);
   }
 
+  /**
+   * Every pinned (type, version) with how many endpoints pin it, disabled ones included: their
+   * deliveries wait and are rendered in the pinned version once they are enabled again.
+   */
+  async pins(query: unknown): Promise<PinsInUse> {
+    parseNoParameters(query);
+    return { pins: await this.store.pinsInUse() };
+  }
+
   async rotateSecret(id: unknown, body: unknown, query: unknown): Promise<RotatedSecret> {
     const endpointId = parseEndpointId(id, query);
     const { overlapMs = this.defaultOverlapMs } = parseRotateRequest(body);
@@ -136,6 +151,7 @@ function merged(current: Endpoint, patch: UpdateRequest, url: string | undefined
     types: patch.types ?? current.types,
     tenant: patch.tenant !== undefined ? patch.tenant : current.tenant,
     versions: patch.versions ?? current.versions,
+    format: patch.format ?? current.format,
     rateLimit: patch.rateLimit !== undefined ? patch.rateLimit : current.rateLimit,
     ordered: patch.ordered ?? current.ordered,
     metadata: patch.metadata ?? current.metadata,

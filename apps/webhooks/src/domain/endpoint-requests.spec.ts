@@ -49,6 +49,21 @@ describe('endpoint requests', () => {
     ]);
   });
 
+  it('takes the body format, "standard" unless said, and refuses any other at /format', () => {
+    expect(parseCreateRequest(valid, {}).format).toBe('standard');
+    expect(parseCreateRequest({ ...valid, format: 'cloudevents' }, {}).format).toBe('cloudevents');
+    expect(parseUpdateRequest({ format: 'standard' })).toEqual({ format: 'standard' });
+    for (const format of ['CloudEvents', 'cloudevents+json', '', null, 1, ['cloudevents']]) {
+      expect(issuesOf(() => parseCreateRequest({ ...valid, format }, {}))).toEqual([
+        {
+          path: '/format',
+          message: 'must be one of "standard", "cloudevents": the shape of the delivered body',
+        },
+      ]);
+    }
+    expect(issuesOf(() => parseUpdateRequest({ format: null }))[0]?.path).toBe('/format');
+  });
+
   it('keeps null (clear) apart from absent (unchanged) in an update', () => {
     expect(parseUpdateRequest({ tenant: null, description: 'x' })).toEqual({
       tenant: null,

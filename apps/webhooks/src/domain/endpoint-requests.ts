@@ -7,6 +7,7 @@
  * destination policy are in endpoint-rules.ts.
  */
 import { z } from 'zod';
+import { ENDPOINT_FORMATS } from './endpoint';
 import { decodeEndpointCursor, isEndpointId } from './endpoint-ids';
 import { InvalidEndpointRequestError, type RequestIssue } from './endpoint-errors';
 import type { EndpointSettings } from './endpoint-store.port';
@@ -86,6 +87,9 @@ const versions = z
   })
   .refine((v) => Object.keys(v).length <= LIMITS.versions, `must pin at most ${LIMITS.versions} types`);
 
+const FORMAT = `must be one of ${ENDPOINT_FORMATS.map((f) => `"${f}"`).join(', ')}: the shape of the delivered body`;
+const format = z.enum(ENDPOINT_FORMATS, { error: FORMAT });
+
 const RATE = `must be a whole number of deliveries per second from 1 to ${LIMITS.rateLimit}, or null`;
 const rateLimit = z.number({ error: RATE }).int(RATE).min(1, RATE).max(LIMITS.rateLimit, RATE).nullable();
 
@@ -126,6 +130,7 @@ const settings = {
   types,
   tenant: tenant.optional(),
   versions: versions.optional(),
+  format: format.optional(),
   rateLimit: rateLimit.optional(),
   ordered: z.boolean({ error: 'must be true or false' }).optional(),
   description: description.optional(),
@@ -220,6 +225,11 @@ function checkParameters(query: unknown, ids: Record<string, unknown> = {}): voi
   if (issues.length > 0) throw new InvalidEndpointRequestError('parameters', issues);
 }
 
+/** A route that takes no query parameters (`GET /v1/pins`). */
+export function parseNoParameters(query: unknown): void {
+  checkParameters(query);
+}
+
 /** The id of a route on one endpoint (`/v1/endpoints/{id}...`), which takes no query parameters. */
 export function parseEndpointId(id: unknown, query: unknown): string {
   checkParameters(query, { id });
@@ -234,6 +244,7 @@ export function parseCreateRequest(body: unknown, query: unknown): CreateRequest
     types: b.types,
     tenant: b.tenant ?? null,
     versions: b.versions ?? {},
+    format: b.format ?? 'standard',
     rateLimit: b.rateLimit ?? null,
     ordered: b.ordered ?? false,
     description: b.description ?? '',

@@ -3,7 +3,7 @@
  * in-memory fake in the unit tests). Secrets cross it sealed only: the store never sees a
  * secret in clear.
  */
-import type { Endpoint } from './endpoint';
+import type { Endpoint, EndpointFormat } from './endpoint';
 
 export const ENDPOINT_STORE = Symbol('ENDPOINT_STORE');
 
@@ -14,6 +14,7 @@ export interface EndpointSettings {
   readonly types: readonly string[];
   readonly tenant: string | null;
   readonly versions: Readonly<Record<string, number>>;
+  readonly format: EndpointFormat;
   readonly rateLimit: number | null;
   readonly ordered: boolean;
   readonly metadata: Readonly<Record<string, string>>;
@@ -48,6 +49,13 @@ export interface EndpointPage {
   readonly hasMore: boolean;
 }
 
+/** One version of one type pinned by endpoints (disabled ones included), and by how many. */
+export interface PinInUse {
+  readonly type: string;
+  readonly version: number;
+  readonly endpoints: number;
+}
+
 export interface EndpointStore {
   /** The endpoint and its first secret, in one transaction. */
   create(endpoint: NewEndpoint, secret: SealedSecret): Promise<Endpoint>;
@@ -70,6 +78,8 @@ export interface EndpointStore {
    */
   rotateSecret(id: string, secret: SealedSecret, at: { now: Date; oldExpiresAt: Date }): Promise<boolean>;
   enabledEndpoints(): Promise<Endpoint[]>;
+  /** Every (type, version) some endpoint pins, by type then version. */
+  pinsInUse(): Promise<PinInUse[]>;
   /** The secrets of an endpoint that sign at `now`: the current one first, then newest first. */
   liveSecrets(id: string, now: Date): Promise<StoredSecret[]>;
 }

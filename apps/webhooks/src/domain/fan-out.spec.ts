@@ -9,6 +9,7 @@ function endpoint(id: string, overrides: Partial<Endpoint> = {}): Endpoint {
     types: ['*'],
     tenant: null,
     versions: {},
+    format: 'standard',
     rateLimit: null,
     ordered: false,
     metadata: {},

@@ -16,6 +16,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { StoredMessage } from '../delivery/payload-renderer';
+import type { EndpointFormat } from '../domain/endpoint';
 import { notifyEndpointChange } from './endpoint-rows';
 
 export interface ClaimedDelivery {
@@ -25,6 +26,8 @@ export interface ClaimedDelivery {
   readonly attempt: number;
   readonly url: string;
   readonly versions: Readonly<Record<string, number>>;
+  /** Read at the claim, like the pins: an attempt renders with the endpoint's settings of that moment. */
+  readonly format: EndpointFormat;
   readonly traceparent: string | null;
   readonly message: StoredMessage;
 }
@@ -51,6 +54,7 @@ interface ClaimRow {
   attempts: number;
   url: string;
   versions: Record<string, number>;
+  format: EndpointFormat;
   event_id: string;
   type: string;
   topic: string;
@@ -117,7 +121,7 @@ export class PostgresDeliveryStore {
       SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}), updated_at = now()
       FROM claimable, endpoints e, messages m
       WHERE d.id = claimable.id AND e.id = d.endpoint_id AND m.id = d.message_id
-      RETURNING d.id, d.endpoint_id, d.attempts, e.url, e.versions, m.event_id, m.type, m.topic, m.time,
+      RETURNING d.id, d.endpoint_id, d.attempts, e.url, e.versions, e.format, m.event_id, m.type, m.topic, m.time,
                 m.source, m.subject, m.traceparent, m.value`.execute(this.db);
     return rows.map((r) => ({
       id: r.id,
@@ -125,6 +129,7 @@ export class PostgresDeliveryStore {
       attempt: r.attempts,
       url: r.url,
       versions: r.versions,
+      format: r.format,
       traceparent: r.traceparent,
       message: {
         eventId: r.event_id,

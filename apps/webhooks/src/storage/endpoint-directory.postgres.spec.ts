@@ -8,6 +8,7 @@ const endpoint = (id: string): Endpoint => ({
   types: ['*'],
   tenant: null,
   versions: {},
+  format: 'standard',
   rateLimit: null,
   ordered: false,
   metadata: {},

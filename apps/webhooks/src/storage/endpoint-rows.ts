@@ -4,7 +4,7 @@
  * PostgreSQL failures mean "unavailable, try again" rather than a defect.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Endpoint } from '../domain/endpoint';
+import type { Endpoint, EndpointFormat } from '../domain/endpoint';
 import { EndpointsUnavailableError } from '../domain/endpoint-errors';
 
 /**
@@ -21,6 +21,7 @@ export interface EndpointRow {
   types: string[];
   tenant: string | null;
   versions: Record<string, number>;
+  format: EndpointFormat;
   rate_limit: number | null;
   ordered: boolean;
   metadata: Record<string, string>;
@@ -31,7 +32,7 @@ export interface EndpointRow {
 }
 
 export const ENDPOINT_COLUMNS = sql.raw(
-  'id, url, description, types, tenant, versions, rate_limit, ordered, metadata, enabled, ' +
+  'id, url, description, types, tenant, versions, format, rate_limit, ordered, metadata, enabled, ' +
     'disabled_reason, created_at, updated_at',
 );
 
@@ -43,6 +44,7 @@ export function toEndpoint(row: EndpointRow): Endpoint {
     types: row.types,
     tenant: row.tenant,
     versions: row.versions,
+    format: row.format,
     rateLimit: row.rate_limit,
     ordered: row.ordered,
     metadata: row.metadata,

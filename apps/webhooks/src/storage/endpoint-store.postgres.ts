@@ -11,6 +11,7 @@ import type {
   EndpointPage,
   EndpointStore,
   NewEndpoint,
+  PinInUse,
   SealedSecret,
   StoredSecret,
 } from '../domain/endpoint-store.port';
@@ -36,10 +37,10 @@ export class PostgresEndpointStore implements EndpointStore {
     return guarded(() =>
       this.db.transaction().execute(async (trx) => {
         const { rows } = await sql<EndpointRow>`
-          INSERT INTO endpoints (id, url, description, types, tenant, versions, rate_limit, ordered, metadata)
+          INSERT INTO endpoints (id, url, description, types, tenant, versions, format, rate_limit, ordered, metadata)
           VALUES (${endpoint.id}, ${endpoint.url}, ${endpoint.description}, ${[...endpoint.types]}::text[],
-                  ${endpoint.tenant}, ${JSON.stringify(endpoint.versions)}::jsonb, ${endpoint.rateLimit},
-                  ${endpoint.ordered}, ${JSON.stringify(endpoint.metadata)}::jsonb)
+                  ${endpoint.tenant}, ${JSON.stringify(endpoint.versions)}::jsonb, ${endpoint.format},
+                  ${endpoint.rateLimit}, ${endpoint.ordered}, ${JSON.stringify(endpoint.metadata)}::jsonb)
           RETURNING ${ENDPOINT_COLUMNS}`.execute(trx);
         await sql`
           INSERT INTO endpoint_secrets (endpoint_id, serial, key_id, ciphertext)
@@ -132,6 +133,17 @@ export class PostgresEndpointStore implements EndpointStore {
     });
   }
 
+  pinsInUse(): Promise<PinInUse[]> {
+    return guarded(async () => {
+      const { rows } = await sql<PinInUse>`
+        SELECT pin.type, pin.version::int AS version, count(*)::int AS endpoints
+        FROM endpoints e, jsonb_each_text(e.versions) AS pin(type, version)
+        GROUP BY pin.type, pin.version::int
+        ORDER BY pin.type, pin.version::int`.execute(this.db);
+      return rows;
+    });
+  }
+
   liveSecrets(id: string, now: Date): Promise<StoredSecret[]> {
     return guarded(async () => {
       const { rows } = await sql<SecretRow>`
@@ -151,7 +163,7 @@ export class PostgresEndpointStore implements EndpointStore {
     const { rows } = await sql<EndpointRow>`
       UPDATE endpoints SET
         url = ${next.url}, description = ${next.description}, types = ${[...next.types]}::text[],
-        tenant = ${next.tenant}, versions = ${JSON.stringify(next.versions)}::jsonb,
+        tenant = ${next.tenant}, versions = ${JSON.stringify(next.versions)}::jsonb, format = ${next.format},
         rate_limit = ${next.rateLimit}, ordered = ${next.ordered},
         metadata = ${JSON.stringify(next.metadata)}::jsonb, enabled = ${next.enabled},
         disabled_reason = ${next.disabledReason},

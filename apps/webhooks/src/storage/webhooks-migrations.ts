@@ -9,7 +9,8 @@
  *   partition's position (consumer_positions), claimed by workers with FOR UPDATE SKIP LOCKED;
  * - `attempts`: every HTTP attempt with its outcome, pruned after a retention period;
  * - `endpoint_rate_windows` (0002): per rate-limited endpoint, the 1-second window of PostgreSQL's
- *   clock being counted and how many deliveries were claimed in it (see delivery-store.ts).
+ *   clock being counted and how many deliveries were claimed in it (see delivery-store.ts);
+ * - `endpoints.format` (0003): the body's shape, `standard` or `cloudevents` (domain/endpoint.ts).
  * Deleting an endpoint deletes its deliveries and attempts (ON DELETE CASCADE): nothing waits on it.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
@@ -107,6 +108,13 @@ const RATE_LIMIT_STATEMENTS = [
    )`,
 ];
 
+// A constant default makes the new column a catalog-only change (no table rewrite); existing
+// endpoints keep the body they have always received.
+const BODY_FORMAT_STATEMENTS = [
+  `ALTER TABLE endpoints ADD COLUMN format text NOT NULL DEFAULT 'standard'
+     CONSTRAINT endpoints_format_check CHECK (format IN ('standard', 'cloudevents'))`,
+];
+
 export const WEBHOOKS_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_webhooks': {
     up: async (db: Kysely<unknown>) => {
@@ -116,6 +124,11 @@ export const WEBHOOKS_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002_rate_limits': {
     up: async (db: Kysely<unknown>) => {
       for (const statement of RATE_LIMIT_STATEMENTS) await sql.raw(statement).execute(db);
+    },
+  },
+  '0003_body_formats': {
+    up: async (db: Kysely<unknown>) => {
+      for (const statement of BODY_FORMAT_STATEMENTS) await sql.raw(statement).execute(db);
     },
   },
 };
