@@ -56,6 +56,7 @@ function supervisor(
   topics: () => Promise<string[]>,
   overrides: Partial<SubscriptionSettings> = {},
   failJoins = 0,
+  logger = silent,
 ) {
   const consumers: FakeConsumer[] = [];
   const gaveUp: Error[] = [];
@@ -81,7 +82,7 @@ function supervisor(
     {},
     new PartitionPositions(undefined, true, silent),
     settings,
-    silent,
+    logger,
     (error) => gaveUp.push(error),
   );
   return { subscription, consumers, gaveUp };
@@ -106,6 +107,37 @@ describe('GroupSubscription (the consumer supervisor)', () => {
     expect(subscription.topics()).toEqual(['a.b.c']);
     await subscription.stop();
     expect(subscription.problem()).toBe('the consumer is stopped');
+  });
+
+  it('warns, not errs, when the crash is a deleted topic; other crashes are errors', async () => {
+    const lines: { level: string; message: string }[] = [];
+    const logger = {
+      log: () => undefined,
+      warn: (message: string) => lines.push({ level: 'warn', message }),
+      error: (message: string) => lines.push({ level: 'error', message }),
+    };
+    const { subscription, consumers } = supervisor(() => Promise.resolve(['a.b.c']), {}, 0, logger);
+    await subscription.start();
+    // What kafkajs throws: retries exceeded, caused by the broker's protocol error.
+    const protocol = Object.assign(new Error('This server does not host this topic-partition'), {
+      type: 'UNKNOWN_TOPIC_OR_PARTITION',
+    });
+    consumers[0]!.crash(new Error(protocol.message, { cause: protocol }));
+    await waitFor(() => consumers.length === 2 && subscription.consuming(), {
+      timeoutMs: 2_000,
+      description: 'the replacement after a deleted topic',
+    });
+    consumers[1]!.crash(new Error('connection lost'));
+    await waitFor(() => consumers.length === 3 && subscription.consuming(), {
+      timeoutMs: 2_000,
+      description: 'the replacement after a lost connection',
+    });
+    expect(lines.map((line) => line.level)).toEqual(['warn', 'error']);
+    expect(lines[0]!.message).toMatch(
+      /^a topic the consumer read was deleted \(Error: This server does not host/,
+    );
+    expect(lines[1]!.message).toMatch(/^the consumer stopped \(Error: connection lost\); replacing it in/);
+    await subscription.stop();
   });
 
   it('gives up after recoveryLimitMs of failed replacements, and is not ready meanwhile', async () => {

@@ -296,9 +296,17 @@ export class GroupSubscription {
       initialMs: this.settings.retryInitialMs,
       maxMs: this.settings.retryMaxMs,
     });
-    this.logger.error(
-      `the consumer stopped (${this.lastError}); replacing it in ${delay} ms (attempt ${this.failures})`,
-    );
+    // A topic deleted under the consumer (other work creating and deleting topics) crashes kafkajs
+    // with UNKNOWN_TOPIC_OR_PARTITION: routine for a pattern subscription, so a warning, not an error.
+    if (causedByDeletedTopic(error)) {
+      this.logger.warn?.(
+        `a topic the consumer read was deleted (${this.lastError}); re-subscribing to the topics that exist in ${delay} ms`,
+      );
+    } else {
+      this.logger.error(
+        `the consumer stopped (${this.lastError}); replacing it in ${delay} ms (attempt ${this.failures})`,
+      );
+    }
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
@@ -311,6 +319,14 @@ export class GroupSubscription {
     this.state = state;
     this.onStateChange();
   }
+}
+
+/** kafkajs wraps the broker's error in retry errors (`cause`); any link may carry its type. */
+function causedByDeletedTopic(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if ((e as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+  }
+  return false;
 }
 
 function sameTopics(a: readonly string[], b: readonly string[]): boolean {
