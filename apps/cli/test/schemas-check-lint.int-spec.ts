@@ -203,8 +203,7 @@ describe('herald schemas check with herald.yaml', () => {
         pointer: '/fields/10',
         message:
           'v3 cannot read data written with v2, v1 (FULL_TRANSITIVE checks backward): reader field ' +
-          '"risk_score" (/fields/10) has no default and is missing from the writer: add a default or keep ' +
-          'writing the field',
+          '"risk_score" (/fields/10) has no default and is missing from the writer: give the field a default',
       }),
     ]);
     expect(report.summary['disabled']).toEqual([

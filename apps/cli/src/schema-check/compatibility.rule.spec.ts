@@ -29,7 +29,7 @@ describe('compatibilityFindings', () => {
         pointer: '/fields/3',
         message:
           'v3 cannot read data written with v2, v1 (FULL_TRANSITIVE checks backward): reader field "fee" ' +
-          '(/fields/3) has no default and is missing from the writer: add a default or keep writing the field',
+          '(/fields/3) has no default and is missing from the writer: give the field a default',
         incompatibility: { type: 'READER_FIELD_MISSING_DEFAULT_VALUE', direction: 'backward' },
       },
     ]);
@@ -48,6 +48,44 @@ describe('compatibilityFindings', () => {
         'READER_FIELD_MISSING_DEFAULT_VALUE',
         'v2 cannot read data written with v3 (FORWARD checks forward)',
       ],
+    ]);
+  });
+
+  it('a forward problem names the spot it is annotated at, in the new version, even where the field moved', () => {
+    const v3 = record('PaymentReceived', [field('amount_minor', 'string'), ...v2.fields.slice(0, 1)]);
+    const [mismatch] = check(typeSnapshot(TYPE, [v1, v2, v3], 'FORWARD'), undefined).filter(
+      (f) => f.incompatibility?.type === 'TYPE_MISMATCH',
+    );
+    expect(mismatch?.pointer).toBe('/fields/0/type');
+    expect(mismatch?.message).toBe(
+      'v2 cannot read data written with v3 (FORWARD checks forward): writer type string at /fields/0/type ' +
+        "cannot be read as the reader's long: keep writing long (Avro only promotes int→long→float→double and " +
+        'string↔bytes)',
+    );
+  });
+
+  it('a removed field asks the new version to keep writing it, not the published one to get a default', () => {
+    const v3 = record('PaymentReceived', [field('payment_id', 'string'), v2.fields[2]!]);
+    expect(check(typeSnapshot(TYPE, [v1, v2, v3], 'FORWARD'), undefined)).toEqual([
+      {
+        rule: 'compatibility',
+        file: `payments/${TYPE}/v3.avsc`,
+        pointer: '/fields',
+        message:
+          'v2 cannot read data written with v3 (FORWARD checks forward): writer record ' +
+          '"herald.payments.PaymentReceived" lacks field "amount_minor" in /fields, which the reader requires ' +
+          '(it has no default there): keep writing the field',
+        incompatibility: { type: 'READER_FIELD_MISSING_DEFAULT_VALUE', direction: 'forward' },
+      },
+    ]);
+  });
+
+  it("a backward problem against an earlier union is annotated at the reader's own type", () => {
+    const optional = record('PaymentReceived', [field('payment_id', ['null', 'string']), v1.fields[1]!]);
+    const required = record('PaymentReceived', [field('payment_id', 'string'), v1.fields[1]!]);
+    const findings = check(typeSnapshot(TYPE, [optional, required], 'BACKWARD'), undefined);
+    expect(findings.map((f) => [f.pointer, f.message.split(': ')[1]])).toEqual([
+      ['/fields/0/type', 'reader type string at /fields/0/type cannot read data written as null'],
     ]);
   });
 

@@ -15,7 +15,6 @@ import {
 
 import type { TypeSnapshot } from './catalog-snapshot.reader';
 import type { Finding } from './finding.types';
-import { translatePointer } from './pointer.translator';
 
 interface CheckedVersion {
   readonly version: number;
@@ -79,12 +78,11 @@ function groupByLocation(
   for (const incompatibility of incompatibilities) {
     const other = earlier[incompatibility.againstIndex];
     if (other === undefined) continue;
-    const readerPointer = incompatibility.path === '/' ? '' : incompatibility.path;
-    // Backward, the candidate is the reader; forward, the older schema is, so find the same spot by name.
-    const pointer =
-      incompatibility.direction === 'backward'
-        ? readerPointer
-        : translatePointer(other.schema, candidate.schema, readerPointer);
+    // The finding belongs in the candidate: the reader backward, the writer forward. The checker's
+    // message names the same spot, so the annotation and its text agree.
+    const spot =
+      incompatibility.direction === 'backward' ? incompatibility.readerPath : incompatibility.writerPath;
+    const pointer = spot === '/' ? '' : spot;
     const key = `${incompatibility.direction} ${incompatibility.type} ${pointer}`;
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { first: incompatibility, pointer, against: [other] });

@@ -79,6 +79,7 @@ export function isCompatibilityLevel(value: unknown): value is CompatibilityLeve
 /**
  * Checks a candidate schema against the earlier versions of its subject, newest first. The
  * candidate must be valid Avro even under NONE; earlier versions are parsed only when checked.
+ * The messages' remedies are changes to the candidate, since the earlier versions are published.
  */
 export function checkCompatibility(
   level: CompatibilityLevel,
@@ -100,8 +101,8 @@ export function checkCompatibility(
     return rule.directions.flatMap((direction) => {
       const report =
         direction === 'backward'
-          ? findIncompatibilities(candidateTree, previousTree)
-          : findIncompatibilities(previousTree, candidateTree);
+          ? findIncompatibilities(candidateTree, previousTree, 'reader')
+          : findIncompatibilities(previousTree, candidateTree, 'writer');
       truncated ||= report.truncated;
       return report.found.map((incompatibility) => ({ ...incompatibility, direction, againstIndex }));
     });

@@ -10,7 +10,12 @@
  * as complete.
  */
 import { jsonPointer, type Incompatibility } from './incompatibility';
-import type { IncompatibilityDraft } from './incompatibility-messages';
+import {
+  NO_STEPS,
+  type ChangedSide,
+  type IncompatibilityDraft,
+  type PointerSteps,
+} from './incompatibility-messages';
 import type { PairEntry, PairVerdicts } from './pair-verdicts';
 import type { SchemaPair } from './resolution-rules';
 
@@ -22,21 +27,31 @@ export interface IncompatibilityReport {
   readonly truncated: boolean;
 }
 
-export function reportIncompatibilities(verdicts: PairVerdicts, root: SchemaPair): IncompatibilityReport {
+export function reportIncompatibilities(
+  verdicts: PairVerdicts,
+  root: SchemaPair,
+  changed: ChangedSide,
+): IncompatibilityReport {
   const found: Incompatibility[] = [];
   const walking = new Set<PairEntry>();
   let truncated = false;
 
-  const report = (draft: IncompatibilityDraft, tokens: readonly string[]): void => {
+  const report = (draft: IncompatibilityDraft, at: PointerSteps): void => {
     if (found.length >= MAX_REPORTED_INCOMPATIBILITIES) {
       truncated = true;
       return;
     }
-    const problem = jsonPointer([...tokens, ...draft.tokens]);
+    const problem = followSteps(at, draft.steps);
     found.push({
       type: draft.type,
-      path: problem,
-      message: draft.message({ node: jsonPointer(tokens), problem }),
+      path: jsonPointer(problem.path),
+      readerPath: jsonPointer(problem.reader),
+      writerPath: jsonPointer(problem.writer),
+      message: draft.message({
+        reader: { node: jsonPointer(at.reader), problem: jsonPointer(problem.reader) },
+        writer: { node: jsonPointer(at.writer), problem: jsonPointer(problem.writer) },
+        changed,
+      }),
     });
   };
 
@@ -44,7 +59,7 @@ export function reportIncompatibilities(verdicts: PairVerdicts, root: SchemaPair
   // outer location (a list whose `next` holds the same broken list), so it is not reported again.
   const readableHere = (candidate: SchemaPair): boolean => verdicts.isCompatibleAssuming(candidate, walking);
 
-  const walk = (pair: SchemaPair, tokens: readonly string[]): void => {
+  const walk = (pair: SchemaPair, at: PointerSteps): void => {
     const entry = verdicts.entry(pair);
     if (entry.compatible || walking.has(entry)) return;
     walking.add(entry);
@@ -52,14 +67,14 @@ export function reportIncompatibilities(verdicts: PairVerdicts, root: SchemaPair
       if (truncated) break;
       switch (obligation.kind) {
         case 'violation':
-          report(obligation.draft, tokens);
+          report(obligation.draft, at);
           break;
         case 'descend':
-          walk(obligation.pair, [...tokens, ...obligation.tokens]);
+          walk(obligation.pair, followSteps(at, obligation.steps));
           break;
         case 'any-of':
           if (!obligation.candidates.some((candidate) => readableHere(candidate))) {
-            report(obligation.otherwise, tokens);
+            report(obligation.otherwise, at);
           }
           break;
       }
@@ -67,9 +82,17 @@ export function reportIncompatibilities(verdicts: PairVerdicts, root: SchemaPair
     walking.delete(entry);
   };
 
-  walk(root, []);
+  walk(root, NO_STEPS);
   if (truncated) markTruncated(found);
   return { found, truncated };
+}
+
+function followSteps(from: PointerSteps, steps: PointerSteps): PointerSteps {
+  return {
+    path: [...from.path, ...steps.path],
+    reader: [...from.reader, ...steps.reader],
+    writer: [...from.writer, ...steps.writer],
+  };
 }
 
 function markTruncated(found: Incompatibility[]): void {

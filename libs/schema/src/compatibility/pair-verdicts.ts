@@ -51,7 +51,7 @@ export class PairVerdicts {
     const violating: MutableEntry[] = [];
     const pending = [this.create(root)];
     for (let entry = pending.pop(); entry; entry = pending.pop()) {
-      if (entry.obligations.some((o) => o.kind === 'violation')) violating.push(entry);
+      if (entry.obligations.some(failsWhateverElseHolds)) violating.push(entry);
       for (const pair of dependencies(entry.obligations)) {
         let dependency = this.entries.get(pair.reader)?.get(pair.writer);
         if (!dependency) {
@@ -144,6 +144,13 @@ function holds(obligations: readonly Obligation[], compatible: (pair: SchemaPair
         return o.candidates.some(compatible);
     }
   });
+}
+
+/** A violation, or a branch search with no branch to try (a reader union `[]`). */
+function failsWhateverElseHolds(obligation: Obligation): boolean {
+  return (
+    obligation.kind === 'violation' || (obligation.kind === 'any-of' && obligation.candidates.length === 0)
+  );
 }
 
 function dependencies(obligations: readonly Obligation[]): SchemaPair[] {

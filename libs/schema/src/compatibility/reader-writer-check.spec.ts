@@ -9,9 +9,10 @@ import {
 import { compatibilityCases } from './spec-support/compatibility-cases';
 import { field, record } from './spec-support/compatibility-case';
 
+/** Whether avsc can resolve the pair; a schema avsc refuses (an empty union) resolves nothing. */
 function avscResolves(reader: AvroSchemaJson, writer: AvroSchemaJson): boolean {
-  const readerType = avro.Type.forSchema(reader as avro.Schema);
   try {
+    const readerType = avro.Type.forSchema(reader as avro.Schema);
     readerType.createResolver(avro.Type.forSchema(writer as avro.Schema));
     return true;
   } catch {
@@ -58,6 +59,8 @@ describe('checkReaderWriter: messages', () => {
       {
         type: 'READER_FIELD_MISSING_DEFAULT_VALUE',
         path: '/fields/3',
+        readerPath: '/fields/3',
+        writerPath: '/fields',
         message:
           'reader field "currency" (/fields/3) has no default and is missing from the writer: ' +
           'add a default or keep writing the field',
@@ -105,6 +108,79 @@ describe('checkReaderWriter: messages', () => {
   });
 });
 
+describe('checkCompatibility: remedies the author of the new schema can apply', () => {
+  const messages = (level: 'BACKWARD' | 'FORWARD', candidate: AvroSchemaJson, previous: AvroSchemaJson) =>
+    checkCompatibility(level, candidate, [previous]).incompatibilities.map((i) => i.message);
+  const v1Fields = [field('id', 'string'), field('email', 'string'), field('age', 'int')];
+  const v1 = record('User', v1Fields);
+
+  it('a removed field: keep writing it in the new schema, not "add a default" to the published one', () => {
+    const removed = record('User', [field('id', 'string'), field('age', 'int')]);
+    expect(messages('FORWARD', removed, v1)).toEqual([
+      'writer record "User" lacks field "email" in /fields, which the reader requires (it has no default ' +
+        'there): keep writing the field',
+    ]);
+  });
+
+  it('a new field without default: give it a default in the new schema', () => {
+    const added = record('User', [...v1Fields, field('plan', 'string')]);
+    expect(messages('BACKWARD', added, v1)).toEqual([
+      'reader field "plan" (/fields/3) has no default and is missing from the writer: give the field a default',
+    ]);
+  });
+
+  it('a changed type, forward: names the spot in the new schema, whose field moved', () => {
+    const moved = record('User', [field('id', 'string'), field('age', 'string')]);
+    const [found] = checkCompatibility('FORWARD', moved, [v1]).incompatibilities.filter(
+      (i) => i.type === 'TYPE_MISMATCH',
+    );
+    expect(found).toMatchObject({
+      path: '/fields/2/type',
+      readerPath: '/fields/2/type',
+      writerPath: '/fields/1/type',
+    });
+    expect(found?.message).toBe(
+      "writer type string at /fields/1/type cannot be read as the reader's int: keep writing int " +
+        '(Avro only promotes int→long→float→double and string↔bytes)',
+    );
+  });
+
+  it('a new enum symbol, forward: remove it from the new schema', () => {
+    const [found] = checkCompatibility('FORWARD', { type: 'enum', name: 'S', symbols: ['A', 'B'] }, [
+      { type: 'enum', name: 'S', symbols: ['A'] },
+    ]).incompatibilities;
+    expect(found?.message).toBe(
+      'writer enum "S" (/) has the symbols B, which the reader enum lacks and has no "default" for: ' +
+        'remove them from the writer',
+    );
+  });
+
+  it('a new union branch, forward: remove it from the new schema', () => {
+    expect(messages('FORWARD', ['null', 'int', 'string'], ['null', 'int'])).toEqual([
+      'writer union branch 2 (string) at /2 has no branch in the reader union that can read it: ' +
+        'remove that branch from the writer union',
+    ]);
+  });
+});
+
+describe('checkReaderWriter: a writer union against a reader that is not one', () => {
+  it("keeps Java's location with the branch index, and the real spot in each schema", () => {
+    const reader = record('R', [field('f', 'string')]);
+    const writer = record('R', [field('f', ['null', 'string'])]);
+    expect(checkReaderWriter(reader, writer)).toEqual([
+      {
+        type: 'TYPE_MISMATCH',
+        path: '/fields/0/type/0',
+        readerPath: '/fields/0/type',
+        writerPath: '/fields/0/type/0',
+        message:
+          "reader type string at /fields/0/type cannot read data written as null: keep the writer's type " +
+          '(Avro only promotes int→long→float→double and string↔bytes)',
+      },
+    ]);
+  });
+});
+
 describe('checkReaderWriter: invalid schemas', () => {
   it.each<[string, AvroSchemaJson]>([
     ['an unknown type name', 'integer'],
@@ -125,10 +201,23 @@ describe('checkReaderWriter: invalid schemas', () => {
         { namespace: 'x' },
       ),
     ],
+    [
+      'a default on a field of type [] (an empty union has no value)',
+      record('R', [field('a', [], { default: null })]),
+    ],
+    ['an empty union directly in a union', ['null', []]],
   ])('refuses %s, naming the schema', (_what, schema) => {
     expect(() => checkReaderWriter('int', schema)).toThrow(InvalidAvroSchemaError);
     expect(() => checkReaderWriter('int', schema)).toThrow(/^writer schema is not a valid Avro schema: /);
     expect(() => checkReaderWriter(schema, 'int')).toThrow(/^reader schema is not a valid Avro schema: /);
+  });
+});
+
+describe('checkReaderWriter: the empty union', () => {
+  it('refuses a default for it, as Java does, in words that do not name the stand-in avsc validates', () => {
+    expect(() => checkReaderWriter('int', record('R', [field('a', [], { default: null })]))).toThrow(
+      'writer schema is not a valid Avro schema: a field of type [] (an empty union) cannot have a default',
+    );
   });
 });
 

@@ -4,6 +4,7 @@
  * an empty list means compatible, otherwise every problem is listed.
  */
 import type { Incompatibility } from './incompatibility';
+import type { ChangedSide } from './incompatibility-messages';
 import { reportIncompatibilities, type IncompatibilityReport } from './incompatibility-reporter';
 import { PairVerdicts } from './pair-verdicts';
 import { parseSchemaTree } from './schema-tree.parser';
@@ -17,10 +18,16 @@ export function checkReaderWriter(reader: AvroSchemaJson, writer: AvroSchemaJson
   return findIncompatibilities(
     parseSchemaTree(reader, 'reader schema'),
     parseSchemaTree(writer, 'writer schema'),
+    'either',
   ).found;
 }
 
-export function findIncompatibilities(reader: SchemaNode, writer: SchemaNode): IncompatibilityReport {
+/** `changed` is the schema being changed, whose author the messages' remedies address. */
+export function findIncompatibilities(
+  reader: SchemaNode,
+  writer: SchemaNode,
+  changed: ChangedSide,
+): IncompatibilityReport {
   const root = { reader, writer };
-  return reportIncompatibilities(PairVerdicts.decide(root), root);
+  return reportIncompatibilities(PairVerdicts.decide(root), root, changed);
 }

@@ -4,7 +4,8 @@
  * recursive schemas make pairs depend on each other; `pair-verdicts.ts` decides them together.
  *
  *   violation   — the pair is incompatible, whatever else holds
- *   descend     — the pair needs a sub-pair to be compatible (problems are reported inside it)
+ *   descend     — the pair needs a sub-pair to be compatible (problems are reported inside it,
+ *                 `steps` down from the pair's location)
  *   any-of      — the pair needs at least one candidate sub-pair to be compatible (union
  *                 branch search: which branch failed how is noise, so only the draft is reported)
  */
@@ -15,9 +16,11 @@ import {
   missingEnumSymbols,
   nameMismatch,
   readerUnionLacksWriter,
+  sameSteps,
   typeMismatch,
   writerBranchUnreadable,
   type IncompatibilityDraft,
+  type PointerSteps,
 } from './incompatibility-messages';
 import type {
   EnumNode,
@@ -37,7 +40,7 @@ export interface SchemaPair {
 
 export type Obligation =
   | { readonly kind: 'violation'; readonly draft: IncompatibilityDraft }
-  | { readonly kind: 'descend'; readonly tokens: readonly string[]; readonly pair: SchemaPair }
+  | { readonly kind: 'descend'; readonly steps: PointerSteps; readonly pair: SchemaPair }
   | {
       readonly kind: 'any-of';
       readonly candidates: readonly SchemaPair[];
@@ -57,16 +60,21 @@ const PROMOTED_FROM: Readonly<Record<PrimitiveTypeName, readonly PrimitiveTypeNa
 };
 
 const violation = (draft: IncompatibilityDraft): Obligation => ({ kind: 'violation', draft });
-const descend = (tokens: readonly string[], reader: SchemaNode, writer: SchemaNode): Obligation => ({
+const descend = (steps: PointerSteps, reader: SchemaNode, writer: SchemaNode): Obligation => ({
   kind: 'descend',
-  tokens,
+  steps,
   pair: { reader, writer },
 });
 
 export function obligationsOf({ reader, writer }: SchemaPair): Obligation[] {
   if (reader.kind === 'union' && writer.kind === 'union') return writerUnionIntoReaderUnion(reader, writer);
-  // Every branch the writer may have written must be readable; problems point at the reader node.
-  if (writer.kind === 'union') return writer.branches.map((branch) => descend([], reader, branch));
+  // Every branch the writer may have written must be readable (an empty union writes nothing, so it
+  // is readable by anything). Java's location adds the branch index to the reader's location.
+  if (writer.kind === 'union') {
+    return writer.branches.map((branch, index) =>
+      descend({ path: [String(index)], reader: [], writer: [String(index)] }, reader, branch),
+    );
+  }
   if (reader.kind === 'union') {
     const candidates = reader.branches.map((branch) => ({ reader: branch, writer }));
     return [{ kind: 'any-of', candidates, otherwise: readerUnionLacksWriter(writer) }];
@@ -79,11 +87,11 @@ export function obligationsOf({ reader, writer }: SchemaPair): Obligation[] {
         : [violation(typeMismatch(reader, writer))];
     case 'array':
       return writer.kind === 'array'
-        ? [descend(['items'], reader.items, writer.items)]
+        ? [descend(sameSteps('items'), reader.items, writer.items)]
         : [violation(typeMismatch(reader, writer))];
     case 'map':
       return writer.kind === 'map'
-        ? [descend(['values'], reader.values, writer.values)]
+        ? [descend(sameSteps('values'), reader.values, writer.values)]
         : [violation(typeMismatch(reader, writer))];
     case 'record':
       return writer.kind === 'record'
@@ -123,7 +131,7 @@ function enumObligations(reader: EnumNode, writer: EnumNode): Obligation[] {
   const symbolsReadable = missing.length === 0 || reader.default !== undefined;
   return [
     ...nameObligations(reader, writer),
-    ...(symbolsReadable ? [] : [violation(missingEnumSymbols(reader, missing))]),
+    ...(symbolsReadable ? [] : [violation(missingEnumSymbols(reader, writer, missing))]),
   ];
 }
 
@@ -142,21 +150,28 @@ function recordObligations(reader: RecordNode, writer: RecordNode): Obligation[]
     const [match] = matches;
     if (matches.length > 1) {
       // Java throws and avsc refuses a resolver here: the reader cannot tell which field to read.
-      const names = matches.map((m) => m.name);
+      const names = matches.map((m) => m.field.name);
       obligations.push(violation(ambiguousFieldAliases(field.name, index, names)));
     } else if (match) {
-      obligations.push(descend(['fields', String(index), 'type'], field.type, match.type));
+      const steps = {
+        path: ['fields', String(index), 'type'],
+        reader: ['fields', String(index), 'type'],
+        writer: ['fields', String(match.index), 'type'],
+      };
+      obligations.push(descend(steps, field.type, match.field.type));
     } else if (!field.hasDefault) {
       // An enum default does not stand in for a field default: with no writer field there is no
       // symbol to map, so Java reports this too (as a type mismatch of the enum against the record).
-      obligations.push(violation(fieldMissingDefault(field.name, index)));
+      obligations.push(violation(fieldMissingDefault(field.name, index, writer)));
     }
   });
   return obligations;
 }
 
-/** The writer fields a reader field reads: by its name or any of its aliases. */
-function writerFieldsFor(field: FieldNode, writer: RecordNode): FieldNode[] {
+/** The writer fields a reader field reads, with their positions: by its name or any of its aliases. */
+function writerFieldsFor(field: FieldNode, writer: RecordNode): Array<{ field: FieldNode; index: number }> {
   const names = new Set([field.name, ...field.aliases]);
-  return writer.fields.filter((candidate) => names.has(candidate.name));
+  return writer.fields.flatMap((candidate, index) =>
+    names.has(candidate.name) ? [{ field: candidate, index }] : [],
+  );
 }

@@ -67,11 +67,37 @@ function parseUncached(json: AvroSchemaJson, label: string): SchemaNode {
     return new SchemaTreeBuilder(label).build(json, '');
   try {
     // Java refuses named types without a name; avsc accepts them unless told not to.
-    avro.Type.forSchema(json as avro.Schema, { noAnonymousTypes: true });
+    avro.Type.forSchema(json as avro.Schema, { noAnonymousTypes: true, typeHook: emptyUnionStandIn() });
   } catch (err) {
-    throw new InvalidAvroSchemaError(label, err instanceof Error ? err.message : String(err), { cause: err });
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new InvalidAvroSchemaError(
+      label,
+      reason.includes(EMPTY_UNION_NAMESPACE)
+        ? 'a field of type [] (an empty union) cannot have a default'
+        : reason,
+      { cause: err },
+    );
   }
   return new SchemaTreeBuilder(label).build(json, '');
+}
+
+const EMPTY_UNION_NAMESPACE = 'herald_checker_empty_union';
+
+type TypeHook = NonNullable<Parameters<typeof avro.Type.forSchema>[1]>['typeHook'];
+
+/**
+ * Java accepts the empty union `[]` (a type with no values: data of it is never written) and avsc
+ * refuses it. For avsc's validation of the rest, each `[]` stands in as a union of one record that
+ * holds itself: no finite value has that type, so, as in Java, no default fits, and a `[]` nested
+ * directly in a union is still refused as a nested union.
+ */
+function emptyUnionStandIn(): TypeHook {
+  let count = 0;
+  return (schema, opts) => {
+    if (!Array.isArray(schema) || schema.length > 0) return undefined;
+    const name = `${EMPTY_UNION_NAMESPACE}.Never${count++}`;
+    return avro.Type.forSchema([{ type: 'record', name, fields: [{ name: 'never', type: name }] }], opts);
+  };
 }
 
 function qualify(name: string, namespace: string): QualifiedName {
