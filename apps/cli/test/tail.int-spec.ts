@@ -2,7 +2,7 @@
  * `herald tail` run as a user runs it, on real Kafka and a real registry: records written in the
  * Confluent wire format are printed as Herald JSON with their envelope, an undecodable record is
  * printed as an error in its place (exit 1), --as-version (alias --version) resolves to a reader
- * schema, --since and --partition choose the start, --group reads from and commits a group's
+ * schema, --since, --partition and --offset choose the start, --group reads from and commits a group's
  * position, and following until Ctrl-C leaves no consumer group behind.
  */
 import {
@@ -173,6 +173,28 @@ describe('herald tail', () => {
     expect(parse(recent.stdout).map((l) => l.id)).toEqual(['evt-6']);
   });
 
+  it('--partition with --offset prints exactly the record at those coordinates', async () => {
+    const one = await herald(
+      ['tail', topic, '--partition', '0', '--offset', '3', '--limit', '1', '--format', 'json'],
+      { env },
+    );
+    expect(one.stderr).toBe('');
+    expect(one.status).toBe(0);
+    expect(parse(one.stdout).map((l) => [l.partition, l.offset, l.id])).toEqual([[0, '3', 'evt-4']]);
+
+    // From an offset onwards, in order, the undecodable record in its place.
+    const from = await herald(
+      ['tail', topic, '--partition', '0', '--offset', '1', '--limit', '3', '--format', 'json'],
+      { env },
+    );
+    expect(from.status).toBe(1);
+    expect(parse(from.stdout).map((l) => [l.offset, l.id ?? l.error?.code])).toEqual([
+      ['1', 'evt-2'],
+      ['2', 'BAD_MAGIC_BYTE'],
+      ['3', 'evt-4'],
+    ]);
+  });
+
   it('prints text for people', async () => {
     const run = await herald(
       ['tail', topic, '--from-beginning', '--partition', '0', '--limit', '3', '--format', 'text'],
@@ -261,5 +283,45 @@ describe('herald tail', () => {
     const badSince = await herald(['tail', topic, '--since', 'yesterday'], { env });
     expect(badSince.status).toBe(2);
     expect(badSince.stderr).toContain('RFC 3339');
+
+    const offsetAlone = await herald(['tail', topic, '--offset', '1', '--limit', '1'], { env });
+    expect(offsetAlone.status).toBe(2);
+    expect(offsetAlone.stderr).toContain('--offset needs --partition');
+
+    const offsetAndStart = await herald(
+      ['tail', topic, '--partition', '0', '--offset', '1', '--from-beginning', '--limit', '1'],
+      { env },
+    );
+    expect(offsetAndStart.status).toBe(2);
+    expect(offsetAndStart.stderr).toContain('--from-beginning and --offset both say where to start');
+
+    const offsetAndGroup = await herald(
+      [
+        'tail',
+        topic,
+        '--partition',
+        '0',
+        '--offset',
+        '1',
+        '--group',
+        uniqueName('tail-offset'),
+        '--limit',
+        '1',
+      ],
+      { env },
+    );
+    expect(offsetAndGroup.status).toBe(2);
+    expect(offsetAndGroup.stderr).toContain('--offset and --group both say where to start');
+
+    // Partition 0 holds offsets 0 to 3: 5 is not in it (4 is the next record's, which tail would wait for).
+    const pastTheEnd = await herald(['tail', topic, '--partition', '0', '--offset', '5', '--limit', '1'], {
+      env,
+    });
+    expect(pastTheEnd.status).toBe(2);
+    expect(pastTheEnd.stderr).toContain('partition 0 of "' + topic + '" has no such offset (it holds 0 to 3');
+
+    const notAnOffset = await herald(['tail', topic, '--partition', '0', '--offset', '-1'], { env });
+    expect(notAnOffset.status).toBe(2);
+    expect(notAnOffset.stderr).toContain('--offset');
   });
 });

@@ -4,6 +4,7 @@ import {
   eventType,
   groupName,
   httpUrl,
+  kafkaOffset,
   nonNegativeInteger,
   parseDurationMs,
   parseTimePoint,
@@ -65,6 +66,16 @@ describe('integer options', () => {
   it('nonNegativeInteger takes 0', () => {
     expect(nonNegativeInteger('0')).toBe(0);
     expect(() => nonNegativeInteger('-1')).toThrow(InvalidArgumentError);
+  });
+
+  it('kafkaOffset keeps 64-bit offsets exact, as decimal strings', () => {
+    expect(kafkaOffset('0')).toBe('0');
+    expect(kafkaOffset('0042')).toBe('42');
+    expect(kafkaOffset('9007199254740993')).toBe('9007199254740993');
+    expect(kafkaOffset('9223372036854775807')).toBe('9223372036854775807');
+    for (const bad of ['-1', '1.5', 'ten', '', '1e3', '9223372036854775808']) {
+      expect(() => kafkaOffset(bad)).toThrow(InvalidArgumentError);
+    }
   });
 });
 

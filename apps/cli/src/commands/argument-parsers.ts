@@ -35,6 +35,17 @@ export function nonNegativeInteger(value: string): number {
   return parsed;
 }
 
+/** Kafka's largest offset (a signed 64-bit integer). */
+const MAX_OFFSET = 2n ** 63n - 1n;
+
+/** A Kafka offset: a whole number up to 2^63 - 1, kept as its decimal string (beyond 2^53). */
+export function kafkaOffset(value: string): string {
+  if (!/^[0-9]+$/.test(value) || BigInt(value) > MAX_OFFSET) {
+    throw new InvalidArgumentError(`must be a Kafka offset: a whole number, 0 or more (got "${value}")`);
+  }
+  return BigInt(value).toString();
+}
+
 export function eventType(value: string): string {
   if (!EVENT_TYPE.test(value)) {
     throw new InvalidArgumentError(

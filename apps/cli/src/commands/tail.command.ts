@@ -12,6 +12,7 @@ import {
   brokerList,
   groupName,
   httpUrl,
+  kafkaOffset,
   nonNegativeInteger,
   positiveInteger,
   timePoint,
@@ -23,6 +24,7 @@ interface TailCommandOptions {
   fromBeginning: boolean;
   since?: Date;
   partition?: number;
+  offset?: string;
   limit?: number;
   asVersion?: number;
   /** The old name of --as-version, still accepted. */
@@ -48,6 +50,11 @@ export function tailCommand(): Command {
       timePoint,
     )
     .option('--partition <n>', 'read only this partition', nonNegativeInteger)
+    .option(
+      '--offset <n>',
+      'start at this offset of --partition (e.g. the partition and offset herald publish printed)',
+      kafkaOffset,
+    )
     .option('--limit <n>', 'exit after n records (default: follow until Ctrl-C)', positiveInteger)
     .option(
       '--as-version <n>',
@@ -82,6 +89,7 @@ export function tailCommand(): Command {
 Examples:
   herald tail payments.payment.received                      follow new events
   herald tail payments.payment.received --since 10m --limit 5
+  herald tail payments.payment.received --partition 3 --offset 1187 --limit 1   one record
   herald tail orders.order.shipped --from-beginning --as-version 1 --format json | jq .data
   herald tail payments.payment.received --group support --limit 10   the next 10 for "support"
 
@@ -97,8 +105,25 @@ group with running consumers is refused.`,
 }
 
 function startPosition(options: TailCommandOptions): StartPosition {
-  if (options.fromBeginning && options.since !== undefined) {
-    throw new UsageError('--from-beginning and --since both say where to start: give one');
+  const given = [
+    options.fromBeginning ? '--from-beginning' : undefined,
+    options.since === undefined ? undefined : '--since',
+    options.offset === undefined ? undefined : '--offset',
+  ].filter((name) => name !== undefined);
+  if (given.length > 1) {
+    const verb = given.length === 2 ? 'both say' : 'all say';
+    throw new UsageError(`${given.join(' and ')} ${verb} where to start: give one`);
+  }
+  if (options.offset !== undefined) {
+    if (options.partition === undefined) {
+      throw new UsageError('--offset needs --partition: an offset is a position in one partition');
+    }
+    if (options.group !== undefined) {
+      throw new UsageError(
+        "--offset and --group both say where to start (--group reads from the group's offsets): give one",
+      );
+    }
+    return { kind: 'offset', partition: options.partition, offset: options.offset };
   }
   if (options.fromBeginning) return { kind: 'beginning' };
   return options.since === undefined ? { kind: 'end' } : { kind: 'time', at: options.since };

@@ -13,7 +13,11 @@ import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { connectKafka, UsageError } from '../commands/command-support';
 
 export type StartPosition =
-  { readonly kind: 'beginning' } | { readonly kind: 'end' } | { readonly kind: 'time'; readonly at: Date };
+  | { readonly kind: 'beginning' }
+  | { readonly kind: 'end' }
+  | { readonly kind: 'time'; readonly at: Date }
+  /** One record's coordinates (what `herald publish` prints): that partition, from that offset. */
+  | { readonly kind: 'offset'; readonly partition: number; readonly offset: string };
 
 export interface TopicReadOptions {
   readonly topic: string;
@@ -58,6 +62,7 @@ async function startOffsets(
       if (entry.offset !== '-1') offsets.set(entry.partition, entry.offset);
     }
   }
+  if (start.kind === 'offset') offsets.set(start.partition, retainedOffset(topic, start, watermarks));
   if (group !== undefined) {
     const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
     for (const commit of committed?.partitions ?? []) {
@@ -70,6 +75,28 @@ async function startOffsets(
     }
   }
   return offsets;
+}
+
+/**
+ * An explicit offset must be in the partition's log, or the next one to be written (the high
+ * watermark): one that retention deleted, or that no record will have for a long time, is refused
+ * rather than silently read from elsewhere or waited for.
+ */
+function retainedOffset(
+  topic: string,
+  start: Extract<StartPosition, { kind: 'offset' }>,
+  watermarks: ReadonlyArray<{ partition: number; low: string; high: string }>,
+): string {
+  const w = watermarks.find((m) => m.partition === start.partition);
+  const offset = BigInt(start.offset);
+  if (w !== undefined && (offset < BigInt(w.low) || offset > BigInt(w.high))) {
+    const range =
+      BigInt(w.low) === BigInt(w.high) ? 'it is empty' : `it holds ${w.low} to ${BigInt(w.high) - 1n}`;
+    throw new UsageError(
+      `--offset ${start.offset}: partition ${start.partition} of "${topic}" has no such offset (${range}; the next record gets ${w.high})`,
+    );
+  }
+  return start.offset;
 }
 
 /** Tail must not join a group whose consumers are running: it would take partitions from them. */
