@@ -1,3 +1,5 @@
+import type { CompatibilityLevel } from '@app/schema';
+
 import { historyFindings } from './history.rules';
 import { field, record, snapshot, typeSnapshot } from './spec-support/snapshot.fixtures';
 
@@ -97,9 +99,27 @@ describe('historyFindings', () => {
         rule: 'level-loosened',
         file: `payments/${TYPE}/event.yaml`,
         pointer: '/compatibility',
-        message: `compatibility of ${TYPE} was loosened from FULL_TRANSITIVE to BACKWARD, which drops forward checks and checks against every earlier version: readers and writers already rely on FULL_TRANSITIVE; keep it or choose a level that implies it`,
+        message: `compatibility of ${TYPE} was loosened from FULL_TRANSITIVE to BACKWARD, which drops the forward checks and checks a new version against the latest version only, not against every earlier one as FULL_TRANSITIVE does: readers and writers already rely on FULL_TRANSITIVE; keep it or choose a level that implies it`,
       },
     ]);
+  });
+
+  it.each<[CompatibilityLevel, CompatibilityLevel, string]>([
+    [
+      'FULL',
+      'FULL_TRANSITIVE',
+      'checks a new version against the latest version only, not against every earlier one as FULL_TRANSITIVE does',
+    ],
+    ['BACKWARD_TRANSITIVE', 'FULL_TRANSITIVE', 'drops the forward checks'],
+    ['FORWARD', 'FULL', 'drops the backward checks'],
+    ['NONE', 'BACKWARD', 'checks nothing'],
+  ])('level-loosened: %s after %s %s', (newer, older, lost) => {
+    const published = snapshot(typeSnapshot(TYPE, [v1, v2], older));
+    const [finding] = historyFindings(published, snapshot(typeSnapshot(TYPE, [v1, v2], newer)), 'main');
+    expect(finding?.message).toBe(
+      `compatibility of ${TYPE} was loosened from ${older} to ${newer}, which ${lost}: readers and writers ` +
+        `already rely on ${older}; keep it or choose a level that implies it`,
+    );
   });
 
   it('accepts a tightened level, and skips an unreadable one (the catalog rule reports it)', () => {

@@ -8,7 +8,7 @@ import type { CatalogSnapshot, TypeSnapshot, VersionSnapshot } from './catalog-s
 import type { Finding } from './finding.types';
 import { isJsonObject } from './avro-json.walker';
 import { firstDifference } from './json-difference';
-import { levelImplies, levelRule } from '@app/schema';
+import { levelImplies, levelRule, type CompatibilityLevel } from '@app/schema';
 
 /** `baseLabel` names the base in messages (`origin/main`), so authors know where to restore from. */
 export function historyFindings(base: CatalogSnapshot, head: CatalogSnapshot, baseLabel: string): Finding[] {
@@ -70,22 +70,33 @@ function changedPointer(old: VersionSnapshot, now: VersionSnapshot): string | un
 function levelFindings(published: TypeSnapshot, current: TypeSnapshot): Finding[] {
   const [older, newer] = [published.level, current.level];
   if (older === undefined || newer === undefined || levelImplies(newer, older)) return [];
-  const was = levelRule(older);
-  const now = levelRule(newer);
-  const lost = [
-    ...was.directions.filter((d) => !now.directions.includes(d)).map((d) => `${d} checks`),
-    ...(was.transitive && !now.transitive ? ['checks against every earlier version'] : []),
-  ];
   return [
     {
       rule: 'level-loosened',
       file: current.metadataFile,
       pointer: '/compatibility',
       message:
-        `compatibility of ${current.type} was loosened from ${older} to ${newer}, which drops ${lost.join(' and ')}: ` +
+        `compatibility of ${current.type} was loosened from ${older} to ${newer}, which ${whatIsLost(older, newer)}: ` +
         `readers and writers already rely on ${older}; keep it or choose a level that implies it`,
     },
   ];
+}
+
+/** What `newer` no longer checks that `older` did, e.g. "drops the forward checks". */
+function whatIsLost(older: CompatibilityLevel, newer: CompatibilityLevel): string {
+  const was = levelRule(older);
+  const now = levelRule(newer);
+  if (now.directions.length === 0) return 'checks nothing';
+  const dropped = was.directions.filter((d) => !now.directions.includes(d));
+  return [
+    ...(dropped.length === 0 ? [] : [`drops the ${dropped.join(' and ')} checks`]),
+    // A non-transitive level compares a new version with the latest one only.
+    ...(was.transitive && !now.transitive
+      ? [
+          `checks a new version against the latest version only, not against every earlier one as ${older} does`,
+        ]
+      : []),
+  ].join(' and ');
 }
 
 /**
