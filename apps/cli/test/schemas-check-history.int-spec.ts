@@ -305,6 +305,38 @@ describe('herald schemas check: choosing the base', () => {
     expect(result.status).toBe(0);
   });
 
+  it('in CI, a shallow checkout without the mainline exits 2 saying how to fetch it; fetched, the edit is caught', () => {
+    const v2 = repo.readJson<Schema>(`${PAY}/v2.avsc`);
+    repo.writeJson(`${PAY}/v2.avsc`, { ...v2, doc: 'Edited.' });
+    repo.commit();
+    const shallow = SchemaRepo.shallowCloneOf(repo, 'feature');
+    try {
+      // Outside CI the tree is checked alone, and the edited published version passes: what CI must not do.
+      expect(shallow.check().status).toBe(0);
+
+      const inCi = shallow.herald(['schemas', 'check'], { CI: 'true' });
+      expect(inCi.stdout).toBe('');
+      expect(inCi.stderr).toContain(
+        'herald: no git base to compare with (neither origin/main nor main shares history with HEAD), and in CI ' +
+          'the check needs one',
+      );
+      expect(inCi.stderr).toContain('git fetch --no-tags --deepen=200 origin main');
+      expect(inCi.stderr).toContain('--against git:origin/main');
+      expect(inCi.status).toBe(2);
+      expect(shallow.herald(['schemas', 'check'], { CI: 'false' }).status).toBe(0);
+
+      shallow.git(['fetch', '--quiet', '--no-tags', '--deepen=200', 'origin', 'main']);
+      const fetched = shallow.check([], { CI: 'true' });
+      expect(fetched.report.summary['base']).toMatchObject({ ref: 'origin/main' });
+      expect(fetched.report.violations.map((v) => [v.rule, v.file])).toEqual([
+        ['version-edited', `${PAY}/v2.avsc`],
+      ]);
+      expect(fetched.status).toBe(1);
+    } finally {
+      shallow.dispose();
+    }
+  });
+
   it('checks the tree alone in a repository without commits, and in a folder outside git', () => {
     const fresh = SchemaRepo.plainCopy();
     try {

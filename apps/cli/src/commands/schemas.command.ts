@@ -1,7 +1,8 @@
 /**
  * `herald schemas check [--dir schemas] [--against git:<ref>] [--format text|json|github]`: the
  * schema tree's gate before merge. Exit 0 when there is no error (warnings allowed), 1 when there
- * are violations, 2 for a usage or environment problem (unknown ref, missing folder, bad option).
+ * are violations, 2 for a usage or environment problem (unknown ref, missing folder, bad option, no
+ * git base in CI).
  * `herald schemas codegen [--dir schemas] [--out libs/events/src] [--check]`: the generated event
  * types; `--check` exits 1 when the committed files are stale. `herald schemas push`: see
  * schema-push/push.command.ts.
@@ -69,6 +70,7 @@ async function check(options: CheckOptions): Promise<void> {
       dir: options.dir,
       cwd: process.cwd(),
       ...against(options.against),
+      requireBase: runsInCi(process.env['CI']),
     });
     await write(render(report, options.format));
     process.exitCode = countBySeverity(report.violations).errors > 0 ? 1 : 0;
@@ -84,6 +86,11 @@ function against(base: string | undefined): { againstRef?: string; againstRegist
   if (base.startsWith('git:')) return { againstRef: base.slice('git:'.length) };
   if (base.startsWith('registry:')) return { againstRegistry: base.slice('registry:'.length) };
   throw new SchemaCheckUsageError(`--against must be git:<ref> or registry:<url>, got "${base}"`);
+}
+
+/** CI services set CI (`true` on GitHub, GitLab and most others); `CI=false` or `0` opts out. */
+function runsInCi(ci: string | undefined): boolean {
+  return ci !== undefined && !['', '0', 'false'].includes(ci.toLowerCase());
 }
 
 function render(report: CheckReport, format: Format): string {

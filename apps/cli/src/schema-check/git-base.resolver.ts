@@ -2,7 +2,9 @@
  * Chooses the commit the working tree is compared with and extracts its schemas folder. With
  * `--against git:<ref>` that is exactly the ref; by default it is where the branch left the
  * mainline (the merge-base with origin/main, else main), so types added to main since do not read
- * as removed here. No repository or no mainline means a first commit: the tree is checked alone.
+ * as removed here. No repository or no mainline means a first commit: the tree is checked alone,
+ * except in CI, where it almost always means a shallow checkout that lacks the mainline, and a
+ * check without a base would pass an edited published version.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,8 +17,30 @@ import { SchemaCheckUsageError } from './schema-check.error';
 /** The mainline refs a default base is taken from, in order of preference. */
 const MAINLINES = ['origin/main', 'main'] as const;
 
-export async function resolveGitBase(git: GitOpening, ref: string | undefined): Promise<BaseDescription> {
+/**
+ * `requireBase` (set in CI) turns "no base" into a usage error that says how to get one. It applies
+ * to the default base only: an explicit ref either resolves or is an error anyway.
+ */
+export async function resolveGitBase(
+  git: GitOpening,
+  ref: string | undefined,
+  requireBase = false,
+): Promise<BaseDescription> {
   if (ref !== undefined) return resolveExplicit(git, ref);
+  const base = await resolveDefault(git);
+  if (base.kind === 'none' && requireBase) {
+    throw new SchemaCheckUsageError(
+      `no git base to compare with (${base.reason}), and in CI the check needs one: without it an edited ` +
+        'published version or a removed event type passes unseen. A shallow checkout lacks the mainline: fetch ' +
+        'it with the history back to where this branch left it, e.g. `git fetch --no-tags --deepen=200 origin ' +
+        'main` (or check out with `fetch-depth: 0`), then run the check again; or name the base with ' +
+        '--against git:origin/main',
+    );
+  }
+  return base;
+}
+
+async function resolveDefault(git: GitOpening): Promise<BaseDescription> {
   if (!git.ok) return { kind: 'none', reason: `${git.reason}, so there is no base to compare with` };
   if ((await git.repository.resolveCommit('HEAD')) === undefined)
     return { kind: 'none', reason: 'the repository has no commit yet' };

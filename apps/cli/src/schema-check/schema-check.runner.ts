@@ -27,6 +27,8 @@ export interface SchemaCheckRequest {
   readonly againstRef?: string;
   /** A schema registry URL to compare with instead of a git base. */
   readonly againstRegistry?: string;
+  /** No default git base is then a usage error instead of a tree checked alone (CI sets it). */
+  readonly requireBase?: boolean;
 }
 
 export async function runSchemaCheck(request: SchemaCheckRequest): Promise<CheckReport> {
@@ -42,7 +44,7 @@ export async function runSchemaCheck(request: SchemaCheckRequest): Promise<Check
   const catalogPath = git.ok ? git.prefix.replace(/\/$/, '') : toPosix(relative(request.cwd, dir));
   const base: BaseDescription =
     request.againstRegistry === undefined
-      ? await resolveGitBase(git, request.againstRef)
+      ? await resolveGitBase(git, request.againstRef, request.requireBase)
       : { kind: 'registry', url: request.againstRegistry };
   const config = await loadCheckConfig(workspaceRoot);
   const [baseSnapshot, validation, head] = await Promise.all([

@@ -79,6 +79,26 @@ export class SchemaRepo {
     return new SchemaRepo(dir);
   }
 
+  /**
+   * A clone of `branch` with one commit of history, as CI checkouts make them (actions/checkout's
+   * default `fetch-depth: 1`): no mainline ref, and no parents to find a merge-base through.
+   */
+  static shallowCloneOf(origin: SchemaRepo, branch: string): SchemaRepo {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-check-shallow-'));
+    git(dir, ['init', '--quiet']);
+    git(dir, ['remote', 'add', 'origin', `file://${origin.dir}`]);
+    git(dir, [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--depth=1',
+      'origin',
+      `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+    ]);
+    git(dir, ['checkout', '--quiet', '--detach', `origin/${branch}`]);
+    return new SchemaRepo(dir);
+  }
+
   read(path: string): string {
     return readFileSync(join(this.dir, path), 'utf8');
   }
@@ -124,10 +144,11 @@ export class SchemaRepo {
     return { line, column: (this.read(path).split('\n')[line - 1] ?? '').indexOf(snippet) + 1 };
   }
 
+  /** Runs the built CLI here; outside CI unless `env` sets CI, whatever runs the tests. */
   herald(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
     const result = spawnSync(process.execPath, [HERALD, ...args], {
       cwd: this.dir,
-      env: { ...process.env, ...env },
+      env: { ...process.env, CI: undefined, ...env },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -135,8 +156,8 @@ export class SchemaRepo {
   }
 
   /** Runs the check with --format json and parses its report. */
-  check(args: readonly string[] = []): CliResult & { report: JsonReport } {
-    const result = this.herald(['schemas', 'check', '--format', 'json', ...args]);
+  check(args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): CliResult & { report: JsonReport } {
+    const result = this.herald(['schemas', 'check', '--format', 'json', ...args], env);
     if (result.stdout === '') throw new Error(`no report (exit ${result.status}): ${result.stderr}`);
     return { ...result, report: JSON.parse(result.stdout) as JsonReport };
   }
