@@ -1,6 +1,27 @@
 /** The analytics app's configuration: the environment variables it reads, validated at boot. */
 import { z } from 'zod';
-import { brokerList, httpHost, logLevel, port, postgresUrl } from '@app/platform';
+import {
+  brokerList,
+  consumerGroupId,
+  httpHost,
+  logLevel,
+  optionalRegExp,
+  port,
+  postgresUrl,
+} from '@app/platform';
+
+const millis = (fallback: number, min: number) =>
+  z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(min, `must be at least ${min} ms`)
+    .default(fallback);
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
 
 export const analyticsConfigSchema = z.object({
   ANALYTICS_PORT: port(8083),
@@ -8,6 +29,25 @@ export const analyticsConfigSchema = z.object({
   KAFKA_BROKERS: brokerList,
   DATABASE_URL: postgresUrl,
   LOG_LEVEL: logLevel,
+  SCHEMA_REGISTRY_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:8081'),
+  /** The consumer group; instances sharing it share the partitions. Tests must set their own. */
+  ANALYTICS_GROUP_ID: consumerGroupId('analytics'),
+  /** A regular expression narrowing the event-type topics counted (unset: every type). */
+  ANALYTICS_TOPIC_PATTERN: optionalRegExp,
+  /** The declared metrics (docs/analytics.md); a missing file at the default path means none. */
+  ANALYTICS_METRICS_FILE: z.string().min(1).optional(),
+  /** An event reaching Kafka more than this after its event time counts as late. */
+  ANALYTICS_LATENESS_MS: millis(3_600_000, 0),
+  /** How long counted event ids are kept to recognise a replayed dead letter. */
+  ANALYTICS_DEDUPE_WINDOW_MS: millis(7 * 86_400_000, 60_000),
+  /** Rebuild a metric declared with no computed generation at boot (new or changed) from history. */
+  ANALYTICS_REBUILD_NEW_METRICS: flag(true),
+  /** A regular expression choosing the consumer groups GET /v1/lag reports (unset: all). */
+  ANALYTICS_LAG_GROUPS: optionalRegExp,
+  /** How long the group waits for a silent instance before giving its partitions to the others. */
+  ANALYTICS_SESSION_TIMEOUT_MS: millis(30_000, 3_000),
 });
 
 export type AnalyticsConfig = z.output<typeof analyticsConfigSchema>;
+
+export const DEFAULT_METRICS_FILE = 'infra/analytics/metrics.yaml';
