@@ -400,6 +400,10 @@ describe('gateway HTTP status codes', () => {
         'unprocessable',
       );
       expect(problem.errors).toEqual([{ path: '/version', message: anyOf(String) }]);
+      expect(problem.detail).toBe(
+        `event type "${gateway.types.payment}" has no version 3 in the schema registry. To publish it, add ` +
+          `schemas/${domain}/${gateway.types.payment}/v3.avsc and run \`herald schemas push\`.`,
+      );
     });
 
     it('422: every schema violation, each under /data', async () => {

@@ -99,4 +99,28 @@ describe('EventTypeResolver', () => {
       retryAfterSeconds: 2,
     });
   });
+
+  it('answers 422 for a version the registry lacks, saying to run herald schemas push', async () => {
+    const v1 = { version: 1, schema: schema('a') };
+    const local = {
+      root: '/x',
+      eventTypes: [{ type: 'shop.order.placed', domain: 'shop', versions: [v1, { ...v1, version: 2 }] }],
+    } as unknown as Catalog;
+    resolver = new EventTypeResolver(local, registry, 5_000, () => now);
+    const notPushed = (await resolver
+      .resolve('shop.order.placed', 2)
+      .catch((e: unknown) => e)) as GatewayError;
+    expect(notPushed).toMatchObject({
+      kind: 'unprocessable',
+      message:
+        'event type "shop.order.placed" has no version 2 in the schema registry. Version 2 is in the schemas/ ' +
+        'catalog but not in the registry: run `herald schemas push`.',
+      violations: [{ path: '/version', message: 'no version 2 of shop.order.placed' }],
+    });
+    const nowhere = (await resolver.resolve('shop.order.placed', 7).catch((e: unknown) => e)) as GatewayError;
+    expect(nowhere.message).toBe(
+      'event type "shop.order.placed" has no version 7 in the schema registry. To publish it, add ' +
+        'schemas/shop/shop.order.placed/v7.avsc and run `herald schemas push`.',
+    );
+  });
 });

@@ -144,8 +144,13 @@ export class EventTypeResolver {
         { path: '/type', message: 'no such event type in the schema registry' },
       ]);
     }
+    // The registry holds what `herald schemas push` registered; a version file that was never
+    // pushed is the usual cause, so the answer says which command makes the version publishable.
+    const hint = local?.versions.some((v) => v.version === version)
+      ? ` Version ${version} is in the schemas/ catalog but not in the registry: run \`herald schemas push\`.`
+      : ` To publish it, add schemas/${type.split('.')[0]}/${type}/v${version}.avsc and run \`herald schemas push\`.`;
     return GatewayError.unprocessable(
-      `event type "${type}" has no version ${version} in the schema registry`,
+      `event type "${type}" has no version ${version} in the schema registry.${hint}`,
       [{ path: '/version', message: `no version ${version} of ${type}` }],
     );
   }
