@@ -160,6 +160,30 @@ describe('apps booted as a user boots them', () => {
     );
   });
 
+  it('schema-registry bound beyond loopback refuses to start without write auth, naming the variables', () => {
+    const { REGISTRY_WRITE_TOKEN: _token, REGISTRY_BASIC_AUTH: _basic, ...env } = process.env;
+    const result = spawnSync(
+      process.execPath,
+      [join(ROOT, 'dist', 'apps', 'schema-registry', 'src', 'main.js')],
+      {
+        env: {
+          ...env,
+          HOST: '0.0.0.0',
+          REGISTRY_TOPIC: uniqueName('_schemas-e2e'),
+          KAFKA_BROKERS: testBrokers().join(','),
+        },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('schema-registry: Invalid configuration');
+    expect(result.stderr).toContain('REGISTRY_WRITE_AUTH: HOST is 0.0.0.0, reachable beyond this machine');
+    expect(result.stderr).toContain('REGISTRY_WRITE_TOKEN');
+    expect(result.stderr).toContain('REGISTRY_BASIC_AUTH');
+    expect(result.stderr).toContain('REGISTRY_WRITE_AUTH=none');
+  });
+
   it.each([
     { name: 'audit', variable: 'AUDIT_GROUP_ID', fallback: 'audit', extra: {} },
     { name: 'schema-registry', variable: 'REGISTRY_TOPIC', fallback: '_schemas', extra: {} },

@@ -60,10 +60,15 @@ function setEventYaml(folder: string, key: 'partitions' | 'retention', value: st
   );
 }
 
-function herald(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+type HeraldResult = { status: number | null; stdout: string; stderr: string };
+
+const herald = (...args: string[]): HeraldResult => heraldWith({}, ...args);
+
+function heraldWith(env: NodeJS.ProcessEnv, ...args: string[]): HeraldResult {
+  const { REGISTRY_WRITE_TOKEN: _inherited, ...parent } = process.env;
   const result = spawnSync(process.execPath, [HERALD, 'schemas', ...args], {
     cwd: workDir,
-    env: { ...process.env, KAFKA_BROKERS: testBrokers().join(','), NO_COLOR: '1' },
+    env: { ...parent, KAFKA_BROKERS: testBrokers().join(','), NO_COLOR: '1', ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -187,6 +192,35 @@ describe('herald schemas push', () => {
     const result = herald('push', '--registry', 'http://127.0.0.1:1');
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^herald: cannot reach the schema registry at http:\/\/127\.0\.0\.1:1/);
+  });
+
+  describe('against a registry that needs a write token', () => {
+    const TOKEN = `push-${randomBytes(12).toString('hex')}`;
+    let guarded: TestRegistry;
+
+    beforeAll(async () => {
+      guarded = await startTestRegistry({ env: { REGISTRY_WRITE_TOKEN: TOKEN } });
+    });
+    afterAll(() => guarded.stop());
+
+    it('registers nothing without the token and says which variable carries it; with it, pushes', async () => {
+      const { subject } = addPaymentType();
+      const refused = heraldWith({}, 'push', '--registry', guarded.url);
+      expect(refused.status).toBe(1);
+      expect(refused.stdout).toContain('→ 401 40101');
+      expect(refused.stdout).toContain("set REGISTRY_WRITE_TOKEN to the registry's write token");
+      const versions = await fetch(`${guarded.url}/subjects/${subject}/versions`);
+      expect(versions.status).toBe(404);
+
+      const wrong = heraldWith({ REGISTRY_WRITE_TOKEN: 'not-it' }, 'push', '--registry', guarded.url);
+      expect(wrong.status).toBe(1);
+      expect(wrong.stdout).toContain('REGISTRY_WRITE_TOKEN is set, but the registry does not accept it');
+
+      const pushed = heraldWith({ REGISTRY_WRITE_TOKEN: TOKEN }, 'push', '--registry', guarded.url);
+      expect([pushed.status, pushed.stderr]).toEqual([0, '']);
+      const registered = await fetch(`${guarded.url}/subjects/${subject}/versions`);
+      expect(await registered.json()).toEqual([1, 2]);
+    });
   });
 });
 

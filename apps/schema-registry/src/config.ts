@@ -1,8 +1,16 @@
 /** The schema-registry app's configuration: the environment variables it reads, validated at boot. */
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { brokerList, httpHost, logLevel, port, sharedGroupName } from '@app/platform';
 
-export const schemaRegistryConfigSchema = z.object({
+/** True when `host` only accepts connections from this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  if (host.toLowerCase() === 'localhost') return true;
+  const address = host.replace(/^\[(.*)\]$/, '$1');
+  return ipaddr.isValid(address) && ipaddr.process(address).range() === 'loopback';
+}
+
+const variables = z.object({
   REGISTRY_PORT: port(8081),
   HOST: httpHost,
   KAFKA_BROKERS: brokerList,
@@ -34,6 +42,37 @@ export const schemaRegistryConfigSchema = z.object({
     .string()
     .regex(/^[^:]+:.+$/, 'must be user:password, both non-empty')
     .optional(),
+  /**
+   * `none`: serve writes without credentials although HOST is reachable from other machines. Only
+   * an explicit choice opens writes, deletes, config and mode changes to everyone who can connect.
+   */
+  REGISTRY_WRITE_AUTH: z.enum(['none'], { error: 'must be none, or unset' }).optional(),
+});
+
+/**
+ * Write auth is optional on loopback only. Bound to anything else (HOST=0.0.0.0 in a container),
+ * a registry without credentials would let anyone who reaches it register, permanently delete
+ * and change config and mode: it refuses to start unless told REGISTRY_WRITE_AUTH=none.
+ */
+export const schemaRegistryConfigSchema = variables.superRefine((config, ctx) => {
+  const credentials = config.REGISTRY_WRITE_TOKEN !== undefined || config.REGISTRY_BASIC_AUTH !== undefined;
+  if (config.REGISTRY_WRITE_AUTH === 'none' && credentials) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REGISTRY_WRITE_AUTH'],
+      message: 'is none, but REGISTRY_WRITE_TOKEN or REGISTRY_BASIC_AUTH is set too: unset one or the other',
+    });
+  }
+  if (config.REGISTRY_WRITE_AUTH === undefined && !credentials && !isLoopbackHost(config.HOST)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REGISTRY_WRITE_AUTH'],
+      message:
+        `HOST is ${config.HOST}, reachable beyond this machine, and writes have no credentials: set ` +
+        'REGISTRY_WRITE_TOKEN (a bearer token) or REGISTRY_BASIC_AUTH (user:password), or ' +
+        'REGISTRY_WRITE_AUTH=none to let anyone who reaches the registry register, delete and change config',
+    });
+  }
 });
 
 export type SchemaRegistryConfig = z.output<typeof schemaRegistryConfigSchema>;

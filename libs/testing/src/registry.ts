@@ -17,7 +17,13 @@ export interface TestRegistry {
   stop(): Promise<void>;
 }
 
-export async function startTestRegistry(options: { topic?: string } = {}): Promise<TestRegistry> {
+export interface TestRegistryOptions {
+  readonly topic?: string;
+  /** More environment for the registry, e.g. REGISTRY_WRITE_TOKEN. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export async function startTestRegistry(options: TestRegistryOptions = {}): Promise<TestRegistry> {
   const port = await freePort();
   const topic = options.topic ?? uniqueName('_schemas');
   const main = join(projectRoot(), 'dist', 'apps', 'schema-registry', 'src', 'main.js');
@@ -28,6 +34,7 @@ export async function startTestRegistry(options: { topic?: string } = {}): Promi
       REGISTRY_TOPIC: topic,
       KAFKA_BROKERS: testBrokers().join(','),
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,7 +2,8 @@
  * `herald up`: the whole platform in the foreground — Kafka (unless KAFKA_BROKERS is set),
  * the database, the schema registry, the `schemas/` tree pushed to it (topics and versions,
  * as `herald schemas push` does), then every other app — until Ctrl-C, which stops
- * everything it started.
+ * everything it started. The registry runs with a write token (the environment's, or one
+ * generated into HERALD_HOME, see local-secrets.ts) that only it and the push receive.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { LocalKafkaCluster, LocalKafkaError, projectRoot } from '@app/local-kafka';
 import { cliConfig } from '../cli-config';
-import { webhooksSecrets } from './webhooks-secrets';
+import { localSecrets, registryWriteSecrets, WEBHOOKS_SECRETS, type LocalSecrets } from './local-secrets';
 
 interface AppSpec {
   readonly name: string;
@@ -103,16 +104,17 @@ async function up(): Promise<void> {
   process.once('SIGTERM', () => void shutdown(0));
 
   const [registry, ...others] = APPS as [AppSpec, ...AppSpec[]];
-  const secrets = webhooksSecrets(process.env);
+  const webhooksSecrets = localSecrets(WEBHOOKS_SECRETS, process.env);
+  const registrySecrets = registryWriteSecrets(process.env);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...secrets.env,
+    ...webhooksSecrets.env,
     KAFKA_BROKERS: brokers.join(','),
     DATABASE_URL: config.DATABASE_URL,
     SCHEMA_REGISTRY_URL: appUrl(registry),
   };
   const start = (app: AppSpec): ChildProcess => {
-    const child = startApp(root, app, env);
+    const child = startApp(root, app, app === registry ? { ...env, ...registrySecrets.env } : env);
     children.set(app.name, child);
     child.once('exit', (code, signal) => {
       if (stopping === undefined) {
@@ -136,7 +138,7 @@ async function up(): Promise<void> {
       },
       {
         cwd: root,
-        env: process.env,
+        env: { ...process.env, ...registrySecrets.env },
         out: async (text) => void process.stdout.write(text),
         err: (text) => process.stderr.write(text),
       },
@@ -152,12 +154,27 @@ async function up(): Promise<void> {
   process.stdout.write(
     `\nHerald is up. Kafka: ${brokers.join(',')}\n${lines.join('\n')}\n` +
       'Publish with an API key from `herald keys create --producer <name> --types "*"`.\n' +
-      (secrets.file === undefined
-        ? ''
-        : `Webhooks admin token (Authorization: Bearer ...): WEBHOOKS_ADMIN_TOKEN in ${secrets.file}\n`) +
+      secretsNotice(webhooksSecrets, registrySecrets) +
       'Press Ctrl-C to stop everything.\n',
   );
   await new Promise<never>(() => undefined);
+}
+
+/** Where the generated secrets are, and how another shell uses the registry's write token. */
+function secretsNotice(webhooks: LocalSecrets, registry: LocalSecrets, env = process.env): string {
+  const lines: string[] = [];
+  if (webhooks.file !== undefined) {
+    lines.push(`Webhooks admin token (Authorization: Bearer ...): WEBHOOKS_ADMIN_TOKEN in ${webhooks.file}`);
+  }
+  if (registry.file !== undefined) {
+    lines.push(
+      `Registry write token (Authorization: Bearer ...): REGISTRY_WRITE_TOKEN in ${registry.file}`,
+      `  for \`herald schemas push\` from another shell: export $(cat ${registry.file})`,
+    );
+  } else if (env['REGISTRY_WRITE_AUTH'] === 'none') {
+    lines.push('Registry writes are open to anyone who reaches it (REGISTRY_WRITE_AUTH=none).');
+  }
+  return lines.map((line) => `${line}\n`).join('');
 }
 
 export function upCommand(): Command {

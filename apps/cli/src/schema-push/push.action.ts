@@ -8,9 +8,10 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { logLevel } from 'kafkajs';
 import { createKafka, TopicAdmin } from '@app/kafka';
-import { RegistryClient } from '@app/registry-client';
+import { RegistryClient, RegistryError } from '@app/registry-client';
 import { formatCatalogProblems, validateCatalog, type Catalog } from '@app/schema';
 import { renderEventTypeText, pushHeader, renderPushJson, renderSummaryText } from './push.reporters';
+import type { SubjectRegistry } from './push.ports';
 import type { PushReport } from './push.types';
 import { pushCatalog } from './schema-push.runner';
 
@@ -42,8 +43,9 @@ export async function runPush(options: PushOptions, io: PushEnvironment): Promis
   const brokers = (options.brokers ?? io.env['KAFKA_BROKERS'] ?? DEFAULT_BROKERS).split(',').filter(Boolean);
   const catalog = await readCatalog(resolve(io.cwd, options.dir), options.dir, io);
   if (catalog === undefined) return 1;
-  const registry = new RegistryClient({ url: registryUrl, writeToken: io.env['REGISTRY_WRITE_TOKEN'] });
-  await registry.subjects().catch((error: unknown) => {
+  const writeToken = io.env['REGISTRY_WRITE_TOKEN'] || undefined;
+  const client = new RegistryClient({ url: registryUrl, writeToken });
+  await client.subjects().catch((error: unknown) => {
     throw new PushEnvironmentError(
       `cannot reach the schema registry at ${registryUrl}: ${(error as Error).message}`,
     );
@@ -61,7 +63,7 @@ export async function runPush(options: PushOptions, io: PushEnvironment): Promis
     const eventTypes = await pushCatalog({
       catalog,
       dryRun: options.dryRun,
-      registry,
+      registry: explainingRefusedWrites(client, writeToken !== undefined),
       topics: new TopicAdmin(admin),
       onEventType: (result) => {
         if (options.format === 'text') void io.out(renderEventTypeText(result, options.dryRun));
@@ -73,6 +75,30 @@ export async function runPush(options: PushOptions, io: PushEnvironment): Promis
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The registry client, with a write it refuses for want of credentials (401/403) saying which
+ * variable carries them: reads stay open, so that is the first a user hears of write auth.
+ */
+function explainingRefusedWrites(client: RegistryClient, tokenSet: boolean): SubjectRegistry {
+  const explain = (error: unknown): never => {
+    if (error instanceof RegistryError && (error.status === 401 || error.status === 403)) {
+      const hint = tokenSet
+        ? 'REGISTRY_WRITE_TOKEN is set, but the registry does not accept it'
+        : "set REGISTRY_WRITE_TOKEN to the registry's write token (`herald up` prints where it keeps the one it generated)";
+      throw new Error(`${error.message}: ${hint}`, { cause: error });
+    }
+    throw error;
+  };
+  return {
+    versions: (subject) => client.versions(subject),
+    version: (subject, version) => client.version(subject, version),
+    lookup: (subject, schema) => client.lookup(subject, schema),
+    compatibility: (subject) => client.compatibility(subject),
+    register: (subject, schema) => client.register(subject, schema).catch(explain),
+    setCompatibility: (subject, level) => client.setCompatibility(subject, level).catch(explain),
+  };
 }
 
 async function readCatalog(dir: string, shown: string, io: PushEnvironment): Promise<Catalog | undefined> {
