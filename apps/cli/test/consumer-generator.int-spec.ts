@@ -90,6 +90,10 @@ describe('herald new consumer', () => {
     const handlers = readFileSync(join(scratch, 'apps/fraud-check/src/fraud-check.handlers.ts'), 'utf8');
     expect(handlers).toContain("@EventPattern('payments.payment.received', { version: 1 })");
     expect(handlers).toContain('event: PaymentReceivedV1');
+    // A newcomer sees each event arrive at the default LOG_LEVEL: one info line per event.
+    expect(handlers).toContain('this.logger.log(line)');
+    const config = readFileSync(join(scratch, 'apps/fraud-check/src/config.ts'), 'utf8');
+    expect(config).toMatch(/EVENT_LOG_LEVEL: z[\s\S]*?\.default\('info'\)/);
 
     const typecheck = run(
       [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', scratch, '--listFiles'],
@@ -111,7 +115,8 @@ describe('herald new consumer', () => {
       [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', join(scratch, 'jest.config.js')],
       scratch,
     );
-    expect(tests.stderr).toMatch(/Tests:\s+2 passed, 2 total/);
+    // Its own test wires the module and sees the info line; a failing log assertion fails here.
+    expect(tests.stderr).toMatch(/Tests:\s+3 passed, 3 total/);
     expect(tests.status).toBe(0);
   }, 240_000);
 

@@ -6,6 +6,10 @@ export function configTemplate(s: ConsumerSpec): string {
 import { z } from 'zod';
 import { brokerList, consumerGroupId, httpHost, logLevel, port } from '${lib('platform')}';
 
+/** Levels of the one line each handled event is logged with. */
+export const EVENT_LOG_LEVELS = ['info', 'debug', 'silent'] as const;
+export type EventLogLevel = (typeof EVENT_LOG_LEVELS)[number];
+
 export const ${s.camelName}ConfigSchema = z.object({
   ${s.envPrefix}_PORT: port(${s.port}),
   HOST: httpHost,
@@ -20,6 +24,13 @@ export const ${s.camelName}ConfigSchema = z.object({
    */
   CONSUMER_GROUP: consumerGroupId('${s.name}'),
   LOG_LEVEL: logLevel,
+  /**
+   * The level of the line logged for each handled event: info shows every event at the default
+   * LOG_LEVEL, debug only with LOG_LEVEL=debug, silent never.
+   */
+  EVENT_LOG_LEVEL: z
+    .enum(EVENT_LOG_LEVELS, { error: \`must be one of \${EVENT_LOG_LEVELS.join(', ')}\` })
+    .default('info'),
 });
 
 export type ${s.className}Config = z.output<typeof ${s.camelName}ConfigSchema>;

@@ -6,7 +6,7 @@ export function moduleTemplate(s: ConsumerSpec): string {
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '${lib('platform')}';
 import type { ${s.className}Config } from './config';
-import { ${s.className}Handlers } from './${s.name}.handlers';
+import { EVENT_LOG_LEVEL, ${s.className}Handlers } from './${s.name}.handlers';
 
 @Module({})
 export class ${s.className}Module {
@@ -15,6 +15,7 @@ export class ${s.className}Module {
       module: ${s.className}Module,
       imports: [PlatformModule.forService({ service: '${s.name}', logLevel: config.LOG_LEVEL })],
       controllers: [${s.className}Handlers],
+      providers: [{ provide: EVENT_LOG_LEVEL, useValue: config.EVENT_LOG_LEVEL }],
     };
   }
 }
