@@ -49,5 +49,3 @@ export const analyticsConfigSchema = z.object({
 });
 
 export type AnalyticsConfig = z.output<typeof analyticsConfigSchema>;
-
-export const DEFAULT_METRICS_FILE = 'infra/analytics/metrics.yaml';

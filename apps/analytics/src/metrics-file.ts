@@ -6,12 +6,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import {
+  DEFAULT_METRICS_FILE,
   metricsFilePosition,
   parseMetricsFile,
   type MetricDefinition,
   type MetricProblem,
 } from '@app/analytics';
-import { DEFAULT_METRICS_FILE, type AnalyticsConfig } from './config';
+import type { AnalyticsConfig } from './config';
 import type { MetricReaders } from './consumer/metric-readers';
 
 export class MetricsFileError extends Error {

@@ -125,8 +125,7 @@ describe('analytics counts every event once (built app, real Kafka, registry and
     });
     // Stays exact once the backlog is consumed: nothing counted twice.
     await waitFor(
-      async () =>
-        ((await app.get('/v1/lag')).body as { groups: Array<{ lag: number }> }).groups[0]?.lag === 0,
+      async () => (await app.get<{ groups: Array<{ lag: number }> }>('/v1/lag')).body.groups[0]?.lag === 0,
       {
         timeoutMs: 30_000,
         description: 'the group to have no lag',

@@ -52,12 +52,32 @@ export const payment = (n: number): Payment => ({
   fee: BigInt(n % 50),
 });
 
-/** An API answer; `body` is the parsed JSON, typed by the caller's expectations. */
-export interface ApiAnswer {
+/** An API answer; `body` is the parsed JSON, typed by the caller's expectations (the test asserts them). */
+export interface ApiAnswer<T> {
   readonly status: number;
   readonly type: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON the API answers
-  readonly body: any;
+  readonly body: T;
+}
+
+export interface StatsBody {
+  type: string;
+  metric: string;
+  interval: string;
+  late: boolean;
+  points: Array<{ start: string; value: number; group?: Record<string, string | number> }>;
+}
+
+export interface ProblemBody {
+  status: number;
+  errors: Array<{ path: string; message: string }>;
+}
+
+export interface MetricsBody {
+  metrics: Array<{ name: string; state: string; rebuild?: { done: number; total: number } }>;
+}
+
+export interface LatencyBody {
+  types: Array<{ type: string; count: number; quantiles: Record<string, number> }>;
 }
 
 export interface AnalyticsProcess {
@@ -65,7 +85,7 @@ export interface AnalyticsProcess {
   readonly child: ChildProcess;
   stop(): Promise<void>;
   kill(): Promise<void>;
-  get(path: string): Promise<ApiAnswer>;
+  get<T = StatsBody>(path: string): Promise<ApiAnswer<T>>;
 }
 
 function exited(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
@@ -108,13 +128,10 @@ export async function startAnalytics(env: Record<string, string>): Promise<Analy
   );
   if (outcome === 'exited')
     throw new Error(`the analytics app exited with code ${child.exitCode}:\n${stderr}`);
-  const get = async (path: string) => {
+  const get = async <T>(path: string): Promise<ApiAnswer<T>> => {
     const response = await fetch(`${url}${path}`);
-    return {
-      status: response.status,
-      type: response.headers.get('content-type') ?? '',
-      body: await response.json(),
-    };
+    const type = response.headers.get('content-type') ?? '';
+    return { status: response.status, type, body: (await response.json()) as T };
   };
   return { url, child, stop: () => exited(child, 'SIGTERM'), kill: () => exited(child, 'SIGKILL'), get };
 }
@@ -178,7 +195,7 @@ export class PaymentTopic {
     await admin.disconnect();
   }
 
-  message(version: 1 | 2, p: Payment, id = randomUUID()): Message {
+  message(version: 1 | 2, p: Payment, id: string = randomUUID()): Message {
     const value: Record<string, unknown> = { payment_id: id, amount_minor: p.amount, currency: p.currency };
     if (version === 2) value['fee_minor'] = p.fee === undefined ? null : { long: p.fee };
     return {

@@ -6,6 +6,9 @@
  */
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 
+/** Where the metrics file is, relative to the repository (and the analytics app's working directory). */
+export const DEFAULT_METRICS_FILE = 'infra/analytics/metrics.yaml';
+
 export const AGGREGATIONS = ['sum', 'count', 'min', 'max', 'avg'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
