@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { LocalKafkaError } from '@app/local-kafka';
 import { ConfigError } from '@app/config';
+import { analyticsCommand } from './commands/analytics.command';
 import { kafkaCommand } from './commands/kafka.command';
 import { keysCommand } from './commands/keys.command';
 import { newCommand } from './commands/new.command';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride()
+    .addCommand(analyticsCommand())
     .addCommand(kafkaCommand())
     .addCommand(keysCommand())
     .addCommand(newCommand())

@@ -67,6 +67,12 @@ export const RULES = {
     disableable: false,
     summary: 'with --against registry: a version not registered yet (herald schemas push registers it)',
   },
+  'analytics-metrics': {
+    severity: 'error',
+    disableable: false,
+    summary:
+      'the analytics metrics file is valid and each metric reads a numeric field and existing group fields of a catalog version',
+  },
   config: { severity: 'error', disableable: false, summary: 'herald.yaml is valid' },
   'record-doc': { severity: 'error', disableable: true, summary: 'every record has a doc' },
   'enum-doc': { severity: 'error', disableable: true, summary: 'every enum has a doc' },

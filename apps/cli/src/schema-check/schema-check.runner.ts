@@ -13,6 +13,7 @@ import { loadCheckConfig } from './check-config.loader';
 import type { BaseDescription, CheckReport, DisabledRule, Finding, Violation } from './finding.types';
 import { extractBaseTree, resolveGitBase } from './git-base.resolver';
 import { GitRepository, type GitOpening } from './git.repository';
+import { collectAnalyticsFindings } from './analytics-metrics.rule';
 import { collectRegistryFindings } from './registry-findings.collector';
 import { RULES } from './rule.definitions';
 import { SchemaCheckUsageError } from './schema-check.error';
@@ -58,8 +59,9 @@ export async function runSchemaCheck(request: SchemaCheckRequest): Promise<Check
       file: inWorkspace(catalogPath, finding.file),
     }),
   );
+  const analyticsFindings = await collectAnalyticsFindings(workspaceRoot, validation.catalog);
   const findings = foldExplainedIncompatibilities(
-    withoutDisabled([...config.findings, ...catalogFindings], config.disabled),
+    withoutDisabled([...config.findings, ...catalogFindings, ...analyticsFindings], config.disabled),
   );
   const locator = new SourcePositionLocator(workspaceRoot);
   const violations = await Promise.all(findings.map((finding) => toViolation(finding, locator)));
