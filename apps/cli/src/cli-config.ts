@@ -17,6 +17,13 @@ const cliConfigSchema = z.object({
     .transform((key) => (key === '' ? undefined : key)),
   /** The schema registry `herald tail` decodes through. */
   SCHEMA_REGISTRY_URL: httpUrl('http://127.0.0.1:8081', 'http://127.0.0.1:8081'),
+  /** The webhooks app `herald webhooks pins` asks. */
+  WEBHOOKS_URL: httpUrl('http://127.0.0.1:8082', 'http://127.0.0.1:8082'),
+  /** Its admin token, for `herald webhooks pins` and `herald schemas check --pins <url>`. */
+  WEBHOOKS_ADMIN_TOKEN: z
+    .string()
+    .optional()
+    .transform((token) => (token === '' ? undefined : token)),
 });
 
 export type CliConfig = z.output<typeof cliConfigSchema>;

@@ -13,6 +13,7 @@ import { replayCommand } from './commands/replay.command';
 import { schemasCommand } from './commands/schemas.command';
 import { tailCommand } from './commands/tail.command';
 import { upCommand } from './commands/up.command';
+import { webhooksCommand } from './commands/webhooks.command';
 
 export function buildProgram(): Command {
   // Positional options: -V/--version belongs to herald itself; publish and tail have their own --version <n>.
@@ -30,7 +31,8 @@ export function buildProgram(): Command {
     .addCommand(replayCommand())
     .addCommand(schemasCommand())
     .addCommand(tailCommand())
-    .addCommand(upCommand());
+    .addCommand(upCommand())
+    .addCommand(webhooksCommand());
 }
 
 async function main(argv: readonly string[]): Promise<number> {

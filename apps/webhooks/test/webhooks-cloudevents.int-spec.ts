@@ -2,13 +2,20 @@
  * The CloudEvents body format on real Kafka, PostgreSQL, registry and HTTP: the same events reach a
  * `cloudevents` endpoint as CloudEvents 1.0 in structured mode (validated by the CloudEvents SDK)
  * and a `standard` endpoint as Herald's JSON, both signed over the bytes sent (verified with the
- * standardwebhooks package); a pinned `cloudevents` endpoint gets the pinned version's data; and a
- * format changed while a delivery is being retried applies to its next attempt.
+ * standardwebhooks package); a pinned `cloudevents` endpoint gets the pinned version's data; a
+ * format changed while a delivery is being retried applies to its next attempt; and the app's pins
+ * (GET /v1/pins) are what `herald webhooks pins` exports and `herald schemas check --pins` reads.
  */
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
+import { projectRoot } from '@app/local-kafka';
 import { waitFor } from '@app/testing';
-import { Receiver, WebhooksPipeline, type ReceivedRequest } from './webhooks-pipeline-kit';
+import { ADMIN_TOKEN, Receiver, WebhooksPipeline, type ReceivedRequest } from './webhooks-pipeline-kit';
 
 jest.setTimeout(120_000);
 
@@ -23,6 +30,24 @@ interface StandardBody {
   readonly source: string;
   readonly subject: string | null;
   readonly data: Record<string, unknown>;
+}
+
+/** The built CLI as a user runs it; its exit code instead of a throw. */
+async function herald(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  const run = promisify(execFile)(process.execPath, [join(projectRoot(), 'bin', 'herald.js'), ...args], {
+    env: { ...process.env, ...env },
+  });
+  return run.then(
+    ({ stdout, stderr }) => ({ status: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      status: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
+  );
 }
 
 /** The body, once its Standard Webhooks signature verified (throws otherwise). */
@@ -187,5 +212,70 @@ describe('webhooks CloudEvents body format (real Kafka, PostgreSQL, registry, HT
     expect(event.id).toBe(id);
     expect(event.id).toBe(first.id);
     expect(event.data).toEqual(first.data);
+  });
+  it('exports the pins in use to `herald webhooks pins`, which `herald schemas check --pins` reads', async () => {
+    type Pins = { pins: Array<{ type: string; version: number; endpoints: number }> };
+    const pinning = async () =>
+      (await pipeline.api<Pins>('GET', '/v1/pins')).body.pins.find((p) => p.type === pipeline.type)
+        ?.endpoints ?? 0;
+    const before = await pinning();
+    const created = await pipeline.api('POST', '/v1/endpoints', {
+      url: 'http://127.0.0.1:9/never-called',
+      types: [pipeline.type],
+      versions: { [pipeline.type]: 1 },
+    });
+    expect(created.status).toBe(201);
+    await pipeline.api('PATCH', `/v1/endpoints/${created.body.id}`, { enabled: false });
+    const served = await pipeline.api<Pins>('GET', '/v1/pins');
+    expect(served.status).toBe(200);
+    expect(served.body).toEqual({ pins: [{ type: pipeline.type, version: 1, endpoints: before + 1 }] });
+    const env = { WEBHOOKS_ADMIN_TOKEN: ADMIN_TOKEN };
+    const exported = await herald(['webhooks', 'pins', '--json', '--url', pipeline.url], env);
+    expect(exported.status).toBe(0);
+    expect(JSON.parse(exported.stdout)).toEqual(served.body);
+
+    // The app's catalog, outside git, changed as a pull request might: at BACKWARD, a v3 may drop
+    // `currency`, which version 1 needs. The check reads the pins from the app and refuses it.
+    const catalog = await mkdtemp(join(tmpdir(), 'herald-pins-catalog-'));
+    try {
+      const folder = join(catalog, pipeline.domain, pipeline.type);
+      await mkdir(folder, { recursive: true });
+      await cp(join(projectRoot(), 'schemas', 'payments', 'payments.payment.received'), folder, {
+        recursive: true,
+      });
+      const yaml = await readFile(join(folder, 'event.yaml'), 'utf8');
+      await writeFile(
+        join(folder, 'event.yaml'),
+        yaml.replace(/^compatibility: .*$/m, 'compatibility: BACKWARD'),
+      );
+      const v2 = JSON.parse(await readFile(join(folder, 'v2.avsc'), 'utf8')) as {
+        fields: Array<{ name: string }>;
+      };
+      const v3 = { ...v2, fields: v2.fields.filter((f) => f.name !== 'currency') };
+      await writeFile(join(folder, 'v3.avsc'), JSON.stringify(v3, null, 2));
+
+      const checked = await herald(
+        ['schemas', 'check', '--dir', catalog, '--format', 'json', '--pins', pipeline.url],
+        env,
+      );
+      expect(checked.stderr).toContain(
+        `herald: checked 1 pinned version (${before + 1} endpoint pin${before === 0 ? '' : 's'}) from ${pipeline.url}/v1/pins`,
+      );
+      expect(checked.status).toBe(1);
+      const violations = (JSON.parse(checked.stdout) as { violations: Array<Record<string, unknown>> })
+        .violations;
+      expect(violations.filter((v) => v['rule'] === 'pinned-version')).toEqual([
+        expect.objectContaining({
+          file: expect.stringMatching(new RegExp(`${pipeline.type}/v3\\.avsc$`)) as unknown,
+          message: expect.stringMatching(
+            new RegExp(
+              `^v3 cannot be read by version 1, which ${before + 1} webhook endpoints? pins? .*currency`,
+            ),
+          ) as unknown,
+        }),
+      ]);
+    } finally {
+      await rm(catalog, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `herald schemas check [--dir schemas] [--against git:<ref>] [--format text|json|github]`: the
+ * `herald schemas check [--dir schemas] [--against <base>] [--pins <file|url>] [--format <f>]`: the
  * schema tree's gate before merge. Exit 0 when there is no error (warnings allowed), 1 when there
  * are violations, 2 for a usage or environment problem (unknown ref, missing folder, bad option, no
  * git base in CI).
@@ -18,6 +18,7 @@ import { renderJson } from '../schema-check/json.reporter';
 import { SchemaCheckUsageError } from '../schema-check/schema-check.error';
 import { runSchemaCheck } from '../schema-check/schema-check.runner';
 import { pushCommand } from '../schema-push/push.command';
+import { PINS_OPTION_HELP, withPinsOption } from './schemas-pins.option';
 import { renderText, wantsColor } from '../schema-check/text.reporter';
 
 const FORMATS = ['text', 'json', 'github'] as const;
@@ -26,6 +27,7 @@ type Format = (typeof FORMATS)[number];
 interface CheckOptions {
   dir: string;
   against?: string;
+  pins?: string;
   format: Format;
 }
 
@@ -44,6 +46,7 @@ export function schemasCommand(): Command {
       '--against <base>',
       'git:<ref> to compare with that commit (default: the merge-base with origin/main, else main), or registry:<url> to compare with a schema registry',
     )
+    .option('--pins <file|url>', PINS_OPTION_HELP)
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .action(check);
   schemas
@@ -72,8 +75,9 @@ async function check(options: CheckOptions): Promise<void> {
       ...against(options.against),
       requireBase: runsInCi(process.env['CI']),
     });
-    await write(render(report, options.format));
-    process.exitCode = countBySeverity(report.violations).errors > 0 ? 1 : 0;
+    const checked = await withPinsOption(report, options);
+    await write(render(checked, options.format));
+    process.exitCode = countBySeverity(checked.violations).errors > 0 ? 1 : 0;
   } catch (error) {
     if (!(error instanceof SchemaCheckUsageError || error instanceof GitCommandError)) throw error;
     process.stderr.write(`herald: ${error.message}\n`);

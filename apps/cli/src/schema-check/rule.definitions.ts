@@ -73,6 +73,12 @@ export const RULES = {
     summary:
       'the analytics metrics file is valid and each metric reads a numeric field and existing group fields of a catalog version',
   },
+  'pinned-version': {
+    severity: 'error',
+    disableable: false,
+    summary:
+      'with --pins: every version of a type after one that webhook endpoints pin can be read by the pinned version',
+  },
   config: { severity: 'error', disableable: false, summary: 'herald.yaml is valid' },
   'record-doc': { severity: 'error', disableable: true, summary: 'every record has a doc' },
   'enum-doc': { severity: 'error', disableable: true, summary: 'every enum has a doc' },
