@@ -42,6 +42,12 @@ export async function startAnalyticsApp(config: AnalyticsConfig): Promise<NestFa
     const db = app.get<Kysely<unknown>>(DATABASE);
     await claimConsumerGroup(db, config.ANALYTICS_GROUP_ID, 'analytics');
     const pending = await reconcileGenerations(db, declared);
+    // Before the consumer starts: a metric whose topic it never read is live from its first record.
+    const rebuilder = app.get(MetricRebuilder);
+    for (const definition of pending) {
+      if (config.ANALYTICS_REBUILD_NEW_METRICS) await rebuilder.rebuild(definition, false);
+      else await rebuilder.startWithoutHistory(definition);
+    }
     connectHeraldConsumer(app, {
       brokers: config.KAFKA_BROKERS,
       groupId: config.ANALYTICS_GROUP_ID,
@@ -59,10 +65,7 @@ export async function startAnalyticsApp(config: AnalyticsConfig): Promise<NestFa
       heartbeatIntervalMs: Math.min(3_000, Math.floor(config.ANALYTICS_SESSION_TIMEOUT_MS / 3)),
     });
     await app.startAllMicroservices();
-    const rebuilder = app.get(MetricRebuilder);
     await rebuilder.resume(declared);
-    if (config.ANALYTICS_REBUILD_NEW_METRICS)
-      for (const definition of pending) await rebuilder.rebuild(definition, false);
     pruneCountedIds(app, db, config.ANALYTICS_DEDUPE_WINDOW_MS);
     await app.listen(config.ANALYTICS_PORT, config.HOST);
     return app;

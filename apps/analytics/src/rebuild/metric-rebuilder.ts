@@ -47,15 +47,19 @@ export class MetricRebuilder {
   ) {}
 
   /** Creates the generation (or finds the one being built) and runs its rebuild in the background. */
-  async rebuild(definition: MetricDefinition, force: boolean): Promise<Generation> {
-    const generation = await startGeneration(
-      this.db,
-      definition,
-      await this.partitionsOf(definition.type),
-      force,
-    );
-    if (generation.state === 'building') this.launch(generation);
-    return generation;
+  async rebuild(definition: MetricDefinition, force: boolean): Promise<void> {
+    const partitions = await this.partitionsOf(definition.type);
+    const generation = await startGeneration(this.db, definition, partitions, { force });
+    if (generation?.state === 'building') this.launch(generation);
+  }
+
+  /**
+   * Makes a new metric live at once when the live consumer has read nothing of its topic yet (it
+   * will compute it from the first record); otherwise it stays pending until rebuilt.
+   */
+  async startWithoutHistory(definition: MetricDefinition): Promise<void> {
+    const partitions = await this.partitionsOf(definition.type);
+    await startGeneration(this.db, definition, partitions, { onlyWithoutHistory: true });
   }
 
   /** Resumes the rebuilds of these definitions left unfinished (a crash, a restart). */

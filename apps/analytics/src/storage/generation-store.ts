@@ -84,11 +84,23 @@ export async function startGeneration(
   db: Kysely<unknown>,
   definition: MetricDefinition,
   partitions: readonly number[],
-  /** Rebuild even when the live generation already has this definition (recompute it). */
-  force = false,
-): Promise<Generation> {
+  options: {
+    /** Rebuild even when the live generation already has this definition (recompute it). */
+    readonly force?: boolean;
+    /** Start it only when nothing needs rebuilding (the live consumer stored no position of the topic). */
+    readonly onlyWithoutHistory?: boolean;
+  } = {},
+): Promise<Generation | undefined> {
+  const force = options.force ?? false;
   return db.transaction().execute(async (tx) => {
     await lockGenerations(tx);
+    if (options.onlyWithoutHistory === true) {
+      const { rows } = await sql`
+        SELECT 1 FROM consumer_positions WHERE topic = ${definition.type} AND next_offset > 0 LIMIT 1`.execute(
+        tx,
+      );
+      if (rows.length > 0) return undefined;
+    }
     const existing = (await activeGenerations(tx)).find(
       (g) =>
         g.metric === definition.name &&
