@@ -1,10 +1,11 @@
 /**
  * The README's `npm run up`, run as a user runs it: every app comes up healthy and its URL is
- * printed; Ctrl-C (SIGINT to the foreground process group) stops everything and exits 0.
- * Uses the test Kafka (KAFKA_BROKERS), free ports and a throw-away database.
+ * printed; the README's quickstart block publishes an event and finds exactly that event in Kafka
+ * and in the audit log; Ctrl-C (SIGINT to the foreground process group) stops everything and
+ * exits 0. Uses the test Kafka (KAFKA_BROKERS), free ports and a throw-away database.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '@app/local-kafka';
 import {
@@ -17,16 +18,23 @@ import {
   waitFor,
 } from '@app/testing';
 
-jest.setTimeout(180_000);
-
-const HERALD = join(projectRoot(), 'bin', 'herald.js');
+jest.setTimeout(480_000);
 
 const PORT_VARS = ['GATEWAY_PORT', 'REGISTRY_PORT', 'WEBHOOKS_PORT', 'ANALYTICS_PORT', 'AUDIT_PORT'] as const;
 
 describe('npm run up', () => {
   const database = uniqueIdentifier('herald_up');
+  let platform: ChildProcess | undefined;
 
-  afterAll(() => dropTestDatabase(database));
+  afterAll(async () => {
+    // A failed assertion must not leave the platform running: Ctrl-C it as the test would have.
+    if (platform !== undefined && platform.exitCode === null && platform.signalCode === null) {
+      const exited = new Promise((resolve) => platform?.once('exit', resolve));
+      process.kill(-(platform.pid as number), 'SIGINT');
+      await exited;
+    }
+    await dropTestDatabase(database);
+  }, 60_000);
 
   it('brings up every app healthy, prints their URLs, and Ctrl-C stops them all', async () => {
     const ports: Record<string, string> = {};
@@ -45,11 +53,14 @@ describe('npm run up', () => {
         // A fresh audit group reads every event topic from the beginning; on a shared test broker
         // that is every other test's and benchmark's topics too. This test needs only one.
         AUDIT_TOPIC_PATTERN: '^payments\\.payment\\.received$',
+        ANALYTICS_GROUP_ID: uniqueName('analytics-up'),
+        ANALYTICS_TOPIC_PATTERN: '^payments\\.payment\\.received$',
         LOG_LEVEL: 'warn',
       },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    platform = child;
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -57,11 +68,17 @@ describe('npm run up', () => {
       child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
     );
 
-    await waitFor(() => output.includes('Herald is up.'), {
-      timeoutMs: 150_000,
-      intervalMs: 250,
-      description: '"Herald is up."',
-    }).catch((error: Error) => {
+    await Promise.race([
+      waitFor(() => output.includes('Herald is up.'), {
+        timeoutMs: 150_000,
+        intervalMs: 250,
+        description: '"Herald is up."',
+      }),
+      // A failed build or start ends `npm run up` at once: say so instead of waiting out the timeout.
+      exited.then((how) => {
+        throw new Error(`npm run up stopped (${how}) before "Herald is up."`);
+      }),
+    ]).catch((error: Error) => {
       throw new Error(`${error.message}\n--- npm run up printed:\n${output}`);
     });
     for (const port of Object.values(ports)) {
@@ -70,66 +87,41 @@ describe('npm run up', () => {
       expect(ready.status).toBe(200);
     }
 
-    // The platform works end to end: a key from the CLI, an event through the gateway, the
-    // same event stored by the audit consumer.
-    const created = spawnSync(
-      process.execPath,
-      [HERALD, 'keys', 'create', '--producer', 'up-test', '--types', 'payments.*', '--json'],
-      {
-        encoding: 'utf8',
-        env: { ...process.env, DATABASE_URL: databaseUrlFor(database) },
-      },
-    );
-    expect(created.status).toBe(0);
-    const { key } = JSON.parse(created.stdout) as { key: string };
-    // The README's quickstart commands, as written there.
-    const cliEnv = {
+    // The README's quickstart, run as written there (on this test's ports): it publishes an event and
+    // looks up exactly that one, by its coordinates in Kafka and by its id in the audit log; the block
+    // exits non-zero when the event does not arrive in the bounded wait it gives the audit app.
+    const quickstart = readmeQuickstart();
+    expect(quickstart).toContain('--offset');
+    expect(quickstart).toContain('/v1/audit/$ID');
+    // A user's audit app is caught up when they publish; this one started a fresh group on the shared
+    // test broker's payments topic, so it reads that topic's backlog first.
+    await waitForCaughtUp(`http://127.0.0.1:${ports.AUDIT_PORT}`, 'payments.payment.received');
+    const run = await runBash(quickstart.replaceAll('localhost:8084', `127.0.0.1:${ports.AUDIT_PORT}`), {
       ...process.env,
+      DATABASE_URL: databaseUrlFor(database),
       GATEWAY_URL: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
       SCHEMA_REGISTRY_URL: `http://127.0.0.1:${ports.REGISTRY_PORT}`,
       KAFKA_BROKERS: testBrokers().join(','),
+    });
+    // stderr may hold the audit lookup's 404s from before the event was stored; shown on failure.
+    if (run.status !== 0) {
+      throw new Error(
+        `the quickstart exited ${run.status}\n--- stdout:\n${run.stdout}\n--- stderr:\n${run.stderr}`,
+      );
+    }
+    const [published, tailed, audited] = run.stdout
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(published).toMatchObject({ status: 'accepted', type: 'payments.payment.received' });
+    const coordinates = {
+      id: published?.['id'],
+      topic: 'payments.payment.received',
+      partition: published?.['partition'],
+      offset: published?.['offset'],
     };
-    const data = {
-      payment_id: randomUUID(),
-      merchant_id: 'merchant-up',
-      amount_minor: 4200,
-      currency: 'EUR',
-      method: 'CARD',
-      received_at: new Date().toISOString(),
-    };
-    const published = spawnSync(
-      process.execPath,
-      [
-        HERALD,
-        'publish',
-        'payments.payment.received',
-        '--api-key',
-        key,
-        '--data',
-        JSON.stringify(data),
-        '--format',
-        'json',
-      ],
-      { encoding: 'utf8', env: cliEnv },
-    );
-    expect(published.stderr).toBe('');
-    expect(published.status).toBe(0);
-    const { id } = JSON.parse(published.stdout) as { id: string };
-    const tailed = spawnSync(
-      process.execPath,
-      [HERALD, 'tail', 'payments.payment.received', '--from-beginning', '--limit', '1', '--format', 'json'],
-      { encoding: 'utf8', env: cliEnv, timeout: 60_000 },
-    );
-    expect(tailed.status).toBe(0);
-    expect(tailed.stdout).toContain('"type":"payments.payment.received"');
-    const audited = await waitFor(
-      async () => {
-        const response = await fetch(`http://127.0.0.1:${ports.AUDIT_PORT}/v1/audit/${id}`);
-        return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 500, description: 'the audit app to store the published event' },
-    );
-    expect(JSON.stringify(audited)).toContain('merchant-up');
+    expect(tailed).toMatchObject({ ...coordinates, data: { merchant_id: 'm-42', amount_minor: 1250 } });
+    expect(audited).toMatchObject({ ...coordinates, data: { merchant_id: 'm-42', amount_minor: 1250 } });
 
     // What a terminal's Ctrl-C does: SIGINT to the whole foreground process group.
     process.kill(-(child.pid as number), 'SIGINT');
@@ -149,3 +141,50 @@ describe('npm run up', () => {
     expect(output).not.toContain('stopped unexpectedly');
   });
 });
+
+/** The bash block the README marks as the one this test runs. */
+function readmeQuickstart(): string {
+  const readme = readFileSync(join(projectRoot(), 'README.md'), 'utf8');
+  const marker = readme.indexOf('<!-- test/e2e/up.e2e-spec.ts runs this block');
+  const block = /```bash\n([\s\S]*?)```/.exec(readme.slice(marker));
+  if (marker < 0 || block?.[1] === undefined)
+    throw new Error('README.md has no quickstart block for this test');
+  return block[1];
+}
+
+/** Runs a script as a user's shell would, stopping on the first failing command (bounded: 2 minutes). */
+async function runBash(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
+    cwd: projectRoot(),
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // A tail waiting for a record that never comes must not hang the test: kill the script's group.
+  const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), 120_000);
+  const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  clearTimeout(timer);
+  return { status, stdout, stderr };
+}
+
+/** Waits until the app's consumer reports lag 0 on every partition of `topic` (herald_consumer_lag). */
+async function waitForCaughtUp(appUrl: string, topic: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const metrics = await (await fetch(`${appUrl}/metrics`)).text();
+      const lags = metrics
+        .split('\n')
+        .filter((line) => line.startsWith('herald_consumer_lag{') && line.includes(`topic="${topic}"`))
+        .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+      return lags.length > 0 && lags.every((lag) => lag === 0);
+    },
+    { timeoutMs: 150_000, intervalMs: 1_000, description: `the audit app to catch up with ${topic}` },
+  );
+}
