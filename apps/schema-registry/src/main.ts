@@ -1,13 +1,11 @@
 import { runService } from '@app/platform';
-import { REGISTRY_HTTP_OPTIONS } from './api';
+import { REGISTRY_DOCS, REGISTRY_HTTP_OPTIONS } from './api';
 import { schemaRegistryConfigSchema } from './config';
 import { SchemaRegistryModule } from './schema-registry.module';
 
 void runService(
   {
-    name: 'schema-registry',
-    title: 'Herald schema registry',
-    description: 'Confluent-compatible schema registry backed by the _schemas topic.',
+    ...REGISTRY_DOCS,
     configSchema: schemaRegistryConfigSchema,
     module: (config) => SchemaRegistryModule.register(config),
     port: (config) => config.REGISTRY_PORT,

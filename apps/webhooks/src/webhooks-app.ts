@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import { resolve } from 'node:path';
 import { connectHeraldConsumer } from '@app/kafka';
 import { claimConsumerGroup, DATABASE, PostgresConsumerPositions } from '@app/persistence';
-import { createHttpApp, MetricsService } from '@app/platform';
+import { createHttpApp, MetricsService, type AppDocs } from '@app/platform';
 import { RegistryClient } from '@app/registry-client';
 import { loadCatalog, type Catalog } from '@app/schema';
 import { WEBHOOKS_HTTP_OPTIONS } from './api/webhooks-exception.filter';
@@ -21,7 +21,16 @@ export const WEBHOOKS_DOCS = {
   name: 'webhooks',
   title: 'Herald webhooks',
   description: 'Webhook endpoints API, fan-out from Kafka and signed, retried deliveries.',
-};
+  securitySchemes: {
+    // `bearer`: the scheme `@ApiBearerAuth()` names on every admin route (everything under /v1).
+    bearer: {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'The admin token: WEBHOOKS_ADMIN_TOKEN (`npm run up` keeps a generated one in webhooks.env).',
+    },
+  },
+} satisfies AppDocs;
 
 export async function startWebhooksApp(
   config: WebhooksConfig,

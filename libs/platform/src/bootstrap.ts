@@ -3,10 +3,15 @@
  * /docs (JSON at /docs-json), request metrics, graceful shutdown on SIGTERM/SIGINT, and a
  * config validated before anything connects.
  */
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  SwaggerModule,
+  type OpenAPIObject,
+  type SecuritySchemeObject,
+} from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import cluster from 'node:cluster';
 import type { ServerResponse } from 'node:http';
@@ -22,6 +27,12 @@ export interface AppDocs {
   readonly name: string;
   readonly title: string;
   readonly description: string;
+  /**
+   * The credentials the app's routes take, by the name their `@ApiBearerAuth()`-style decorators
+   * use (`bearer`, `basic` by default): declared in `components.securitySchemes`, so Swagger UI
+   * offers Authorize and "Try it out" sends them.
+   */
+  readonly securitySchemes?: Readonly<Record<string, SecuritySchemeObject>>;
 }
 
 export interface ServiceSpec<S extends z.ZodType> extends AppDocs {
@@ -155,13 +166,16 @@ export async function createHttpApp(
       if (reply.statusCode >= 500) logger.error({ ...line, msg: 'request failed' }, 'http');
       else logger.log({ ...line, msg: 'request completed' }, 'http');
     });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle(docs.title).setDescription(docs.description).setVersion('1').build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, openApiDocument(app, docs), { jsonDocumentUrl: 'docs-json' });
   await app.init();
   return app;
+}
+
+/** The OpenAPI document an app serves at /docs-json (tests build it without serving Swagger UI). */
+export function openApiDocument(app: INestApplication, docs: AppDocs): OpenAPIObject {
+  const builder = new DocumentBuilder().setTitle(docs.title).setDescription(docs.description).setVersion('1');
+  for (const [name, scheme] of Object.entries(docs.securitySchemes ?? {})) builder.addSecurity(name, scheme);
+  return SwaggerModule.createDocument(app, builder.build());
 }
 
 /** The `main()` of every HTTP app: exits 1 with a readable message when config or boot fails. */

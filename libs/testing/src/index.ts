@@ -4,3 +4,4 @@ export * from './infrastructure';
 export * from './processes';
 export * from './registry';
 export * from './private-kafka';
+export * from './openapi';

@@ -1,5 +1,16 @@
 /** OpenAPI shapes of the publish endpoints (the gateway contract, docs/gateway.md), for /docs and /docs-json. */
-import type { SchemaObject } from '@nestjs/swagger';
+import type { SchemaObject, SecuritySchemeObject } from '@nestjs/swagger';
+
+/** `bearer`: the scheme `@ApiBearerAuth()` names on the publish routes. */
+export const GATEWAY_SECURITY_SCHEMES: Readonly<Record<string, SecuritySchemeObject>> = {
+  bearer: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A gateway API key (`herald keys create --producer <name> --types "<patterns>"`): its producer becomes ' +
+      'ce_source, and it may publish only the event types its patterns match.',
+  },
+};
 
 /** What the envelope's text fields accept (publish-request.ts: they travel as Kafka headers). */
 const TEXT = 'printable text: no control characters, no lone surrogates';

@@ -4,7 +4,7 @@
  * instance).
  */
 import { applyDecorators, Controller, Header, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBearerAuth, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { LeaderForwardingInterceptor } from './leader-forwarding.interceptor';
 import { REGISTRY_CONTENT_TYPE } from './registry-media-types';
 import { WriteAuthGuard } from './write-auth.guard';
@@ -34,6 +34,13 @@ export function RegistryController(path: string, tag: string): ClassDecorator {
   );
 }
 
+/** A write: credentials (registry-openapi.ts names them for /docs), then the leader. */
 export function RegistryWrite(): MethodDecorator {
-  return applyDecorators(UseGuards(WriteAuthGuard), UseInterceptors(LeaderForwardingInterceptor));
+  return applyDecorators(
+    UseGuards(WriteAuthGuard),
+    UseInterceptors(LeaderForwardingInterceptor),
+    ApiBearerAuth(),
+    ApiBasicAuth(),
+    ApiResponse({ status: 401, description: 'write credentials missing or wrong (error_code 40101)' }),
+  );
 }
