@@ -12,6 +12,7 @@ import { Logger } from '@nestjs/common';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import type { MetricDefinition } from '@app/analytics';
+import { HandlerError } from '@app/kafka';
 import { observe, type ObservedEvent } from '../domain/observed-event';
 import type { MetricReaders } from '../consumer/metric-readers';
 import {
@@ -22,7 +23,8 @@ import {
   switchToRebuilt,
   type Generation,
 } from '../storage/generation-store';
-import type { IngestStore } from '../storage/ingest-store';
+import type { MetricRow } from '../storage/aggregate-writes';
+import type { IngestStore, MetricRowsOf } from '../storage/ingest-store';
 
 export interface RebuildSettings {
   readonly groupId: string;
@@ -200,7 +202,14 @@ export class MetricRebuilder {
     const events = wanted.map((m) => this.observed(generation.definition.type, partition, m));
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.store.ingestRebuild(generation, partition, previous, next, events, this.readers.rowsOf);
+        await this.store.ingestRebuild(
+          generation,
+          partition,
+          previous,
+          next,
+          events,
+          this.rowsSkippingUnreadable,
+        );
         current.set(partition, next);
         return;
       } catch (error) {
@@ -209,6 +218,28 @@ export class MetricRebuilder {
       }
     }
   }
+
+  /**
+   * The live consumer dead-letters a record its metrics cannot read (so it is not counted there);
+   * the rebuild skips it the same way, with a warning, instead of stopping at it.
+   */
+  private readonly rowsSkippingUnreadable: MetricRowsOf = async (generations, fresh) => {
+    try {
+      return await this.readers.rowsOf(generations, fresh);
+    } catch (error) {
+      if (!(error instanceof HandlerError) || error.retriable) throw error;
+    }
+    const rows: MetricRow[] = [];
+    for (const event of fresh) {
+      try {
+        rows.push(...(await this.readers.rowsOf(generations, [event])));
+      } catch (error) {
+        if (!(error instanceof HandlerError) || error.retriable) throw error;
+        this.logger.warn(`rebuild of metric ${generations[0]?.metric ?? ''}: skipped ${error.message}`);
+      }
+    }
+    return rows;
+  };
 
   private observed(topic: string, partition: number, message: KafkaMessage): ObservedEvent {
     const header = (name: string): string => {
