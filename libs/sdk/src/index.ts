@@ -30,12 +30,7 @@ export {
   type EventRequestBody,
   type PublishResult,
 } from './wire-format';
-export {
-  EVENT_TYPE_NAMES,
-  LATEST_EVENT_VERSIONS,
-  type EventData,
-  type EventInput,
-  type EventTypeName,
-  type EventTypes,
-  type EventVersion,
-} from '@app/events';
+// Everything `herald schemas codegen` generated: the per-version types (`PaymentReceivedV2`,
+// `PaymentReceivedV2Input`, `PaymentReceivedV2Types.CardBrand`, ...), `EventTypes`, `EventData`,
+// `EventInput`, `AvroJson`, `EVENT_TYPE_NAMES` and `LATEST_EVENT_VERSIONS`, as the SDK's own.
+export * from '@app/events';

@@ -1,6 +1,7 @@
 // @herald/sdk as a user gets it: `npm run build:sdk`, `npm pack`, the tarball unpacked into a
 // fresh project's node_modules. A TypeScript program there compiles against the packed types
-// (a wrong field does not), and runs against a real HTTP server playing the gateway.
+// (a wrong field does not), with the per-version event types imported from the package, and runs
+// against a real HTTP server playing the gateway.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -118,6 +119,29 @@ describe('@herald/sdk packed', () => {
       headers: { authorization: 'Bearer hrld_test' },
       body: { type: 'payments.payment.received', version: 2, id: printed.result.id },
     });
+  });
+
+  it('exports the per-version event types, typed as generated (not any)', async () => {
+    const typed = join(project, 'types.ts');
+    await writeFile(
+      typed,
+      `import type { PaymentReceivedV1, PaymentReceivedV2, PaymentReceivedV2Input, PaymentReceivedV2Types, AvroJson } from '@herald/sdk';
+       export const method: PaymentReceivedV2['method'] = 'DIRECT_DEBIT';
+       export const brand: PaymentReceivedV2Types.CardBrand | null = null;
+       export const amount: AvroJson.Long = '9007199254740993';
+       export type Both = PaymentReceivedV1 | PaymentReceivedV2Input;
+      `,
+    );
+    expect(compile(typed, join(project, 'out-types'))).toEqual([]);
+    const wrong = join(project, 'wrong-types.ts');
+    await writeFile(
+      wrong,
+      `import type { PaymentReceivedV1 } from '@herald/sdk';
+       export const method: PaymentReceivedV1['method'] = 'DIRECT_DEBIT';
+      `,
+    );
+    // v1 has no DIRECT_DEBIT: the type is the generated union, so the assignment fails.
+    expect(compile(wrong, join(project, 'out-wrong-types')).join('\n')).toMatch(/"DIRECT_DEBIT"/);
   });
 
   it('a wrong field in the data does not compile against the packed types', async () => {
