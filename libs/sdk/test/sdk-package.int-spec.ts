@@ -1,25 +1,34 @@
-// @herald/sdk as a user gets it: `npm run build:sdk`, `npm pack`, the tarball unpacked into a
-// fresh project's node_modules. A TypeScript program there compiles against the packed types
-// (a wrong field does not), with the per-version event types imported from the package, and runs
-// against a real HTTP server playing the gateway.
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+// @herald/sdk as a user gets it: `npm run build:sdk`, `npm pack`, the tarball installed in fresh
+// projects. A TypeScript program compiles against the packed types (a wrong field does not), with
+// the per-version event types imported from the package; the quickstart of examples/sdk-quickstart
+// and the READMEs' snippets compile in an ES module project and in a CommonJS project with their
+// own tsconfig; compiled, the programs publish through a fake gateway and through the real one.
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 
 import ts from 'typescript';
 
 import { accepted, FakeGateway } from './fake-gateway';
+import {
+  compileProject,
+  copyExample,
+  EXAMPLES_DIR,
+  installPackedSdk,
+  packSdk,
+  REPO_ROOT,
+  run,
+  SDK_DIR,
+  type PackedSdk,
+} from './packed-sdk';
+import { QUICKSTART_TYPE, QuickstartGateway } from './quickstart-gateway';
 
-const run = promisify(execFile);
 // Jest's asymmetric matchers are typed `any`; as `unknown` they satisfy no-unsafe-assignment.
 const containing = (shape: object): unknown => expect.objectContaining(shape);
 const notMatching = (pattern: RegExp): unknown => expect.not.stringMatching(pattern);
-const REPO_ROOT = resolve(__dirname, '../../..');
-const SDK_DIR = join(REPO_ROOT, 'libs/sdk');
+const KINDS = ['esm', 'cjs'] as const;
 
-/** Type-checks and emits `file` as a user's project would, against node_modules only. */
+/** Type-checks and emits `file` as a user's CommonJS project would, against node_modules only. */
 function compile(file: string, outDir: string): string[] {
   const program = ts.createProgram([file], {
     strict: true,
@@ -34,32 +43,43 @@ function compile(file: string, outDir: string): string[] {
   return diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
 
+/** The first ```ts block after `heading` in a Markdown file of the repository. */
+async function snippet(file: string, heading: string): Promise<string> {
+  const text = await readFile(join(REPO_ROOT, file), 'utf8');
+  const block = /```ts\n([\s\S]*?)```/.exec(text.slice(text.indexOf(heading)))?.[1];
+  if (!text.includes(heading) || block === undefined)
+    throw new Error(`no \`\`\`ts block after ${heading} in ${file}`);
+  return block;
+}
+
+let workspace: string;
+let sdk: PackedSdk;
+
+beforeAll(async () => {
+  workspace = await mkdtemp(join(tmpdir(), 'herald-sdk-user-'));
+  sdk = await packSdk(workspace);
+}, 120_000);
+
+afterAll(async () => {
+  await rm(workspace, { recursive: true, force: true });
+});
+
 describe('@herald/sdk packed', () => {
   let project: string;
-  let packed: string[];
   let gateway: FakeGateway;
 
   beforeAll(async () => {
-    project = await mkdtemp(join(tmpdir(), 'herald-sdk-user-'));
-    await run('npm', ['run', '-s', 'build:sdk'], { cwd: REPO_ROOT });
-    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', project], { cwd: SDK_DIR });
-    const [info] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
-    packed = info!.files.map((f) => f.path);
-    const target = join(project, 'node_modules/@herald/sdk');
-    await mkdir(target, { recursive: true });
-    await run('tar', ['-xzf', join(project, info!.filename), '-C', target, '--strip-components=1']);
-    // Its one dependency, as npm would install it next to it.
-    await symlink(join(REPO_ROOT, 'node_modules/uuidv7'), join(project, 'node_modules/uuidv7'), 'dir');
+    project = join(workspace, 'plain');
+    await installPackedSdk(project, sdk);
     gateway = await FakeGateway.start();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await gateway?.stop();
-    await rm(project, { recursive: true, force: true });
   });
 
   it('holds the compiled SDK with its generated event types, and no sources, tests or monorepo paths', async () => {
-    expect(packed).toEqual(
+    expect(sdk.files).toEqual(
       expect.arrayContaining([
         'package.json',
         'README.md',
@@ -70,10 +90,10 @@ describe('@herald/sdk packed', () => {
         'dist/events/src/payments/payment-received.v2.d.ts',
       ]),
     );
-    expect(packed.filter((path) => !/^(package\.json|README\.md|dist\/.*\.(js|d\.ts))$/.test(path))).toEqual(
-      [],
-    );
-    expect(packed.filter((path) => /\.spec\.|\/test\//.test(path))).toEqual([]);
+    expect(
+      sdk.files.filter((path) => !/^(package\.json|README\.md|dist\/.*\.(js|d\.ts))$/.test(path)),
+    ).toEqual([]);
+    expect(sdk.files.filter((path) => /\.spec\.|\/test\//.test(path))).toEqual([]);
     const dist = join(project, 'node_modules/@herald/sdk/dist');
     const files = (await readdir(dist, { recursive: true })).filter((f) => /\.(js|d\.ts)$/.test(f));
     for (const file of files) {
@@ -156,4 +176,78 @@ describe('@herald/sdk packed', () => {
     const messages = compile(source, join(project, 'out-wrong'));
     expect(messages.join('\n')).toMatch(/amount_minor|merchant_id/);
   });
+});
+
+describe('examples/sdk-quickstart against the packed SDK', () => {
+  const projects = new Map<(typeof KINDS)[number], string>();
+  let gateway: QuickstartGateway | undefined;
+
+  beforeAll(async () => {
+    for (const kind of KINDS) {
+      const project = await copyExample(kind, join(workspace, 'examples'));
+      await installPackedSdk(project, sdk);
+      projects.set(kind, project);
+    }
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it.each(KINDS)('the %s project depends on the tarball `npm pack` writes in libs/sdk', async (kind) => {
+    const manifest = JSON.parse(await readFile(join(EXAMPLES_DIR, kind, 'package.json'), 'utf8')) as {
+      type: string;
+      dependencies: Record<string, string>;
+    };
+    expect(manifest.type).toBe(kind === 'esm' ? 'module' : 'commonjs');
+    const spec = manifest.dependencies['@herald/sdk'] ?? '';
+    expect(spec).toMatch(/^file:/);
+    expect(resolve(EXAMPLES_DIR, kind, spec.slice('file:'.length))).toBe(join(SDK_DIR, sdk.filename));
+  });
+
+  it.each(KINDS)(
+    'the %s project compiles with its own tsconfig, with the READMEs’ snippets',
+    async (kind) => {
+      const project = projects.get(kind)!;
+      const readmes: Array<[string, string]> = [
+        ['readme.ts', await snippet('README.md', '## Publishing events: the gateway and the SDK')],
+        ['sdk-readme.ts', await snippet('libs/sdk/README.md', '## Publishing')],
+      ];
+      await mkdir(join(project, 'src'), { recursive: true });
+      for (const [file, text] of readmes) await writeFile(join(project, 'src', file), text);
+      expect(await compileProject(project)).toBe('');
+      const compiled = await readFile(join(project, 'dist/publish-payment.js'), 'utf8');
+      // Really two module kinds: ES module syntax in one, require() in the other.
+      if (kind === 'esm') expect(compiled).toMatch(/^import \{ HeraldClient \} from '@herald\/sdk';$/m);
+      else expect(compiled).toMatch(/require\("@herald\/sdk"\)/);
+    },
+  );
+
+  it.each(KINDS)(
+    'the compiled %s quickstart publishes through the real gateway and prints what it published',
+    async (kind) => {
+      gateway ??= await QuickstartGateway.start();
+      const { stdout } = await run(process.execPath, ['dist/publish-payment.js'], {
+        cwd: projects.get(kind)!,
+        env: { ...process.env, HERALD_GATEWAY_URL: gateway.url, HERALD_API_KEY: gateway.apiKey },
+      });
+      const printed = JSON.parse(stdout) as {
+        published: { id: string; partition: number; offset: string };
+        data: { payment_id: string };
+      };
+      expect(printed.published).toEqual({
+        id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7/) as unknown,
+        type: QUICKSTART_TYPE,
+        version: 2,
+        topic: QUICKSTART_TYPE,
+        partition: expect.any(Number) as unknown,
+        offset: expect.stringMatching(/^\d+$/) as unknown,
+      });
+      // Exactly that event is in Kafka at the printed coordinates, with the printed data.
+      const record = await gateway.readRecord(printed.published.partition, printed.published.offset);
+      expect(record).toMatchObject({ id: printed.published.id, key: printed.data.payment_id });
+      expect(record.data).toMatchObject(printed.data);
+    },
+    120_000,
+  );
 });
