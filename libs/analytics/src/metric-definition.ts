@@ -133,7 +133,11 @@ function readMetric(entry: unknown, at: string, problems: Problems): MetricDefin
     problem('aggregate', `aggregate must be one of ${AGGREGATIONS.join(', ')}`);
   if (field !== undefined && (typeof field !== 'string' || !FIELD.test(field)))
     problem('field', 'field must be the name of a top-level field of the event');
-  if (field === undefined && aggregate !== 'count' && aggregate !== undefined)
+  if (
+    field === undefined &&
+    aggregate !== 'count' &&
+    (AGGREGATIONS as readonly unknown[]).includes(aggregate)
+  )
     problem('aggregate', `aggregate ${JSON.stringify(aggregate)} needs a numeric \`field\``);
   const groups = groupBy ?? [];
   if (
