@@ -287,7 +287,7 @@ describe('herald schemas check output formats', () => {
     expect(result.status).toBe(1);
   });
 
-  it('the CI workflow runs this check on pull requests touching schemas/, and its command works', () => {
+  it('the CI workflow runs this check and codegen --check on pull requests and merge groups, and its commands work', () => {
     interface Step {
       name?: string;
       uses?: string;
@@ -295,13 +295,28 @@ describe('herald schemas check output formats', () => {
       env?: Record<string, string>;
       run?: string;
     }
-    const workflow = parseYaml(
-      readFileSync(join(ROOT, '.github', 'workflows', 'schema-check.yml'), 'utf8'),
-    ) as {
-      on: { pull_request: { paths: string[] } };
+    // Parsed strictly as YAML 1.2 (`on` is a string key; duplicate keys are errors); merge_group has no settings.
+    const workflow = parseYaml(readFileSync(join(ROOT, '.github', 'workflows', 'schema-check.yml'), 'utf8'), {
+      strict: true,
+      uniqueKeys: true,
+    }) as {
+      on: { pull_request: { paths: string[] }; merge_group: null };
       jobs: Record<string, { steps: Step[] }>;
     };
-    expect(workflow.on.pull_request.paths).toContain('schemas/**');
+    expect(Object.keys(workflow.on).sort()).toEqual(['merge_group', 'pull_request']);
+    // Every input of the check and of the generator triggers it.
+    expect(workflow.on.pull_request.paths).toEqual(
+      expect.arrayContaining([
+        'schemas/**',
+        'herald.yaml',
+        'apps/cli/**',
+        'libs/**',
+        'infra/analytics/**',
+        'package.json',
+        'package-lock.json',
+        '.github/workflows/schema-check.yml',
+      ]),
+    );
     const steps = Object.values(workflow.jobs)[0]?.steps ?? [];
     expect(steps.find((step) => step.uses?.startsWith('actions/checkout'))?.with).toEqual({
       'fetch-depth': 0,
@@ -312,17 +327,25 @@ describe('herald schemas check output formats', () => {
     expect(steps.map((step) => step.run).filter(Boolean)).toEqual([
       'npm ci',
       'npm run build',
-      'node bin/herald.js schemas check --against "git:origin/$BASE_REF" --format github',
+      'node bin/herald.js schemas check --against "git:$BASE" --format github',
+      'node bin/herald.js schemas codegen --check',
     ]);
     const check = steps.find((step) => step.name === 'herald schemas check');
-    expect(check?.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
+    expect(check?.env).toEqual({
+      BASE: "${{ github.event_name == 'merge_group' && github.event.merge_group.base_sha || format('origin/{0}', github.base_ref) }}",
+    });
+
+    // The generated types committed in this repository are what codegen writes now.
+    const codegen = steps.find((step) => step.name === 'herald schemas codegen --check');
+    const generated = spawnSync('bash', ['-c', codegen?.run ?? 'false'], { cwd: ROOT, encoding: 'utf8' });
+    expect({ status: generated.status, stderr: generated.stderr }).toEqual({ status: 0, stderr: '' });
 
     // As on GitHub: the base branch fetched as origin/main, the workspace at the repository root.
     repo.git(['update-ref', 'refs/remotes/origin/main', 'main']);
     symlinkSync(join(ROOT, 'bin'), join(repo.dir, 'bin'));
     const result = spawnSync('bash', ['-c', check?.run ?? 'false'], {
       cwd: repo.dir,
-      env: { ...process.env, BASE_REF: 'main' },
+      env: { ...process.env, BASE: 'origin/main' },
       encoding: 'utf8',
     });
     const { line, column } = repo.positionOf(V3, '"name": "risk_score"');
