@@ -1,4 +1,4 @@
-/** OpenAPI shapes of the endpoints admin API (design.md's webhooks contract), for /docs and /docs-json. */
+/** OpenAPI shapes of the endpoints admin API (the webhooks contract, docs/webhooks.md), for /docs and /docs-json. */
 import type { SchemaObject } from '@nestjs/swagger';
 import { ENDPOINT_FORMATS } from '../domain/endpoint';
 import { LIMITS } from '../domain/endpoint-requests';
