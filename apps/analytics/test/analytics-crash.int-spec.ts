@@ -89,7 +89,7 @@ describe('analytics counts every event once (built app, real Kafka, registry and
     for (const database of databases) await dropTestDatabase(database);
   });
 
-  it('counts and sums 20,000 events exactly across two kill -9s', async () => {
+  it('counts and sums 20,000 events exactly across two kill -9s and foreign offset resets', async () => {
     const { topic, env, databaseUrl } = await setUp(4);
     let app = await launch(env);
     const produced: Payment[] = [];
@@ -133,6 +133,35 @@ describe('analytics counts every event once (built app, real Kafka, registry and
     );
     expect(await countedInDatabase(databaseUrl)).toBe(20_000);
     expect(await countTotal(app, topic.type)).toBe(20_000);
+    expect(await metricSums(databaseUrl, 'paid_total')).toEqual(expectedSums(produced));
+
+    // Someone else moves the group's offsets while the app is down: past 500 new events, then
+    // back to the beginning. The app resumes from its stored positions: nothing skipped or doubled.
+    await app.stop();
+    produced.push(...(await topic.produce(500)));
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      await admin.resetOffsets({ groupId: env.ANALYTICS_GROUP_ID, topic: topic.type, earliest: false });
+      app = await launch(env);
+      await waitFor(async () => (await countedInDatabase(databaseUrl)) >= 20_500, {
+        timeoutMs: 60_000,
+        description: 'the 500 events the group skipped to be counted',
+      });
+      await app.stop();
+      await admin.resetOffsets({ groupId: env.ANALYTICS_GROUP_ID, topic: topic.type, earliest: true });
+    } finally {
+      await admin.disconnect();
+    }
+    app = await launch(env);
+    await waitFor(
+      async () => (await app.get<{ groups: Array<{ lag: number }> }>('/v1/lag')).body.groups[0]?.lag === 0,
+      {
+        timeoutMs: 30_000,
+        description: 'the group to be back at the end',
+      },
+    );
+    expect(await countedInDatabase(databaseUrl)).toBe(20_500);
     expect(await metricSums(databaseUrl, 'paid_total')).toEqual(expectedSums(produced));
   });
 
