@@ -12,6 +12,8 @@ import type { MetricDefinition } from '@app/analytics';
 import { KAFKA, KafkaModule } from '@app/kafka';
 import { DATABASE, PersistenceModule } from '@app/persistence';
 import { MetricsService, PlatformModule } from '@app/platform';
+import { APP_FILTER } from '@nestjs/core';
+import { AnalyticsExceptionFilter } from './api/analytics-exception.filter';
 import { AnalyticsController, DECLARED_METRICS } from './api/analytics.controller';
 import { AnalyticsMetricsObserver } from './analytics-metrics';
 import type { AnalyticsConfig } from './config';
@@ -60,6 +62,7 @@ export class AnalyticsModule {
       controllers: [AnalyticsController, AnalyticsEventsHandler],
       providers: [
         AnalyticsLifecycle,
+        { provide: APP_FILTER, useClass: AnalyticsExceptionFilter },
         { provide: DECLARED_METRICS, useValue: declared },
         { provide: MetricReaders, useValue: readers },
         {

@@ -214,6 +214,8 @@ describe('analytics declared metrics and API (built app, real Kafka, registry an
     ['/v1/metrics/nope', 404, '/metric'],
     ['/v1/latency?quantiles=2', 400, '/quantiles'],
     ['/v1/throughput?interval=week', 400, '/interval'],
+    ['/v1/nope', 404, '/'],
+    ['/v1/metrics/%E0%A4%A', 400, '/'],
   ])('GET %s answers %i problem+json at %s', async (path, status, pointer) => {
     const answer = await app.get<ProblemBody>(path);
     expect(answer.status).toBe(status);

@@ -2,14 +2,14 @@
  * The analytics read API (and the rebuild trigger the CLI uses). Each method maps its query to
  * one use case; the use cases validate. See docs/analytics.md for the shapes.
  */
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { MetricDefinition } from '@app/analytics';
 import { AnalyticsQueries } from '../domain/analytics-queries';
 import { UnknownMetricError } from '../domain/analytics-errors';
 import { GroupLagReader } from '../consumer/group-lag';
 import { MetricRebuilder } from '../rebuild/metric-rebuilder';
-import { AnalyticsExceptionFilter, LagUnavailableError } from './analytics-exception.filter';
+import { LagUnavailableError } from './analytics-exception.filter';
 
 export const DECLARED_METRICS = Symbol('DECLARED_METRICS');
 
@@ -36,7 +36,6 @@ function rangeDocs(): MethodDecorator {
 
 @ApiTags('analytics')
 @Controller('v1')
-@UseFilters(AnalyticsExceptionFilter)
 export class AnalyticsController {
   constructor(
     private readonly queries: AnalyticsQueries,
