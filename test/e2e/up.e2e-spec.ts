@@ -5,7 +5,8 @@
  * exits 0. Uses the test Kafka (KAFKA_BROKERS), free ports and a throw-away database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '@app/local-kafka';
 import {
@@ -24,7 +25,11 @@ const PORT_VARS = ['GATEWAY_PORT', 'REGISTRY_PORT', 'WEBHOOKS_PORT', 'ANALYTICS_
 
 describe('npm run up', () => {
   const database = uniqueIdentifier('herald_up');
+  // Where `herald up` keeps the secrets it generates (the registry's write token, the webhooks'
+  // admin token and key): this test's own, not the user's.
+  const home = mkdtempSync(join(tmpdir(), 'herald-up-home-'));
   let platform: ChildProcess | undefined;
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
 
   afterAll(async () => {
     // A failed assertion must not leave the platform running: Ctrl-C it as the test would have.
@@ -56,6 +61,7 @@ describe('npm run up', () => {
         ANALYTICS_GROUP_ID: uniqueName('analytics-up'),
         ANALYTICS_TOPIC_PATTERN: '^payments\\.payment\\.received$',
         LOG_LEVEL: 'warn',
+        HERALD_HOME: home,
       },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,6 +92,20 @@ describe('npm run up', () => {
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(ready.status).toBe(200);
     }
+
+    // The registry runs with a generated write token, printed where it is kept; `up` pushed the
+    // schemas with it (or it would not be up), and a write without it is refused.
+    const tokenFile = join(home, 'registry.env');
+    expect(output).toContain(`REGISTRY_WRITE_TOKEN in ${tokenFile}`);
+    const token = /^REGISTRY_WRITE_TOKEN=(\S+)$/m.exec(readFileSync(tokenFile, 'utf8'))?.[1];
+    const register = (headers: Record<string, string>) =>
+      fetch(`http://127.0.0.1:${ports.REGISTRY_PORT}/subjects/up-write-auth-value/versions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...headers },
+        body: JSON.stringify({ schema: '"string"' }),
+      });
+    expect((await register({})).status).toBe(401);
+    expect((await register({ authorization: `Bearer ${token}` })).status).toBe(200);
 
     // The README's quickstart, run as written there (on this test's ports): it publishes an event and
     // looks up exactly that one, by its coordinates in Kafka and by its id in the audit log; the block
