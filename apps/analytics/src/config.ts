@@ -34,8 +34,11 @@ export const analyticsConfigSchema = z.object({
   ANALYTICS_GROUP_ID: consumerGroupId('analytics'),
   /** A regular expression narrowing the event-type topics counted (unset: every type). */
   ANALYTICS_TOPIC_PATTERN: optionalRegExp,
-  /** The declared metrics (docs/analytics.md); a missing file at the default path means none. */
-  ANALYTICS_METRICS_FILE: z.string().min(1).optional(),
+  /**
+   * The declared metrics (docs/analytics.md). Unset: infra/analytics/metrics.yaml, none when that
+   * file is missing; empty: none.
+   */
+  ANALYTICS_METRICS_FILE: z.string().optional(),
   /** An event reaching Kafka more than this after its event time counts as late. */
   ANALYTICS_LATENESS_MS: millis(3_600_000, 0),
   /** How long counted event ids are kept to recognise a replayed dead letter. */

@@ -1,6 +1,7 @@
 /**
  * Loads the declared metrics at boot: the file (ANALYTICS_METRICS_FILE, default
- * infra/analytics/metrics.yaml; a missing default file means no declared metrics), parsed and then
+ * infra/analytics/metrics.yaml; a missing default file, or the variable set empty, means no
+ * declared metrics), parsed and then
  * checked against each metric's pinned reader version in the registry. Any problem stops the boot
  * with every problem listed as `file:line:column: message`.
  */
@@ -31,6 +32,7 @@ export async function loadDeclaredMetrics(
   config: AnalyticsConfig,
   readers: MetricReaders,
 ): Promise<readonly MetricDefinition[]> {
+  if (config.ANALYTICS_METRICS_FILE === '') return [];
   const file = config.ANALYTICS_METRICS_FILE ?? DEFAULT_METRICS_FILE;
   let text: string;
   try {
