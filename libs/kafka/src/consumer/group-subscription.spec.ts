@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Admin, Consumer } from 'kafkajs';
+import type { LoggerService } from '@nestjs/common';
 import { waitFor } from '@app/testing';
 import { GroupSubscription, type SubscriptionSettings } from './group-subscription';
 import { HandlerTable } from './handler-table';
@@ -56,7 +57,7 @@ function supervisor(
   topics: () => Promise<string[]>,
   overrides: Partial<SubscriptionSettings> = {},
   failJoins = 0,
-  logger = silent,
+  logger: LoggerService = silent,
 ) {
   const consumers: FakeConsumer[] = [];
   const gaveUp: Error[] = [];
