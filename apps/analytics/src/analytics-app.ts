@@ -27,6 +27,8 @@ export const ANALYTICS_DOCS = {
 };
 
 const PRUNE_EVERY_MS = 60_000;
+/** How often unfinished rebuilds are looked for (one whose instance died is taken over once its lease ends). */
+const RESUME_EVERY_MS = 15_000;
 
 export async function startAnalyticsApp(config: AnalyticsConfig): Promise<NestFastifyApplication> {
   const registry = new RegistryClient({ url: config.SCHEMA_REGISTRY_URL });
@@ -65,7 +67,7 @@ export async function startAnalyticsApp(config: AnalyticsConfig): Promise<NestFa
       heartbeatIntervalMs: Math.min(3_000, Math.floor(config.ANALYTICS_SESSION_TIMEOUT_MS / 3)),
     });
     await app.startAllMicroservices();
-    await rebuilder.resume(declared);
+    rebuilder.keepResuming(declared, RESUME_EVERY_MS);
     pruneCountedIds(app, db, config.ANALYTICS_DEDUPE_WINDOW_MS);
     await app.listen(config.ANALYTICS_PORT, config.HOST);
     return app;

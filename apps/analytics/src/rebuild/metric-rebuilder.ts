@@ -39,6 +39,7 @@ export class MetricRebuilder {
   private readonly logger = new Logger('MetricRebuilder');
   private readonly running = new Map<number, Promise<void>>();
   private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Kysely<unknown>,
@@ -66,13 +67,29 @@ export class MetricRebuilder {
 
   /** Resumes the rebuilds of these definitions left unfinished (a crash, a restart). */
   async resume(declared: readonly MetricDefinition[]): Promise<void> {
+    if (this.stopping) return;
     const names = new Set(declared.map((d) => d.name));
     for (const generation of await activeGenerations(this.db)) {
       if (generation.state === 'building' && names.has(generation.metric)) this.launch(generation);
     }
   }
 
+  /**
+   * Resumes now and then again every `everyMs`: a rebuild whose instance died holds its lease
+   * until the lease runs out, and is taken over on the first try after that.
+   */
+  keepResuming(declared: readonly MetricDefinition[], everyMs: number): void {
+    const tick = (): void =>
+      void this.resume(declared).catch((error: unknown) =>
+        this.logger.warn(`could not look for unfinished rebuilds: ${(error as Error).message}`),
+      );
+    tick();
+    this.timer = setInterval(tick, everyMs);
+    this.timer.unref();
+  }
+
   async stop(): Promise<void> {
+    clearInterval(this.timer);
     this.stopping = true;
     await Promise.allSettled(this.running.values());
   }
