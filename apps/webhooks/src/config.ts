@@ -112,6 +112,12 @@ export const webhooksConfigSchema = z.object({
   WEBHOOKS_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
   /** Attempts of delivered deliveries older than this are pruned. */
   WEBHOOKS_ATTEMPT_RETENTION_MS: millis(30 * 86_400_000, 60_000),
+  /** The most failed deliveries one recover job makes due again. */
+  WEBHOOKS_RECOVER_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** The most deliveries one replay job creates. */
+  WEBHOOKS_REPLAY_LIMIT: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+  /** How long a job stays claimed by an instance that stopped renewing it (one that died) before another resumes it. */
+  WEBHOOKS_JOB_LEASE_MS: millis(30_000, 1_000),
 });
 
 export type WebhooksConfig = z.output<typeof webhooksConfigSchema>;

@@ -31,6 +31,7 @@ import { FanOut, type FanOutObserver } from './domain/fan-out';
 import type { EndpointDirectory, SigningSecrets, WebhookSender } from './domain/ports';
 import { RetryPolicy } from './domain/retry-policy';
 import { createDestinationPolicy, createSsrfSafeSender } from './http';
+import { OperationsModule } from './operations.module';
 import { PostgresDeliveryReader } from './storage/delivery-reader.postgres';
 import { PostgresDeliveryStore } from './storage/delivery-store';
 import { DeliveryNotifications } from './storage/delivery-notifications';
@@ -115,6 +116,7 @@ export class WebhooksModule {
           catalog: loaded,
           destinationPolicy: createDestinationPolicy({ allowlist }),
         }),
+        OperationsModule.register({ config, database: persistence, catalog: loaded }),
       ],
       controllers: [FanOutHandler, DeliveriesController],
       providers: [

@@ -5,7 +5,7 @@
  * admin token is checked before any route runs (admin-api.hooks.ts).
  */
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   DeliveryQueries,
   type AttemptView,
@@ -13,6 +13,8 @@ import {
   type EndpointStats,
 } from '../domain/delivery-queries';
 import { parseEndpointId } from '../domain/endpoint-requests';
+import { problems } from './endpoints.controller';
+import { DELIVERY, DELIVERY_DETAIL, DELIVERY_PAGE, ENDPOINT_STATS } from './operations-openapi';
 
 @ApiTags('deliveries')
 @ApiBearerAuth()
@@ -27,6 +29,8 @@ export class DeliveriesController {
   @ApiQuery({ name: 'type', required: false, description: 'an event type' })
   @ApiQuery({ name: 'limit', required: false, description: '1-100 (default 20)' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiResponse({ status: 200, schema: DELIVERY_PAGE })
+  @problems(400, 503)
   page(
     @Query() query: unknown,
   ): Promise<{ items: DeliveryView[]; nextCursor: string | null; hasMore: boolean }> {
@@ -36,6 +40,8 @@ export class DeliveriesController {
   @Get('deliveries/:deliveryId')
   @ApiOperation({ summary: 'One delivery with every attempt (404 when absent)' })
   @ApiParam({ name: 'deliveryId', description: 'dlv_…' })
+  @ApiResponse({ status: 200, schema: DELIVERY_DETAIL })
+  @problems(400, 404, 503)
   async find(
     @Param('deliveryId') id: string,
     @Query() query: unknown,
@@ -47,6 +53,8 @@ export class DeliveriesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Attempt the delivery again now, whatever its state (the attempt is recorded)' })
   @ApiParam({ name: 'deliveryId', description: 'dlv_…' })
+  @ApiResponse({ status: 202, description: 'the delivery, pending and due now', schema: DELIVERY })
+  @problems(400, 404, 503)
   retry(@Param('deliveryId') id: string, @Query() query: unknown): Promise<DeliveryView> {
     return this.deliveries.retry(id, query);
   }
@@ -57,6 +65,8 @@ export class DeliveriesController {
       "An endpoint's health: deliveries by state, success rate and latency over 24 h, last error, backlog",
   })
   @ApiParam({ name: 'id', description: 'ep_…' })
+  @ApiResponse({ status: 200, schema: ENDPOINT_STATS })
+  @problems(400, 404, 503)
   stats(@Param('id') id: string, @Query() query: unknown): Promise<EndpointStats> {
     return this.deliveries.stats(parseEndpointId(id, query));
   }

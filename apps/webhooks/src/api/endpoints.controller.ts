@@ -47,13 +47,14 @@ import {
 } from './endpoints-openapi';
 
 /** The body if it came as JSON (absent stays absent); a body of any other type is a 415. */
-function jsonBody(body: unknown, contentType: string | undefined): unknown {
+export function jsonBody(body: unknown, contentType: string | undefined): unknown {
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
   if (body === undefined || mediaType === 'application/json') return body;
   throw new UnsupportedMediaTypeException(`the body must be application/json, not ${mediaType ?? 'untyped'}`);
 }
 
-const problems = (...statuses: number[]) =>
+/** The problem+json answers of a route (401 always: every /v1 route needs the admin token). */
+export const problems = (...statuses: number[]) =>
   applyDecorators(
     ...[401, ...statuses].map((status) =>
       ApiResponse({ status, description: 'application/problem+json', schema: PROBLEM }),

@@ -2,7 +2,9 @@
  * The webhooks API's one exception filter: every error becomes an RFC 9457 problem
  * (`application/problem+json`) whose `errors` array is always there. A refused path or query
  * parameter is 400 and a refused body 422 (the issues the use case found, with JSON pointers);
- * an unknown endpoint (or anything a NotFoundError names) 404 at the parameter naming it; no or a wrong admin token 401 with `WWW-Authenticate`;
+ * an unknown endpoint (or anything a NotFoundError names) 404 at the parameter naming it; a state
+ * that refuses the request (a ConflictError: cancelling a finished job) 409; no or a wrong admin
+ * token 401 with `WWW-Authenticate`;
  * PostgreSQL out of reach 503 with `Retry-After`; the framework's own client errors keep their
  * status with one entry at `/` (a body that is not JSON 400, too large 413, of another type 415,
  * an unknown route 404). Anything else is a 500 with an empty list and no internals. Registered
@@ -15,6 +17,7 @@ import { throwError, type Observable } from 'rxjs';
 import { PROBLEM_JSON, type HttpAppOptions } from '@app/platform';
 import {
   AdminUnauthenticatedError,
+  ConflictError,
   EndpointsUnavailableError,
   InvalidEndpointRequestError,
   NotFoundError,
@@ -52,6 +55,7 @@ export function answerFor(error: unknown): Answer | undefined {
     return { problem: problem(error.part === 'body' ? 422 : 400, error.message, error.issues) };
   }
   if (error instanceof NotFoundError) return { problem: problem(404, error.message, [error.issue]) };
+  if (error instanceof ConflictError) return { problem: problem(409, error.message, [error.issue]) };
   if (error instanceof AdminUnauthenticatedError) {
     return {
       problem: problem(401, error.message, [{ path: '/', message: error.message }]),

@@ -11,11 +11,21 @@ import {
   type DeliveryStatus,
 } from './delivery-requests';
 
+/**
+ * Where a delivery came from: the fan-out of a consumed event, a replay job (`jobId`), or a test
+ * event sent through the API.
+ */
+export const DELIVERY_ORIGINS = ['event', 'replay', 'test'] as const;
+export type DeliveryOrigin = (typeof DELIVERY_ORIGINS)[number];
+
 export interface DeliveryView {
   readonly id: string;
   readonly endpointId: string;
   readonly eventId: string;
   readonly type: string;
+  readonly origin: DeliveryOrigin;
+  /** The replay job that created it; null otherwise. */
+  readonly jobId: string | null;
   readonly status: DeliveryStatus;
   readonly attempts: number;
   /** When the next attempt is due (pending only). */
@@ -26,8 +36,19 @@ export interface DeliveryView {
   readonly updatedAt: string;
 }
 
+/** What an attempt sent: the endpoint's URL then, every header (the signatures, never a secret) and the body. */
+export interface AttemptRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The first 8 KiB of the body (UTF-8), whole when `bodyTruncated` is false. */
+  readonly body: string;
+  readonly bodyTruncated: boolean;
+}
+
 export interface AttemptView {
   readonly attemptedAt: string;
+  /** Null when nothing was sent (the body could not be prepared) or the attempt predates the record. */
+  readonly request: AttemptRequest | null;
   readonly statusCode: number | null;
   readonly latencyMs: number;
   readonly outcome: string;

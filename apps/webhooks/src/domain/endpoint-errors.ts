@@ -45,6 +45,20 @@ export class EndpointNotFoundError extends NotFoundError {
   }
 }
 
+/**
+ * The request is well-formed but the resource's state refuses it (409), e.g. cancelling a job
+ * that already finished. `issue` points at what is in the way.
+ */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+  constructor(
+    message: string,
+    readonly issue: RequestIssue,
+  ) {
+    super(message);
+  }
+}
+
 /** No admin token, or not the configured one. */
 export class AdminUnauthenticatedError extends Error {
   override name = 'AdminUnauthenticatedError';

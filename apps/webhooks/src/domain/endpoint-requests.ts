@@ -194,7 +194,8 @@ export function pointer(path: readonly PropertyKey[]): string {
 
 type Checked<T> = { ok: true; value: T } | { ok: false; issues: RequestIssue[] };
 
-function check<S extends z.ZodType>(schema: S, input: unknown, unknown: string): Checked<z.output<S>> {
+/** Checks `input` against `schema`; an unknown key is reported as "is not <unknown>". */
+export function check<S extends z.ZodType>(schema: S, input: unknown, unknown: string): Checked<z.output<S>> {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
   const issues = new Map<string, RequestIssue>();
@@ -209,7 +210,8 @@ function check<S extends z.ZodType>(schema: S, input: unknown, unknown: string):
   return { ok: false, issues: [...issues.values()] };
 }
 
-function valueOf<T>(checked: Checked<T>, part: 'parameters' | 'body'): T {
+/** The checked value, or the refusal of `part` (400 for parameters, 422 for a body). */
+export function valueOf<T>(checked: Checked<T>, part: 'parameters' | 'body'): T {
   if (!checked.ok) throw new InvalidEndpointRequestError(part, checked.issues);
   return checked.value;
 }

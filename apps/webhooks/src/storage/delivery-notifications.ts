@@ -17,6 +17,8 @@ export class DeliveryNotifications {
     private readonly url: string,
     private readonly onNotify: () => void,
     private readonly logger: LoggerService,
+    /** The channel listened to: the deliveries' by default; the job runner listens to webhooks_jobs. */
+    private readonly channel: string = DELIVERIES_CHANNEL,
   ) {}
 
   async start(): Promise<void> {
@@ -37,7 +39,7 @@ export class DeliveryNotifications {
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('connection ended')));
     await client.connect();
-    await client.query(`LISTEN ${DELIVERIES_CHANNEL}`);
+    await client.query(`LISTEN ${this.channel}`);
     this.client = client;
     this.failures = 0;
   }
@@ -46,7 +48,7 @@ export class DeliveryNotifications {
     if (this.stopped || this.client !== client) return;
     this.client = undefined;
     const delay = Math.min(30_000, 500 * 2 ** this.failures++);
-    this.logger.warn?.(`delivery notifications lost (${error.message}); reconnecting in ${delay} ms`);
+    this.logger.warn?.(`${this.channel} notifications lost (${error.message}); reconnecting in ${delay} ms`);
     this.retryTimer = setTimeout(() => {
       this.client = client; // so the retry is owned again
       this.connect().catch((next: unknown) =>

@@ -1,13 +1,21 @@
 /** DeliveryReader on PostgreSQL: keyset pages over delivery ids (uuidv7: newest first), attempts, stats. */
 import { sql, type Kysely } from 'kysely';
 import type { DeliveryFilter } from '../domain/delivery-requests';
-import type { AttemptView, DeliveryReader, DeliveryView, EndpointStats } from '../domain/delivery-queries';
+import type {
+  AttemptRequest,
+  AttemptView,
+  DeliveryReader,
+  DeliveryView,
+  EndpointStats,
+} from '../domain/delivery-queries';
 
 interface DeliveryRow {
   id: string;
   endpoint_id: string;
   event_id: string;
   type: string;
+  origin: DeliveryView['origin'];
+  job_id: string | null;
   status: DeliveryView['status'];
   attempts: number;
   next_attempt_at: Date | null;
@@ -17,7 +25,7 @@ interface DeliveryRow {
   updated_at: Date;
 }
 
-const COLUMNS = sql`id, endpoint_id, event_id, type, status, attempts, next_attempt_at, last_status, last_error, created_at, updated_at`;
+const COLUMNS = sql`id, endpoint_id, event_id, type, origin, job_id, status, attempts, next_attempt_at, last_status, last_error, created_at, updated_at`;
 
 function view(row: DeliveryRow): DeliveryView {
   return {
@@ -25,6 +33,8 @@ function view(row: DeliveryRow): DeliveryView {
     endpointId: row.endpoint_id,
     eventId: row.event_id,
     type: row.type,
+    origin: row.origin,
+    jobId: row.job_id,
     status: row.status,
     attempts: row.attempts,
     nextAttemptAt:
@@ -67,10 +77,12 @@ export class PostgresDeliveryReader implements DeliveryReader {
       error: string | null;
       response_headers: string | null;
       response_body: string | null;
-    }>`SELECT attempted_at, status_code, latency_ms, outcome, error, response_headers, response_body
+      request: string | null;
+    }>`SELECT attempted_at, status_code, latency_ms, outcome, error, response_headers, response_body, request
        FROM attempts WHERE delivery_id = ${id} ORDER BY id`.execute(this.db);
     return rows.map((r) => ({
       attemptedAt: r.attempted_at.toISOString(),
+      request: r.request === null ? null : (JSON.parse(r.request) as AttemptRequest),
       statusCode: r.status_code,
       latencyMs: r.latency_ms,
       outcome: r.outcome,

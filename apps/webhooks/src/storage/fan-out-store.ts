@@ -26,7 +26,7 @@ export class PostgresFanOutStore implements FanOutStore {
             ${events.map((e) => e.offset)}::bigint[], ${events.map((e) => e.time)}::text[],
             ${events.map((e) => e.source)}::text[], ${events.map((e) => e.subject)}::text[],
             ${events.map((e) => e.traceparent)}::text[], ${events.map((e) => e.value)}::bytea[])
-          ON CONFLICT (topic, kafka_partition, kafka_offset) DO UPDATE SET event_id = messages.event_id
+          ON CONFLICT (topic, kafka_partition, kafka_offset) WHERE job_id IS NULL DO UPDATE SET event_id = messages.event_id
           RETURNING id::text, kafka_offset::text`.execute(tx);
         const messageIds = new Map(rows.map((r) => [`${r.kafka_offset}`, r.id]));
         const ids: string[] = [];

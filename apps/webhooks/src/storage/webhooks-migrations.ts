@@ -10,7 +10,13 @@
  * - `attempts`: every HTTP attempt with its outcome, pruned after a retention period;
  * - `endpoint_rate_windows` (0002): per rate-limited endpoint, the 1-second window of PostgreSQL's
  *   clock being counted and how many deliveries were claimed in it (see delivery-store.ts);
- * - `endpoints.format` (0003): the body's shape, `standard` or `cloudevents` (domain/endpoint.ts).
+ * - `endpoints.format` (0003): the body's shape, `standard` or `cloudevents` (domain/endpoint.ts);
+ * - operations (0004): `jobs` (recover and replay, claimed by one instance with a lease, their
+ *   progress and cursor written in the same transaction as the deliveries they create); a
+ *   delivery's `origin` (`event`, `replay`, `test`) and `job_id`; a replayed event is stored again
+ *   per job (`messages.job_id`: unique per job and coordinates, so a resumed job adds nothing
+ *   twice, and the (endpoint, message) key still holds one delivery each); a test event has no
+ *   Kafka coordinates; each attempt keeps the request sent (`attempts.request`).
  * Deleting an endpoint deletes its deliveries and attempts (ON DELETE CASCADE): nothing waits on it.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
@@ -115,6 +121,48 @@ const BODY_FORMAT_STATEMENTS = [
      CONSTRAINT endpoints_format_check CHECK (format IN ('standard', 'cloudevents'))`,
 ];
 
+// Fanned-out events keep their (topic, partition, offset) key, now partial (job_id IS NULL: the
+// fan-out names the predicate in its ON CONFLICT); a replay job's copies are unique per job. Test
+// events have no coordinates (NULLs never conflict). Each index is built before the old constraint
+// goes, so uniqueness holds throughout the migration's transaction.
+const OPERATIONS_STATEMENTS = [
+  `CREATE TABLE jobs (
+     id              text PRIMARY KEY,
+     kind            text        NOT NULL CHECK (kind IN ('recover', 'replay')),
+     endpoint_id     text        NOT NULL REFERENCES endpoints (id) ON DELETE CASCADE,
+     state           text        NOT NULL DEFAULT 'queued'
+                     CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+     since           timestamptz NOT NULL,
+     until           timestamptz,
+     done            bigint      NOT NULL DEFAULT 0,
+     total           bigint,
+     cursor          jsonb,
+     result          jsonb,
+     error           text,
+     runs            integer     NOT NULL DEFAULT 0,
+     lease_owner     text,
+     lease_until     timestamptz,
+     created_at      timestamptz NOT NULL DEFAULT now(),
+     started_at      timestamptz,
+     finished_at     timestamptz,
+     updated_at      timestamptz NOT NULL DEFAULT now()
+   )`,
+  `CREATE INDEX jobs_claim_idx ON jobs (created_at) WHERE state IN ('queued', 'running')`,
+  `CREATE INDEX jobs_endpoint_idx ON jobs (endpoint_id, id)`,
+  `ALTER TABLE messages ADD COLUMN job_id text REFERENCES jobs (id) ON DELETE CASCADE,
+     ALTER COLUMN kafka_partition DROP NOT NULL, ALTER COLUMN kafka_offset DROP NOT NULL`,
+  `CREATE UNIQUE INDEX messages_event_coordinates_key ON messages (topic, kafka_partition, kafka_offset)
+     WHERE job_id IS NULL`,
+  `CREATE UNIQUE INDEX messages_job_coordinates_key ON messages (job_id, topic, kafka_partition, kafka_offset)
+     WHERE job_id IS NOT NULL`,
+  `ALTER TABLE messages DROP CONSTRAINT messages_coordinates_key`,
+  `ALTER TABLE deliveries
+     ADD COLUMN origin text NOT NULL DEFAULT 'event' CONSTRAINT deliveries_origin_check CHECK (origin IN ('event', 'replay', 'test')),
+     ADD COLUMN job_id text REFERENCES jobs (id) ON DELETE SET NULL`,
+  `CREATE INDEX deliveries_job_idx ON deliveries (job_id) WHERE job_id IS NOT NULL`,
+  `ALTER TABLE attempts ADD COLUMN request text`,
+];
+
 export const WEBHOOKS_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_webhooks': {
     up: async (db: Kysely<unknown>) => {
@@ -129,6 +177,11 @@ export const WEBHOOKS_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003_body_formats': {
     up: async (db: Kysely<unknown>) => {
       for (const statement of BODY_FORMAT_STATEMENTS) await sql.raw(statement).execute(db);
+    },
+  },
+  '0004_operations': {
+    up: async (db: Kysely<unknown>) => {
+      for (const statement of OPERATIONS_STATEMENTS) await sql.raw(statement).execute(db);
     },
   },
 };

@@ -1,2 +1,3 @@
 export * from './json-mapping';
 export type { ValidationIssue } from './json-to-avro';
+export * from './json-sample';
