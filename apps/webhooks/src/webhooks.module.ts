@@ -1,7 +1,8 @@
 /**
  * Wires the webhooks app: platform (logs, health, metrics), Kafka, its own Postgres schema, the
  * endpoints admin API (and the endpoint directory and signing secrets it exports), the fan-out
- * edge and use case, and the delivery worker over the SSRF-safe sender. webhooks-app.ts attaches
+ * edge and use case, the delivery worker over the SSRF-safe sender, and the operators' portal
+ * (`GET /`, portal/portal.module.ts). webhooks-app.ts attaches
  * the consumer and starts the worker.
  */
 import {
@@ -31,6 +32,7 @@ import { FanOut, type FanOutObserver } from './domain/fan-out';
 import type { EndpointDirectory, SigningSecrets, WebhookSender } from './domain/ports';
 import { RetryPolicy } from './domain/retry-policy';
 import { createDestinationPolicy, createSsrfSafeSender } from './http';
+import { PortalModule } from './portal/portal.module';
 import { OperationsModule } from './operations.module';
 import { PostgresDeliveryReader } from './storage/delivery-reader.postgres';
 import { PostgresDeliveryStore } from './storage/delivery-store';
@@ -116,6 +118,7 @@ export class WebhooksModule {
           catalog: loaded,
           destinationPolicy: createDestinationPolicy({ allowlist }),
         }),
+        PortalModule,
         OperationsModule.register({ config, database: persistence, catalog: loaded }),
       ],
       controllers: [FanOutHandler, DeliveriesController],
