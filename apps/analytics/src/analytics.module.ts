@@ -20,6 +20,7 @@ import type { AnalyticsConfig } from './config';
 import { AnalyticsEventsHandler } from './consumer/analytics-events.handler';
 import { GroupLagReader } from './consumer/group-lag';
 import { MetricReaders } from './consumer/metric-readers';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { AnalyticsIngest } from './domain/analytics-ingest';
 import { AnalyticsQueries } from './domain/analytics-queries';
 import { MetricRebuilder } from './rebuild/metric-rebuilder';
@@ -58,6 +59,7 @@ export class AnalyticsModule {
           schema: 'analytics',
           migrations: ANALYTICS_MIGRATIONS,
         }),
+        DashboardModule.register(config),
       ],
       controllers: [AnalyticsController, AnalyticsEventsHandler],
       providers: [

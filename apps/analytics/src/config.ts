@@ -23,6 +23,13 @@ const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
 
+/** An http(s) URL with a default; set empty, nothing is asked there (the dashboard shows it unavailable). */
+const optionalService = (fallback: string) =>
+  z
+    .union([z.literal(''), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL or empty' })])
+    .default(fallback)
+    .transform((v) => (v === '' ? undefined : v.replace(/\/+$/, '')));
+
 export const analyticsConfigSchema = z.object({
   ANALYTICS_PORT: port(8083),
   HOST: httpHost,
@@ -49,6 +56,15 @@ export const analyticsConfigSchema = z.object({
   ANALYTICS_LAG_GROUPS: optionalRegExp,
   /** How long the group waits for a silent instance before giving its partitions to the others. */
   ANALYTICS_SESSION_TIMEOUT_MS: millis(30_000, 3_000),
+  /** The gateway whose `GET /v1/event-types` the dashboard's event catalog shows. */
+  GATEWAY_URL: optionalService('http://127.0.0.1:8080'),
+  /** The webhooks app whose delivery success the dashboard shows (asked by the server only). */
+  WEBHOOKS_URL: optionalService('http://127.0.0.1:8082'),
+  /** Its admin token, sent as bearer by the server; never given to the browser. */
+  WEBHOOKS_ADMIN_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
 });
 
 export type AnalyticsConfig = z.output<typeof analyticsConfigSchema>;

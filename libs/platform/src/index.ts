@@ -4,3 +4,4 @@ export * from './metrics';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './cluster';
+export * from './browser-page';
