@@ -4,6 +4,8 @@
  * as `herald schemas push` does), then every other app — until Ctrl-C, which stops
  * everything it started. The registry runs with a write token (the environment's, or one
  * generated into HERALD_HOME, see local-secrets.ts) that only it and the push receive.
+ * The webhooks app admits 127.0.0.1 as a destination (WEBHOOKS_ALLOWLIST, unless the environment
+ * sets it), so `herald webhooks listen` and local receivers work on a developer's machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,6 +30,9 @@ const APPS: readonly AppSpec[] = [
 ];
 
 const READY_TIMEOUT_MS = 90_000;
+
+/** A developer's machine: webhooks to receivers on loopback (herald webhooks listen) are allowed. */
+export const LOCAL_WEBHOOKS_ALLOWLIST = '127.0.0.1';
 
 function appUrl(app: AppSpec): string {
   return `http://127.0.0.1:${process.env[app.portVar] ?? app.defaultPort}`;
@@ -112,6 +117,7 @@ async function up(): Promise<void> {
     KAFKA_BROKERS: brokers.join(','),
     DATABASE_URL: config.DATABASE_URL,
     SCHEMA_REGISTRY_URL: appUrl(registry),
+    WEBHOOKS_ALLOWLIST: process.env['WEBHOOKS_ALLOWLIST'] ?? LOCAL_WEBHOOKS_ALLOWLIST,
   };
   const start = (app: AppSpec): ChildProcess => {
     const child = startApp(root, app, app === registry ? { ...env, ...registrySecrets.env } : env);
@@ -155,6 +161,8 @@ async function up(): Promise<void> {
     `\nHerald is up. Kafka: ${brokers.join(',')}\n${lines.join('\n')}\n` +
       'Publish with an API key from `herald keys create --producer <name> --types "*"`.\n' +
       secretsNotice(webhooksSecrets, registrySecrets) +
+      `Webhook destinations allowed despite the SSRF rules: WEBHOOKS_ALLOWLIST=${env['WEBHOOKS_ALLOWLIST']}` +
+      `${process.env['WEBHOOKS_ALLOWLIST'] === undefined ? ' (the local default, for herald webhooks listen)' : ''}\n` +
       'Press Ctrl-C to stop everything.\n',
   );
   await new Promise<never>(() => undefined);

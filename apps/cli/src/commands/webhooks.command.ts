@@ -1,4 +1,9 @@
 /**
+ * `herald webhooks`: the webhooks app's admin API from the shell (WEBHOOKS_URL or --url,
+ * WEBHOOKS_ADMIN_TOKEN as bearer; --json prints the API's answers): `endpoints`, `deliveries`,
+ * `replay`, `test`, `jobs` (webhooks-endpoints.command.ts, webhooks-deliveries.command.ts) and
+ * `listen` (webhooks-listen.command.ts), and here:
+ *
  * `herald webhooks pins [--url <url>] [--json]`: the schema versions webhook endpoints pin, per
  * type, with how many endpoints pin each, from the webhooks app's `GET /v1/pins` (WEBHOOKS_URL,
  * WEBHOOKS_ADMIN_TOKEN as bearer). `--json` prints the document `herald schemas check --pins <file>`
@@ -11,6 +16,14 @@ import type { PinInUse } from '../schema-check/pinned-versions.rule';
 import { PinsSourceError, pinsUrl, readPins } from '../schema-check/pins.source';
 import { httpUrl } from './argument-parsers';
 import { runAction, UsageError, writeOut } from './command-support';
+import {
+  webhookDeliveriesCommand,
+  webhookJobsCommand,
+  webhookReplayCommand,
+  webhookTestCommand,
+} from './webhooks-deliveries.command';
+import { webhookEndpointsCommand } from './webhooks-endpoints.command';
+import { webhookListenCommand } from './webhooks-listen.command';
 
 interface PinsOptions {
   url?: string;
@@ -28,7 +41,13 @@ export function webhooksCommand(): Command {
     .option('--url <url>', 'the webhooks app (default: WEBHOOKS_URL, else http://127.0.0.1:8082)', httpUrl)
     .option('--json', 'print JSON, the file `herald schemas check --pins <file>` reads', false)
     .action((options: PinsOptions) => runAction('webhooks pins', () => pins(options)));
-  return webhooks;
+  return webhooks
+    .addCommand(webhookEndpointsCommand())
+    .addCommand(webhookDeliveriesCommand())
+    .addCommand(webhookReplayCommand())
+    .addCommand(webhookTestCommand())
+    .addCommand(webhookJobsCommand())
+    .addCommand(webhookListenCommand());
 }
 
 async function pins(options: PinsOptions): Promise<number> {
