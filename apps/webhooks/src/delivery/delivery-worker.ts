@@ -17,6 +17,7 @@ import type {
   PostgresDeliveryStore,
 } from '../storage/delivery-store';
 import type { PayloadRenderer } from './payload-renderer';
+import { recordedRequest } from './recorded-request';
 import { signatureHeader } from './webhook-signer';
 
 export interface DeliveryWorkerSettings {
@@ -130,6 +131,7 @@ export class DeliveryWorker {
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
     const attemptedAt = new Date();
     let response: WebhookResponse;
+    let request: string | null = null;
     try {
       const [secrets, rendered] = await Promise.all([
         this.secrets.secretsFor(delivery.endpointId, attemptedAt),
@@ -148,6 +150,7 @@ export class DeliveryWorker {
         'webhook-signature': signatureHeader(secrets, delivery.message.eventId, timestamp, rendered.body),
       };
       if (delivery.traceparent !== null) headers['traceparent'] = delivery.traceparent;
+      request = recordedRequest(delivery.url, headers, rendered.body);
       response = await this.sender.send({
         url: delivery.url,
         headers,
@@ -170,14 +173,14 @@ export class DeliveryWorker {
       delivery.attempt,
       new Date(),
     );
-    const record = attemptRecord(attemptedAt, response);
+    const record = attemptRecord(attemptedAt, response, request);
     const transition = transitionOf(verdict, response);
     await this.store.finish(delivery, record, transition);
     this.observer.attempted(record.outcome, record.latencyMs, transition.to);
   }
 }
 
-function attemptRecord(attemptedAt: Date, response: WebhookResponse): AttemptRecord {
+function attemptRecord(attemptedAt: Date, response: WebhookResponse, request: string | null): AttemptRecord {
   if (response.kind === 'error') {
     return {
       attemptedAt,
@@ -187,6 +190,7 @@ function attemptRecord(attemptedAt: Date, response: WebhookResponse): AttemptRec
       error: response.message,
       responseHeaders: null,
       responseBody: null,
+      request,
     };
   }
   const ok = response.status >= 200 && response.status < 300;
@@ -198,6 +202,7 @@ function attemptRecord(attemptedAt: Date, response: WebhookResponse): AttemptRec
     error: ok ? null : `the receiver answered ${response.status}`,
     responseHeaders: JSON.stringify(response.headers),
     responseBody: response.body,
+    request,
   };
 }
 

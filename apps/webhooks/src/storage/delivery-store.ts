@@ -41,6 +41,8 @@ export interface AttemptRecord {
   readonly error: string | null;
   readonly responseHeaders: string | null;
   readonly responseBody: string | null;
+  /** What was sent, as JSON (the AttemptRequest of domain/delivery-queries.ts); null when nothing was. */
+  readonly request?: string | null;
 }
 
 export type DeliveryTransition =
@@ -200,11 +202,10 @@ export class PostgresDeliveryStore {
   ): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await sql`
-        INSERT INTO attempts (delivery_id, attempted_at, status_code, latency_ms, outcome, error, response_headers, response_body)
+        INSERT INTO attempts (delivery_id, attempted_at, status_code, latency_ms, outcome, error, response_headers, response_body, request)
         VALUES (${delivery.id}, ${attempt.attemptedAt.toISOString()}, ${attempt.statusCode}, ${attempt.latencyMs},
-                ${attempt.outcome}, ${attempt.error}, ${attempt.responseHeaders}, ${attempt.responseBody})`.execute(
-        tx,
-      );
+                ${attempt.outcome}, ${attempt.error}, ${attempt.responseHeaders}, ${attempt.responseBody},
+                ${attempt.request ?? null})`.execute(tx);
       const error = transition.to === 'delivered' ? null : (attempt.error ?? attempt.outcome);
       await sql`
         UPDATE deliveries SET
