@@ -61,7 +61,7 @@ describe('PostgresDeliveryStore (real PostgreSQL)', () => {
       const { rows } = await sql<{ id: string }>`
         INSERT INTO messages (event_id, type, topic, kafka_partition, kafka_offset, time, source, value)
         VALUES (${`e${i}`}, 'a.b.c', 'a.b.c', 0, ${i}, '', 's', '\\x00')
-        ON CONFLICT (topic, kafka_partition, kafka_offset) DO UPDATE SET event_id = messages.event_id
+        ON CONFLICT (topic, kafka_partition, kafka_offset) WHERE job_id IS NULL DO UPDATE SET event_id = messages.event_id
         RETURNING id::text`.execute(schema.db);
       const id = `dlv_${endpointId}_${i}`;
       await sql`INSERT INTO deliveries (id, endpoint_id, message_id, event_id, type, next_attempt_at)
