@@ -5,3 +5,4 @@ export * from './processes';
 export * from './registry';
 export * from './private-kafka';
 export * from './openapi';
+export * from './browser';

@@ -5,6 +5,7 @@
  * another set of series rebuilds the chart.
  */
 import uPlot from './uplot.js';
+import type { Range } from './api.js';
 import { h } from './dom.js';
 
 export interface Series {
@@ -15,12 +16,15 @@ export interface Series {
 
 const COLOURS = ['#1f4e8c', '#c94f00', '#1d6b33', '#8a2b8f', '#a1260d', '#0f6f78', '#6b5a00', '#4f5965'];
 const HEIGHT = 220;
+const compact = new Intl.NumberFormat('en-GB', { notation: 'compact', maximumFractionDigits: 2 });
 
 export class TimeChart {
   readonly figure: HTMLElement;
   private readonly area: HTMLDivElement;
   private plot: uPlot | undefined;
   private labels = '';
+  /** The x range shown: the chosen range, not the data's extent (a lone point would span years). */
+  private span: [number, number] = [0, 1];
 
   constructor(label: string, tableId: string) {
     this.area = h('div', { class: 'plot', 'aria-hidden': 'true' });
@@ -40,7 +44,8 @@ export class TimeChart {
     );
   }
 
-  update(series: readonly Series[], unit: string): void {
+  update(series: readonly Series[], unit: string, range: Range): void {
+    this.span = [seconds(range.from), seconds(range.to)];
     const xs = [...new Set(series.flatMap((s) => s.points.map(([x]) => x)))].sort((a, b) => a - b);
     const data: uPlot.AlignedData = [
       xs,
@@ -70,7 +75,8 @@ export class TimeChart {
             spanGaps: false,
           })),
         ],
-        axes: [{}, { label: unit, size: 70 }],
+        scales: { x: { time: true, range: () => this.span } },
+        axes: [{}, { label: unit, size: 80, values: (_u, splits) => splits.map((v) => compact.format(v)) }],
         cursor: { drag: { x: false, y: false } },
       },
       data,

@@ -43,6 +43,7 @@ export class LatencyPanel extends Panel {
           points: t.points.map((p) => [seconds(p.start), p.quantiles['p99'] ?? null] as const),
         })),
         'ms (p99)',
+        range,
       );
     }
   }

@@ -77,6 +77,7 @@ export class MetricsPanel extends Panel {
           points: g.points.map((p) => [seconds(p.start), p.value] as const),
         })),
         `${f.metric.aggregate ?? ''} / ${range.interval}`,
+        range,
       );
     }
   }

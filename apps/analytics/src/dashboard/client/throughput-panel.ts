@@ -38,6 +38,7 @@ export class ThroughputPanel extends Panel {
           points: t.points.map((p) => [seconds(p.start), p.value] as const),
         })),
         `events / ${range.interval}`,
+        range,
       );
     }
   }
