@@ -5,7 +5,6 @@
  * frames, no form submission), a decorator for the routes that answer the shell and its assets,
  * and the registration of a folder of compiled browser modules. Nothing here knows a page.
  */
-import fastifyStatic from '@fastify/static';
 import { Header, applyDecorators } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 
@@ -41,15 +40,22 @@ export function BrowserAsset(contentType: string): MethodDecorator {
 
 /**
  * Serves the `*.js` files of `root` (compiled browser modules; no subfolders, no dotfiles, no
- * listing) under `prefix` with BROWSER_PAGE_HEADERS. Call it before Fastify is ready (in
- * onModuleInit).
+ * listing) under `prefix` with BROWSER_PAGE_HEADERS. Await it in onModuleInit, before Fastify is
+ * ready.
+ *
+ * The plugin is queued, not loaded: awaiting a registration makes Fastify build the routes
+ * registered so far, before Nest has installed its error handler (after every onModuleInit), and
+ * those routes would answer errors thrown in hooks (a 401 of an auth hook) with Fastify's own 500.
+ * @fastify/static is loaded here, not at import, because its dependencies are ES modules that Jest
+ * cannot require: every test importing @app/platform would fail to load.
  */
 export async function serveBrowserModules(
   fastify: FastifyInstance,
   root: string,
   prefix: string,
 ): Promise<void> {
-  await fastify.register(fastifyStatic, {
+  const { default: fastifyStatic } = await import('@fastify/static');
+  void fastify.register(fastifyStatic, {
     root,
     prefix,
     decorateReply: false,

@@ -1,32 +1,10 @@
 /**
- * What the portal serves besides its compiled scripts: the page shell (no data: everything comes
- * from the admin API once the operator has signed in with the admin token), the icon, and the
- * headers every portal response carries. The policy allows scripts, styles and fetches from this
- * origin only: no inline script or style, no eval, no frames, and no form submission at all (the
- * forms are handled by script; should a script fail, a form must not put the token in a URL).
+ * What the portal serves besides its stylesheet and compiled scripts: the page shell (no data:
+ * everything comes from the admin API once the operator has signed in with the admin token) and
+ * the icon. The shell loads nothing inline, as @app/platform's BROWSER_PAGE_CSP requires; its
+ * `form-action 'none'` also means a form can never be submitted by the browser itself (the forms
+ * are handled by script; should a script fail, no form can put the token in a URL).
  */
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-export const PORTAL_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  // Revalidated on each load, so a new build is picked up at once (the files are small).
-  'cache-control': 'no-cache',
-};
 
 /** Where the compiled scripts are served (portal.module.ts) and where the page loads them from. */
 export const ASSET_PREFIX = '/portal/';

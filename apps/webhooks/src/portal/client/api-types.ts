@@ -64,8 +64,9 @@ export interface Delivery {
   readonly lastError: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
-  /** What made the delivery (the fan-out, a replay, a test event ...), where the API says. */
-  readonly origin?: string;
+  /** The fan-out of a consumed event, a replay job (`jobId`), or a test event. */
+  readonly origin: 'event' | 'replay' | 'test';
+  readonly jobId: string | null;
 }
 
 export interface Attempt {
@@ -76,8 +77,16 @@ export interface Attempt {
   readonly error: string | null;
   readonly responseHeaders: Readonly<Record<string, string>> | null;
   readonly responseBody: string | null;
-  /** The request as sent, where the API records it. */
-  readonly request?: unknown;
+  /** What was sent; null when nothing was (the body could not be prepared) or the attempt predates the record. */
+  readonly request: AttemptRequest | null;
+}
+
+export interface AttemptRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The first 8 KiB of the body, whole unless `bodyTruncated`. */
+  readonly body: string;
+  readonly bodyTruncated: boolean;
 }
 
 export interface DeliveryDetail extends Delivery {
@@ -87,16 +96,36 @@ export interface DeliveryDetail extends Delivery {
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const FINAL_JOB_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];
 
+export interface RecoverResult {
+  readonly recovered: number;
+  readonly limit: number;
+  readonly more: boolean;
+}
+
+export interface ReplayResult {
+  readonly events: number;
+  readonly deliveries: number;
+  readonly skipped: number;
+  readonly limit: number;
+  readonly more: boolean;
+  readonly nextSince?: string;
+  readonly withdrawn?: number;
+}
+
 export interface Job {
   readonly id: string;
-  readonly kind: string;
+  readonly kind: 'recover' | 'replay';
   readonly endpointId: string;
   readonly state: JobState;
+  readonly since: string;
+  readonly until: string | null;
+  /** Recover: deliveries made due of `total`; replay: records read of `total` in the window. */
   readonly progress: { readonly done: number; readonly total: number | null };
+  readonly result: RecoverResult | ReplayResult | null;
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
-  readonly error?: string | null;
+  readonly error?: string;
 }
 
 export interface TestEventSent {

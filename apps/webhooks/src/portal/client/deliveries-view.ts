@@ -134,7 +134,7 @@ function row(delivery: Delivery, names: ReadonlyMap<string, string>): HTMLTableR
     h('td', {}, badge(delivery.status, STATUS_TONES[delivery.status])),
     h('td', { class: 'num' }, delivery.attempts),
     h('td', { class: 'wrap' }, last),
-    h('td', {}, delivery.origin ?? '—'),
+    h('td', {}, delivery.origin),
     h('td', {}, time(delivery.updatedAt)),
   );
 }

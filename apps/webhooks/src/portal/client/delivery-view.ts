@@ -86,7 +86,7 @@ function deliveryFacts(d: DeliveryDetail, endpoint: Endpoint): HTMLDListElement 
         h('span', { class: 'wrap' }, endpoint.url),
       ],
     ],
-    ['Origin', d.origin],
+    ['Origin', d.jobId === null ? d.origin : [d.origin, ' (job ', h('code', {}, d.jobId), ')']],
     ['Attempts', String(d.attempts)],
     ['Next attempt', d.status === 'pending' ? time(d.nextAttemptAt) : undefined],
     ['Last response', d.lastStatus === null ? '—' : `HTTP ${d.lastStatus}`],
@@ -121,15 +121,7 @@ function attemptSection(attempt: Attempt, n: number, d: DeliveryDetail, endpoint
       ['Error', attempt.error ?? undefined],
     ]),
     h('h5', {}, 'Request'),
-    facts([
-      ['Method and URL', h('code', { class: 'wrap' }, `POST ${endpoint.url}`)],
-      ['webhook-id', h('code', {}, d.eventId)],
-      ['Event type', d.type],
-      ['Body format', endpoint.format],
-    ]),
-    attempt.request === undefined
-      ? null
-      : block(`Request of attempt ${n}`, JSON.stringify(attempt.request, null, 2)),
+    ...requestPart(attempt, n, d, endpoint),
     h('h5', {}, 'Response'),
     attempt.statusCode === null
       ? h('p', {}, 'No response: ', attempt.error ?? attempt.outcome)
@@ -145,6 +137,30 @@ function attemptSection(attempt: Attempt, n: number, d: DeliveryDetail, endpoint
           ),
         ),
   );
+}
+
+function requestPart(attempt: Attempt, n: number, d: DeliveryDetail, endpoint: Endpoint): HTMLElement[] {
+  const request = attempt.request;
+  if (request === null) {
+    return [
+      h(
+        'p',
+        { class: 'hint' },
+        'Not recorded (nothing was sent, or the attempt predates the record): the delivery goes to',
+      ),
+      facts([
+        ['Method and URL', h('code', { class: 'wrap' }, `POST ${endpoint.url}`)],
+        ['webhook-id', h('code', {}, d.eventId)],
+      ]),
+    ];
+  }
+  return [
+    facts([['Method and URL', h('code', { class: 'wrap' }, `POST ${request.url}`)]]),
+    h('p', { class: 'hint' }, 'Headers'),
+    block(`Request headers of attempt ${n}`, headerLines(request.headers)),
+    h('p', { class: 'hint' }, request.bodyTruncated ? 'Body (its first 8 KiB)' : 'Body'),
+    block(`Request body of attempt ${n}`, request.body),
+  ];
 }
 
 function headerLines(headers: Attempt['responseHeaders']): string {

@@ -38,7 +38,9 @@ export function jobsPanel(context: ViewContext, endpointId: string): HTMLElement
       h(
         'tr',
         {},
-        ...['Job', 'State', 'Progress', 'Started', 'Finished', ''].map((t) => h('th', { scope: 'col' }, t)),
+        ...['Job', 'Window', 'State', 'Progress', 'Result', 'Finished', ''].map((t) =>
+          h('th', { scope: 'col' }, t),
+        ),
       ),
     ),
     rows,
@@ -59,11 +61,11 @@ export function jobsPanel(context: ViewContext, endpointId: string): HTMLElement
     note,
     table,
   );
-  context.api.get<Page<Job> | readonly Job[]>('/v1/jobs', { endpoint: endpointId }, context.signal).then(
-    (answer) => {
-      const jobs = Array.isArray(answer) ? (answer as readonly Job[]) : (answer as Page<Job>).items;
-      note.textContent = jobs.length === 0 ? 'No job yet.' : '';
-      for (const job of [...jobs].reverse()) follow(job);
+  context.api.get<Page<Job>>('/v1/jobs', { endpoint: endpointId }, context.signal).then(
+    (page) => {
+      note.textContent = page.items.length === 0 ? 'No job yet.' : '';
+      // Newest first: each followed job goes on top, so the oldest is added first.
+      for (const job of [...page.items].reverse()) follow(job);
     },
     (error: unknown) => {
       if (!isAbort(error)) note.textContent = `Jobs could not be listed: ${describeError(error)}`;
@@ -175,8 +177,9 @@ function cells(job: Job, cancel: () => void): HTMLTableCellElement[] {
       badge(job.state, TONES[job.state]),
       job.error ? h('div', { class: 'hint' }, job.error) : null,
     ),
+    h('td', {}, time(job.since), ' to ', job.until === null ? 'its start' : time(job.until)),
     h('td', {}, progress, ' ', progressText(job)),
-    h('td', {}, time(job.startedAt)),
+    h('td', {}, resultText(job)),
     h('td', {}, time(job.finishedAt)),
     h(
       'td',
@@ -184,6 +187,19 @@ function cells(job: Job, cancel: () => void): HTMLTableCellElement[] {
       final ? null : button('Cancel', cancel, { class: 'secondary', 'aria-label': `Cancel job ${job.id}` }),
     ),
   ];
+}
+
+function resultText({ result }: Job): string {
+  if (result === null) return '—';
+  if ('recovered' in result) {
+    const more = result.more ? ` (at most ${result.limit} per job: more are left, run it again)` : '';
+    return `${result.recovered} made due again${more}`;
+  }
+  const parts = [`${result.events} events read`, `${result.deliveries} deliveries`];
+  if (result.skipped > 0) parts.push(`${result.skipped} undecodable skipped`);
+  if (result.withdrawn !== undefined) parts.push(`${result.withdrawn} withdrawn by the cancel`);
+  if (result.more) parts.push(`more left: replay again from ${result.nextSince ?? 'the last event'}`);
+  return parts.join(', ');
 }
 
 function progressText(job: Job): string {

@@ -150,10 +150,14 @@ function decodePointerToken(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-/** Submits by script only: the policy's `form-action 'none'` stops any other submission. */
+/**
+ * Submits by script only (the policy's `form-action 'none'` stops any other submission); the
+ * errors a previous submission showed go away first.
+ */
 export function onSubmit(form: HTMLFormElement, handler: () => Promise<void>): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    clearFormErrors(form);
     void run(handler, form);
   });
 }
