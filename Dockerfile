@@ -1,7 +1,9 @@
 # One image for every Herald app; docker-compose.yml picks the entry point per service.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
+# patches/ before the install: npm ci's postinstall applies them (patch-package; see patches/).
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
