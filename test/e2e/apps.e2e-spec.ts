@@ -25,6 +25,7 @@ jest.setTimeout(120_000);
 const ROOT = projectRoot();
 const AUDIT_GROUP = uniqueName('audit-e2e');
 const WEBHOOKS_GROUP = uniqueName('webhooks-e2e');
+const ANALYTICS_GROUP = uniqueName('analytics-e2e');
 /** What the webhooks app cannot start without (npm run up generates them). */
 const WEBHOOKS_SECRETS = {
   WEBHOOKS_ADMIN_TOKEN: 'e2e-admin-token-0123456789abcdef',
@@ -43,14 +44,33 @@ const APPS = [
     name: 'webhooks',
     portVar: 'WEBHOOKS_PORT',
     schemes: ['bearer'],
-    deps: ['delivery-worker', 'endpoint-directory', 'kafka', `kafka-consumer:${WEBHOOKS_GROUP}`, 'postgres'],
+    deps: [
+      'delivery-worker',
+      'endpoint-directory',
+      'job-runner',
+      'kafka',
+      `kafka-consumer:${WEBHOOKS_GROUP}`,
+      'postgres',
+    ],
     env: {
       ...WEBHOOKS_SECRETS,
       WEBHOOKS_GROUP_ID: WEBHOOKS_GROUP,
       WEBHOOKS_TOPIC_PATTERN: `^webhooks\\.${uniqueIdentifier('none')}\\.recorded$`,
     },
   },
-  { name: 'analytics', portVar: 'ANALYTICS_PORT', deps: ['kafka', 'postgres'], schemes: [], env: {} },
+  {
+    name: 'analytics',
+    portVar: 'ANALYTICS_PORT',
+    schemes: [],
+    deps: ['kafka', `kafka-consumer:${ANALYTICS_GROUP}`, 'postgres'],
+    env: {
+      ANALYTICS_GROUP_ID: ANALYTICS_GROUP,
+      ANALYTICS_TOPIC_PATTERN: `^analytics\\.${uniqueIdentifier('none')}\\.recorded$`,
+      // No declared metrics: the shipped file is checked against the registry's catalog, which
+      // this boot test does not push (herald up does, before it starts analytics).
+      ANALYTICS_METRICS_FILE: '',
+    },
+  },
   {
     name: 'audit',
     portVar: 'AUDIT_PORT',
@@ -197,6 +217,7 @@ describe('apps booted as a user boots them', () => {
     { name: 'audit', variable: 'AUDIT_GROUP_ID', fallback: 'audit', extra: {} },
     { name: 'schema-registry', variable: 'REGISTRY_TOPIC', fallback: '_schemas', extra: {} },
     { name: 'webhooks', variable: 'WEBHOOKS_GROUP_ID', fallback: 'webhooks', extra: WEBHOOKS_SECRETS },
+    { name: 'analytics', variable: 'ANALYTICS_GROUP_ID', fallback: 'analytics', extra: {} },
   ])(
     '$name refuses its production group in a test run and names $variable',
     ({ name, variable, fallback, extra }) => {
