@@ -32,8 +32,8 @@ import { FanOut, type FanOutObserver } from './domain/fan-out';
 import type { EndpointDirectory, SigningSecrets, WebhookSender } from './domain/ports';
 import { RetryPolicy } from './domain/retry-policy';
 import { createDestinationPolicy, createSsrfSafeSender } from './http';
-import { PortalModule } from './portal/portal.module';
 import { OperationsModule } from './operations.module';
+import { PortalModule } from './portal/portal.module';
 import { PostgresDeliveryReader } from './storage/delivery-reader.postgres';
 import { PostgresDeliveryStore } from './storage/delivery-store';
 import { DeliveryNotifications } from './storage/delivery-notifications';
@@ -118,8 +118,8 @@ export class WebhooksModule {
           catalog: loaded,
           destinationPolicy: createDestinationPolicy({ allowlist }),
         }),
-        PortalModule,
         OperationsModule.register({ config, database: persistence, catalog: loaded }),
+        PortalModule,
       ],
       controllers: [FanOutHandler, DeliveriesController],
       providers: [

@@ -38,7 +38,7 @@ export function jobsPanel(context: ViewContext, endpointId: string): HTMLElement
       h(
         'tr',
         {},
-        ...['Job', 'Window', 'State', 'Progress', 'Result', 'Finished', ''].map((t) =>
+        ...['Job', 'State', 'Window', 'Progress', 'Result', 'Finished', ''].map((t) =>
           h('th', { scope: 'col' }, t),
         ),
       ),
