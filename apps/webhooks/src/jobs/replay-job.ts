@@ -53,7 +53,8 @@ export class ReplayJob implements JobHandler {
     let cursor = (job.cursor as ReplayCursor | null) ?? (await this.plan(job));
     await this.history.read(
       job.id,
-      cursor.partitions.filter(() => !cursor.more),
+      // A run that already reached the limit (and was interrupted before ending) reads nothing more.
+      cursor.more ? [] : cursor.partitions,
       async (topic, partition, records, position) => {
         const next = await this.batch(job, cursor, topic, partition, records, position);
         cursor = next;
