@@ -221,7 +221,7 @@ describe('the webhooks portal in headless Chromium', () => {
       await deliveredRow.getByRole('link', { name: delivered.id }).click();
       await page.getByRole('heading', { name: `Delivery ${delivered.id}` }).waitFor();
       const first = page
-        .locator('section.attempt')
+        .locator('details.attempt')
         .filter({ has: page.getByRole('heading', { name: /^Attempt 1: delivered/ }) });
       const firstText = await first.textContent();
       expect(firstText).toContain(`POST ${receiver.url}`);
@@ -255,7 +255,7 @@ describe('the webhooks portal in headless Chromium', () => {
       expect(await page.getByRole('link', { name: delivered.id }).count()).toBe(0);
       await failedRow.getByRole('link', { name: failed.id }).click();
       await page.getByRole('heading', { name: `Delivery ${failed.id}` }).waitFor();
-      expect(await page.locator('section.attempt').count()).toBe(failed.attempts);
+      expect(await page.locator('details.attempt').count()).toBe(failed.attempts);
       expect(await page.getByLabel(`Response body of attempt ${failed.attempts}`).textContent()).toBe(
         HOSTILE_BODY,
       );

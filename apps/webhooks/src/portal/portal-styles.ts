@@ -29,7 +29,7 @@ h1, h2, h3 { line-height: 1.2; }
 h2 { font-size: 1.4rem; }
 h3 { font-size: 1.1rem; margin-top: 1.8rem; }
 .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: 0 1rem; }
-section.panel { background: var(--paper); border: 1px solid var(--line); border-radius: 6px; padding: .4rem 1rem 1rem; margin: 1rem 0; }
+section.panel, details.panel { background: var(--paper); border: 1px solid var(--line); border-radius: 6px; padding: .4rem 1rem 1rem; margin: 1rem 0; }
 table { border-collapse: collapse; width: 100%; background: var(--paper); font-size: .93rem; }
 th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--wash); font-weight: 600; }
@@ -66,6 +66,9 @@ button:disabled { opacity: .6; cursor: default; }
 .secret input { width: 100%; font-family: ui-monospace, monospace; }
 .alert { color: var(--bad); border-left: 4px solid var(--bad); padding: .3rem .7rem; background: #fdf0ed; }
 .alert ul { margin: .3rem 0 0; padding-left: 1.2rem; }
+details.panel { padding: .6rem 1rem; }
+details.panel > summary { cursor: pointer; }
+details.panel > summary h4 { display: inline; margin: 0; }
 progress { width: 16rem; height: 1rem; }
 dialog { border: 1px solid var(--line); border-radius: 6px; max-width: 32rem; }
 dialog::backdrop { background: rgba(0, 0, 0, .35); }

@@ -98,22 +98,35 @@ function deliveryFacts(d: DeliveryDetail, endpoint: Endpoint): HTMLDListElement 
 
 function attemptSections(d: DeliveryDetail, endpoint: Endpoint): HTMLElement[] {
   if (d.attemptList.length === 0) return [h('p', {}, 'No attempt yet (or their records were pruned).')];
-  return d.attemptList.map((attempt, i) => attemptSection(attempt, i + 1, d, endpoint)).reverse();
+  const last = d.attemptList.length;
+  return d.attemptList
+    .map((attempt, i) => attemptSection(attempt, i + 1, i + 1 === last, d, endpoint))
+    .reverse();
 }
 
-function attemptSection(attempt: Attempt, n: number, d: DeliveryDetail, endpoint: Endpoint): HTMLElement {
-  const titleId = `attempt-${n}`;
+/** Newest first; the newest is open, the older ones show their title until opened. */
+function attemptSection(
+  attempt: Attempt,
+  n: number,
+  open: boolean,
+  d: DeliveryDetail,
+  endpoint: Endpoint,
+): HTMLElement {
   const ok = attempt.outcome === 'delivered';
   return h(
-    'section',
-    { class: 'panel attempt', 'aria-labelledby': titleId },
+    'details',
+    { class: 'panel attempt', open },
     h(
-      'h4',
-      { id: titleId },
-      `Attempt ${n}: `,
-      badge(attempt.outcome, ok ? 'ok' : 'bad'),
-      ' ',
-      time(attempt.attemptedAt),
+      'summary',
+      {},
+      h(
+        'h4',
+        {},
+        `Attempt ${n}: `,
+        badge(attempt.outcome, ok ? 'ok' : 'bad'),
+        ' ',
+        time(attempt.attemptedAt),
+      ),
     ),
     facts([
       ['HTTP status', attempt.statusCode === null ? 'No response' : String(attempt.statusCode)],
