@@ -24,15 +24,13 @@
  * the default event counts and none of those settings writes the results file. Topics (the registry's
  * election topic included), consumer groups and databases are deleted afterwards.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Pool } from 'pg';
 import { format } from 'prettier';
-import { RegistryClient } from '@app/registry-client';
-import type { AvroSchemaJson } from '@app/schema';
-import { CpuMeter, createDatabase, dropDatabase, gatewayRecords } from './support/audit-bench-kit';
+import { CpuMeter, createDatabase, dropDatabase, preloadPayments } from './support/audit-bench-kit';
 import { AuditBurst, type BurstResult } from './support/audit-burst';
 import { createFloorTable, runFloor } from './support/audit-floor';
 import { prefillAuditTrail, prefillFloorTable } from './support/audit-prefill';
@@ -93,28 +91,14 @@ class AuditBench {
 
   /** The ratio's topic: registered v1 and v2 as the stack's type is, EVENTS records produced. */
   private async preload(): Promise<void> {
-    const topic = this.preloadedTopic;
-    const registry = new RegistryClient({ url: this.stack.registryUrl });
-    const source = join(ROOT, 'schemas', 'payments', 'payments.payment.received');
-    let schemaId = 0;
-    let schema: AvroSchemaJson | undefined;
-    for (const version of [1, 2]) {
-      schema = JSON.parse(readFileSync(join(source, `v${version}.avsc`), 'utf8')) as AvroSchemaJson;
-      schemaId = await registry.register(`${topic}-value`, schema);
-    }
-    this.stack.ownTopic(topic);
-    await this.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS }] });
-    const records = gatewayRecords(this.stack.registryUrl, topic, schemaId, schema!);
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    try {
-      for (let sent = 0; sent < EVENTS; sent += 1_000) {
-        const messages = records(sent, Math.min(1_000, EVENTS - sent), PARTITIONS);
-        await producer.send({ topic, acks: -1, messages });
-      }
-    } finally {
-      await producer.disconnect();
-    }
+    this.stack.ownTopic(this.preloadedTopic);
+    await preloadPayments({
+      kafka: this.kafka,
+      registryUrl: this.stack.registryUrl,
+      topic: this.preloadedTopic,
+      events: EVENTS,
+      partitions: PARTITIONS,
+    });
   }
 
   private get prefilledTopic(): string {

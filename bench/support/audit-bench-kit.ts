@@ -6,11 +6,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { Message } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { ensureDatabase } from '@app/persistence';
 import { RegistryClient } from '@app/registry-client';
 import { AvroCodec, JsonAvroMapping, type AvroSchemaJson } from '@app/schema';
+import { ROOT } from './gateway-stack';
 
 export function databaseUrl(name: string): string {
   const url = new URL(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/herald');
@@ -101,6 +103,50 @@ export async function storedThrough(client: Client, schema: string, topic: strin
     // Before the app's migrations ran, the table does not exist yet.
     if ((error as { code?: string }).code === '42P01') return 0;
     throw error;
+  }
+}
+
+/**
+ * A topic read from the beginning by a benchmark's rounds: v1 and v2 of
+ * payments.payment.received registered under it, then `events` v2 records as the gateway writes
+ * them (gatewayRecords), round-robin over `partitions`. The caller deletes the topic.
+ */
+export async function preloadPayments(options: {
+  readonly kafka: Kafka;
+  readonly registryUrl: string;
+  readonly topic: string;
+  readonly events: number;
+  readonly partitions: number;
+}): Promise<void> {
+  const { kafka, topic, events, partitions } = options;
+  const registry = new RegistryClient({ url: options.registryUrl });
+  const source = join(ROOT, 'schemas', 'payments', 'payments.payment.received');
+  let schemaId = 0;
+  let schema: AvroSchemaJson | undefined;
+  for (const version of [1, 2]) {
+    schema = JSON.parse(readFileSync(join(source, `v${version}.avsc`), 'utf8')) as AvroSchemaJson;
+    schemaId = await registry.register(`${topic}-value`, schema);
+  }
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] });
+  } finally {
+    await admin.disconnect();
+  }
+  const records = gatewayRecords(options.registryUrl, topic, schemaId, schema!);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    for (let sent = 0; sent < events; sent += 1_000) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: records(sent, Math.min(1_000, events - sent), partitions),
+      });
+    }
+  } finally {
+    await producer.disconnect();
   }
 }
 

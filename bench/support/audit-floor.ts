@@ -4,7 +4,8 @@
  * `eachBatch` inserts the whole fetched batch in one statement: each record's `ce_id`,
  * coordinates, headers as JSON text and value bytes, as unnested arrays, into a table keyed by
  * the coordinates. kafkajs resolves and commits offsets itself (no position in the transaction,
- * no decoding, no hash chain, no duplicate check).
+ * no decoding, no hash chain, no duplicate check). Without a pool it stores nothing: the raw
+ * kafkajs `eachBatch` consumption the analytics benchmark compares with.
  */
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -39,8 +40,9 @@ function headersJson(record: KafkaMessage): string {
 /** Reads `topic` from the beginning with a fresh group until `total` records are stored; then stops. */
 export async function runFloor(options: {
   readonly kafka: Kafka;
-  readonly pool: Pool;
-  readonly table: string;
+  /** Where each batch is inserted (createFloorTable); without them, nothing is stored (kafkajs still commits). */
+  readonly pool?: Pool;
+  readonly table?: string;
   readonly topic: string;
   readonly groupId: string;
   readonly total: number;
@@ -68,7 +70,7 @@ export async function runFloor(options: {
           started = true;
           progress.started();
         }
-        await pool.query(insert, [
+        await pool?.query(insert, [
           records.map((r) => r.headers?.['ce_id']?.toString() ?? ''),
           records.map(() => topic),
           records.map(() => batch.partition),

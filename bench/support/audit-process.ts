@@ -21,34 +21,35 @@ export interface AuditProcessOptions {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export class AuditProcess {
-  private constructor(
+/** A topic pattern matching exactly `topic`. */
+export const onlyTopic = (topic: string): string => `^${escapeRegExp(topic)}$`;
+
+/**
+ * A built consumer app (`dist/apps/<app>/src/main.js`) run as its own process, with a client on
+ * its database to read its progress; what the audit and analytics benchmarks share.
+ */
+export class ConsumerAppProcess {
+  protected constructor(
     readonly child: ChildProcess,
     readonly url: string,
-    private readonly db: Client,
-    private readonly topic: string,
+    protected readonly db: Client,
+    protected readonly topic: string,
   ) {}
 
-  /** Spawns the app; it starts consuming as soon as it joined its group (call ready() to wait for that). */
-  static async spawn(options: AuditProcessOptions): Promise<AuditProcess> {
+  /** Spawns the app with `env` (its port in `portVariable`) and connects to its database. */
+  protected static async launch(options: {
+    readonly app: string;
+    readonly portVariable: string;
+    readonly env: NodeJS.ProcessEnv;
+    readonly databaseUrl: string;
+    readonly nodeArgs?: readonly string[];
+  }): Promise<{ child: ChildProcess; url: string; db: Client }> {
     const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [...(options.nodeArgs ?? []), join(ROOT, 'dist', 'apps', 'audit', 'src', 'main.js')],
-      {
-        env: {
-          ...process.env,
-          AUDIT_PORT: String(port),
-          KAFKA_BROKERS: options.brokers.join(','),
-          DATABASE_URL: options.databaseUrl,
-          SCHEMA_REGISTRY_URL: options.registryUrl,
-          AUDIT_GROUP_ID: options.groupId,
-          AUDIT_TOPIC_PATTERN: `^${escapeRegExp(options.topic)}$`,
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
+    const main = join(ROOT, 'dist', 'apps', options.app, 'src', 'main.js');
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], {
+      env: { ...process.env, [options.portVariable]: String(port), LOG_LEVEL: 'warn', ...options.env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const db = new Client({ connectionString: options.databaseUrl });
     try {
       await db.connect();
@@ -56,12 +57,38 @@ export class AuditProcess {
       await stopProcess(child);
       throw error;
     }
-    return new AuditProcess(child, `http://127.0.0.1:${port}`, db, options.topic);
+    return { child, url: `http://127.0.0.1:${port}`, db };
   }
 
   /** Readiness: HTTP up, PostgreSQL and Kafka reachable, the consumer in its group. */
   ready(): Promise<void> {
     return waitReady(`${this.url}/health/ready`, this.child);
+  }
+
+  /** SIGTERM (the app leaves its group and exits; a `--cpu-prof` profile is written then). */
+  async stop(): Promise<void> {
+    await this.db.end().catch(() => undefined);
+    await stopProcess(this.child);
+  }
+}
+
+export class AuditProcess extends ConsumerAppProcess {
+  /** Spawns the app; it starts consuming as soon as it joined its group (call ready() to wait for that). */
+  static async spawn(options: AuditProcessOptions): Promise<AuditProcess> {
+    const { child, url, db } = await ConsumerAppProcess.launch({
+      app: 'audit',
+      portVariable: 'AUDIT_PORT',
+      databaseUrl: options.databaseUrl,
+      nodeArgs: options.nodeArgs,
+      env: {
+        KAFKA_BROKERS: options.brokers.join(','),
+        DATABASE_URL: options.databaseUrl,
+        SCHEMA_REGISTRY_URL: options.registryUrl,
+        AUDIT_GROUP_ID: options.groupId,
+        AUDIT_TOPIC_PATTERN: onlyTopic(options.topic),
+      },
+    });
+    return new AuditProcess(child, url, db, options.topic);
   }
 
   /** Records of the topic stored so far (the audit's stored positions, summed). */
@@ -87,11 +114,5 @@ export class AuditProcess {
       .split('\n')
       .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
       .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-  }
-
-  /** SIGTERM (the app leaves its group and exits; a `--cpu-prof` profile is written then). */
-  async stop(): Promise<void> {
-    await this.db.end().catch(() => undefined);
-    await stopProcess(this.child);
   }
 }
