@@ -71,6 +71,13 @@ describe('webhook operations (built app, real Kafka, PostgreSQL, registry, HTTP)
       attempts: 4,
     });
     expect(Date.parse(retried.body.nextAttemptAt!)).toBeLessThanOrEqual(Date.now() + 1_000);
+    // As GET /v1/deliveries/{id} answers it: with the attempts so far.
+    expect(retried.body.attemptList!.map((a) => a.outcome)).toEqual([
+      'http_500',
+      'http_500',
+      'http_500',
+      'http_500',
+    ]);
     await waitFor(async () => (await pipeline.delivery(eventId!, created.id))?.status === 'delivered', {
       description: 'the retried delivery to be delivered',
     });

@@ -14,7 +14,7 @@ import {
 } from '../domain/delivery-queries';
 import { parseEndpointId } from '../domain/endpoint-requests';
 import { problems } from './endpoints.controller';
-import { DELIVERY, DELIVERY_DETAIL, DELIVERY_PAGE, ENDPOINT_STATS } from './operations-openapi';
+import { DELIVERY_DETAIL, DELIVERY_PAGE, ENDPOINT_STATS } from './operations-openapi';
 
 @ApiTags('deliveries')
 @ApiBearerAuth()
@@ -53,9 +53,16 @@ export class DeliveriesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Attempt the delivery again now, whatever its state (the attempt is recorded)' })
   @ApiParam({ name: 'deliveryId', description: 'dlv_…' })
-  @ApiResponse({ status: 202, description: 'the delivery, pending and due now', schema: DELIVERY })
+  @ApiResponse({
+    status: 202,
+    description: 'the delivery as GET /v1/deliveries/{id} answers it: pending, due now',
+    schema: DELIVERY_DETAIL,
+  })
   @problems(400, 404, 503)
-  retry(@Param('deliveryId') id: string, @Query() query: unknown): Promise<DeliveryView> {
+  retry(
+    @Param('deliveryId') id: string,
+    @Query() query: unknown,
+  ): Promise<DeliveryView & { attemptList: AttemptView[] }> {
     return this.deliveries.retry(id, query);
   }
 

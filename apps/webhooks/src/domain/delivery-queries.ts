@@ -117,12 +117,13 @@ export class DeliveryQueries {
     return { ...delivery, attemptList: await this.reader.attempts(deliveryId) };
   }
 
-  async retry(id: unknown, query: unknown): Promise<DeliveryView> {
+  /** The delivery as `find` answers it (attempts included), pending and due now. */
+  async retry(id: unknown, query: unknown): Promise<DeliveryView & { attemptList: AttemptView[] }> {
     const deliveryId = parseDeliveryId(id, query);
     const delivery = await this.reader.retryNow(deliveryId);
     if (delivery === undefined) throw new DeliveryNotFoundError(deliveryId);
     this.onRetry();
-    return delivery;
+    return { ...delivery, attemptList: await this.reader.attempts(deliveryId) };
   }
 
   async stats(endpointId: string): Promise<EndpointStats> {

@@ -129,7 +129,6 @@ describe('ReplayJob', () => {
       timestamp: String(SINCE.getTime() + offset * 1_000),
       attributes: 0,
       offset: String(offset),
-      size: 0,
       headers: {
         ce_id: `e${offset}`,
         ce_type: eventType,
