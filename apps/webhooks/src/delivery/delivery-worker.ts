@@ -1,9 +1,11 @@
 /**
- * The delivery loop of one instance: claims due deliveries (up to `concurrency` in flight), renders
- * each body in the endpoint's pinned version, signs it, POSTs it through the SSRF-safe sender, and
- * records the attempt and what follows (delivered, retry at the schedule's next step, failed,
- * endpoint disabled). It wakes on a PostgreSQL notification from the fan-out (a fresh delivery
- * leaves within milliseconds), when an attempt finishes, and otherwise when the next scheduled
+ * The delivery loop of one instance: claims due deliveries (up to `concurrency` requests in
+ * flight), renders each body in the endpoint's pinned version, signs it, POSTs it through the
+ * SSRF-safe sender, and records the attempt and what follows (delivered, retry at the schedule's
+ * next step, failed, endpoint disabled). An answered attempt frees its slot while its record is
+ * written, so the next request does not wait for PostgreSQL; at most `concurrency` records wait.
+ * It wakes on a PostgreSQL notification from the fan-out (a fresh delivery leaves within
+ * milliseconds), when an attempt is answered or recorded, and otherwise when the next scheduled
  * retry is due or, for an endpoint whose rate window is full, when its next window opens
  * (polling at most every `pollMs`).
  */
@@ -34,9 +36,14 @@ export interface DeliveryObserver {
 const USER_AGENT = 'Herald-Webhooks/1';
 
 export class DeliveryWorker {
+  /** Attempts claimed and not answered yet. */
   private inFlight = 0;
+  /** Answered attempts whose record is being written. */
+  private recording = 0;
   private running = false;
   private wakeUp: (() => void) | undefined;
+  /** A wake-up arrived since the loop last started claiming (it may have come mid-claim). */
+  private woken = false;
   private loop: Promise<void> | undefined;
   private lastError: string | undefined;
   private readonly settled = new Set<Promise<void>>();
@@ -59,6 +66,7 @@ export class DeliveryWorker {
 
   /** Called on a fan-out notification. */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -81,8 +89,9 @@ export class DeliveryWorker {
   private async run(): Promise<void> {
     while (this.running) {
       let sleepMs = this.settings.pollMs;
+      this.woken = false;
       try {
-        const free = this.settings.concurrency - this.inFlight;
+        const free = this.freeSlots();
         if (free > 0) {
           const claimed = await this.store.claim(free, this.settings.timeoutMs + 30_000);
           for (const delivery of claimed) this.track(delivery);
@@ -102,7 +111,9 @@ export class DeliveryWorker {
     }
   }
 
+  /** Until woken or `ms` passed; at once when a wake-up came while the loop was claiming. */
   private sleep(ms: number): Promise<void> {
+    if (this.woken) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {
@@ -113,22 +124,36 @@ export class DeliveryWorker {
     });
   }
 
+  private freeSlots(): number {
+    const { concurrency } = this.settings;
+    return Math.min(concurrency - this.inFlight, 2 * concurrency - this.inFlight - this.recording);
+  }
+
   private track(delivery: ClaimedDelivery): void {
     this.inFlight++;
-    const attempt = this.attempt(delivery)
+    let answered = false;
+    const onAnswer = (): void => {
+      answered = true;
+      this.inFlight--;
+      this.recording++;
+      this.wake();
+    };
+    const attempt = this.attempt(delivery, onAnswer)
       .catch((error: unknown) => {
         // The attempt's lease ends and the delivery is claimed again: logged, never lost.
         this.logger.error(`delivery ${delivery.id} could not be recorded: ${String(error)}`);
       })
       .finally(() => {
-        this.inFlight--;
+        if (answered) this.recording--;
+        else this.inFlight--;
         this.settled.delete(attempt);
         this.wake();
       });
     this.settled.add(attempt);
   }
 
-  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+  /** `onAnswer` is called once the request is over (answered, failed or not sent), before the record. */
+  private async attempt(delivery: ClaimedDelivery, onAnswer: () => void): Promise<void> {
     const attemptedAt = new Date();
     let response: WebhookResponse;
     let request: string | null = null;
@@ -166,6 +191,7 @@ export class DeliveryWorker {
         latencyMs: Date.now() - attemptedAt.getTime(),
       };
     }
+    onAnswer();
     const verdict = this.policy.verdict(
       response.kind === 'response'
         ? { kind: 'response', status: response.status, retryAfter: response.headers['retry-after'] }

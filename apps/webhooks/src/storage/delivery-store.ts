@@ -13,8 +13,13 @@
  * committed version, so concurrent claimers (any worker, any instance) serialise on that row and
  * cannot both take the last slot. A due delivery that finds no slot is left untouched (pending,
  * due, no attempt counted) and waits for the next window. Unlimited endpoints never touch the table.
+ *
+ * Cost per delivery: the claim walks the due index in order and stops at its limit whatever the
+ * backlog (see CLAIM_PLAN), and the attempts finishing together are recorded in one transaction
+ * (group commit), in the order they finished.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { GroupCommit } from '@app/persistence';
 import type { StoredMessage } from '../delivery/payload-renderer';
 import type { EndpointFormat } from '../domain/endpoint';
 import { notifyEndpointChange } from './endpoint-rows';
@@ -67,14 +72,79 @@ interface ClaimRow {
   value: Buffer;
 }
 
+interface Finished {
+  readonly delivery: ClaimedDelivery;
+  readonly attempt: AttemptRecord;
+  readonly transition: DeliveryTransition;
+}
+
+/**
+ * The claim's plan, for its transaction. Claiming is "the oldest due rows, skipping locked ones",
+ * and only an ordered scan of `deliveries_due_idx` that stops at the limit costs the same whatever
+ * the backlog. PostgreSQL's estimates of the due rows that pass the endpoint filters are far off
+ * (a default selectivity for the ordered-endpoint test, and statistics from before a burst, when
+ * pending rows were rare), and with FOR UPDATE a sort cannot stop early: it planned a full scan
+ * and sort of every due row, ~100 ms per claim at 50,000 (docs/benchmarks.md, Webhooks). Sorting
+ * only the few claimed rows (the window function) stays possible; JIT is off because those
+ * penalties push the cost estimate past its threshold.
+ */
+const CLAIM_PLAN =
+  'SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL jit = off';
+
 export class PostgresDeliveryStore {
+  private readonly finishes: GroupCommit<Finished, void>;
+
   constructor(
     private readonly db: Kysely<unknown>,
     /** An endpoint failing without success for this long is disabled. */
     private readonly disableAfterMs: number,
-  ) {}
+  ) {
+    // One transaction at a time; the attempts that finish meanwhile go together in the next.
+    this.finishes = new GroupCommit((items) => this.finishTogether(items), {
+      maxConcurrent: 1,
+      maxItems: 500,
+      key: (item) => item.delivery.id,
+      isolateFailures: true,
+    });
+  }
 
   async claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    // BEGIN and the plan go in one round trip (a query without parameters may hold several statements).
+    const rows = await this.db.connection().execute(async (connection) => {
+      await sql.raw(`BEGIN; ${CLAIM_PLAN}`).execute(connection);
+      try {
+        const claimed = await this.claimIn(connection, limit, leaseMs);
+        await sql.raw('COMMIT').execute(connection);
+        return claimed;
+      } catch (error) {
+        await sql
+          .raw('ROLLBACK')
+          .execute(connection)
+          .catch(() => undefined);
+        throw error;
+      }
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      endpointId: r.endpoint_id,
+      attempt: r.attempts,
+      url: r.url,
+      versions: r.versions,
+      format: r.format,
+      traceparent: r.traceparent,
+      message: {
+        eventId: r.event_id,
+        type: r.type,
+        topic: r.topic,
+        time: r.time,
+        source: r.source,
+        subject: r.subject,
+        value: r.value,
+      },
+    }));
+  }
+
+  private async claimIn(connection: Kysely<unknown>, limit: number, leaseMs: number): Promise<ClaimRow[]> {
     // `due` skips endpoints whose current window was full in this statement's snapshot (a hint
     // that keeps their backlog from filling the batch); `grants` is the authority: the window
     // row's latest version, locked, in endpoint order (no deadlock between claimers). A new
@@ -124,25 +194,8 @@ export class PostgresDeliveryStore {
       FROM claimable, endpoints e, messages m
       WHERE d.id = claimable.id AND e.id = d.endpoint_id AND m.id = d.message_id
       RETURNING d.id, d.endpoint_id, d.attempts, e.url, e.versions, e.format, m.event_id, m.type, m.topic, m.time,
-                m.source, m.subject, m.traceparent, m.value`.execute(this.db);
-    return rows.map((r) => ({
-      id: r.id,
-      endpointId: r.endpoint_id,
-      attempt: r.attempts,
-      url: r.url,
-      versions: r.versions,
-      format: r.format,
-      traceparent: r.traceparent,
-      message: {
-        eventId: r.event_id,
-        type: r.type,
-        topic: r.topic,
-        time: r.time,
-        source: r.source,
-        subject: r.subject,
-        value: r.value,
-      },
-    }));
+                m.source, m.subject, m.traceparent, m.value`.execute(connection);
+    return rows;
   }
 
   /**
@@ -195,48 +248,117 @@ export class PostgresDeliveryStore {
     }
   }
 
+  /**
+   * Records an attempt, moves its delivery and updates its endpoint's health. Attempts finishing
+   * while another group is being written share the next transaction; a group that fails is
+   * written again one attempt at a time, so one bad record fails only its own call.
+   */
   async finish(
     delivery: ClaimedDelivery,
     attempt: AttemptRecord,
     transition: DeliveryTransition,
   ): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      await sql`
+    await this.finishes.submit([{ delivery, attempt, transition }]);
+  }
+
+  private async finishTogether(items: readonly Finished[]): Promise<void[]> {
+    const attempts = items.map((i) => i.attempt);
+    const ids = items.map((i) => i.delivery.id);
+    // Data-modifying CTEs run once whether or not the statement reads them, and commit with it.
+    const recorded = sql`
+      WITH recorded AS (
         INSERT INTO attempts (delivery_id, attempted_at, status_code, latency_ms, outcome, error, response_headers, response_body, request)
-        VALUES (${delivery.id}, ${attempt.attemptedAt.toISOString()}, ${attempt.statusCode}, ${attempt.latencyMs},
-                ${attempt.outcome}, ${attempt.error}, ${attempt.responseHeaders}, ${attempt.responseBody},
-                ${attempt.request ?? null})`.execute(tx);
-      const error = transition.to === 'delivered' ? null : (attempt.error ?? attempt.outcome);
-      await sql`
-        UPDATE deliveries SET
-          status = ${transition.to},
-          next_attempt_at = ${transition.to === 'pending' ? sql`now() + make_interval(secs => ${transition.delayMs / 1000})` : null},
-          last_error = ${error}, last_status = ${attempt.statusCode}, updated_at = now()
-        WHERE id = ${delivery.id}`.execute(tx);
-      if (transition.to === 'delivered') {
-        await sql`UPDATE endpoints SET failing_since = NULL WHERE id = ${delivery.endpointId} AND failing_since IS NOT NULL`.execute(
-          tx,
-        );
-        return;
+        SELECT * FROM unnest(
+          ${ids}::text[], ${attempts.map((a) => a.attemptedAt.toISOString())}::timestamptz[],
+          ${attempts.map((a) => a.statusCode)}::int[], ${attempts.map((a) => a.latencyMs)}::int[],
+          ${attempts.map((a) => a.outcome)}::text[], ${attempts.map((a) => a.error)}::text[],
+          ${attempts.map((a) => a.responseHeaders)}::text[], ${attempts.map((a) => a.responseBody)}::text[],
+          ${attempts.map((a) => a.request ?? null)}::text[])),
+      moved AS (
+        UPDATE deliveries d SET
+          status = u.status,
+          next_attempt_at = CASE WHEN u.status = 'pending' THEN now() + make_interval(secs => u.delay_s) END,
+          last_error = u.error, last_status = u.status_code, updated_at = now()
+        FROM unnest(
+          ${ids}::text[], ${items.map((i) => i.transition.to)}::text[],
+          ${items.map((i) => (i.transition.to === 'pending' ? i.transition.delayMs / 1000 : 0))}::float8[],
+          ${items.map((i) => (i.transition.to === 'delivered' ? null : (i.attempt.error ?? i.attempt.outcome)))}::text[],
+          ${attempts.map((a) => a.statusCode)}::int[]) AS u(id, status, delay_s, error, status_code)
+        WHERE d.id = u.id)`;
+    const steps = healthSteps(items);
+    const onlyRecovered = [...steps]
+      .filter(([, list]) => list.length === 1 && list[0] === null)
+      .map(([id]) => id);
+    const endpointsRecovered = sql`
+      UPDATE endpoints SET failing_since = NULL WHERE id = ANY(${onlyRecovered}::text[]) AND failing_since IS NOT NULL`;
+    if (onlyRecovered.length === steps.size) {
+      // The usual case, in one statement (one round trip): every endpoint of the group recovered.
+      await sql`${recorded} ${endpointsRecovered}`.execute(this.db);
+      return items.map(() => undefined);
+    }
+    await this.db.transaction().execute(async (tx) => {
+      await sql`${recorded} ${endpointsRecovered}`.execute(tx);
+      // Endpoints in id order (the order row locks are taken in), each one's steps in order.
+      for (const [endpointId, list] of [...steps].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        if (list.length === 1 && list[0] === null) continue;
+        for (const step of list) {
+          if (step === null) await this.recovered(tx, endpointId);
+          else await this.failed(tx, endpointId, step.reason);
+        }
       }
-      const reason = transition.to === 'failed' ? transition.disableEndpoint : null;
-      const { rows } = await sql<{ disabled: boolean }>`
-        UPDATE endpoints SET
-          failing_since = coalesce(failing_since, now()),
-          enabled = CASE WHEN ${reason}::text IS NOT NULL
-                           OR coalesce(failing_since, now()) < now() - make_interval(secs => ${this.disableAfterMs / 1000})
-                         THEN false ELSE enabled END,
-          disabled_reason = CASE
-            WHEN NOT enabled THEN disabled_reason
-            WHEN ${reason}::text IS NOT NULL THEN ${reason}::text
-            WHEN coalesce(failing_since, now()) < now() - make_interval(secs => ${this.disableAfterMs / 1000})
-              THEN 'failing since ' || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-            ELSE disabled_reason END,
-          updated_at = now()
-        WHERE id = ${delivery.endpointId}
-        RETURNING NOT enabled AS disabled`.execute(tx);
-      // Disabled just now: the endpoint directories (every instance) drop it at once.
-      if (rows[0]?.disabled === true) await notifyEndpointChange(tx, delivery.endpointId);
     });
+    return items.map(() => undefined);
+  }
+
+  private async recovered(tx: Transaction<unknown>, endpointId: string): Promise<void> {
+    await sql`UPDATE endpoints SET failing_since = NULL WHERE id = ${endpointId} AND failing_since IS NOT NULL`.execute(
+      tx,
+    );
+  }
+
+  private async failed(tx: Transaction<unknown>, endpointId: string, reason: string | null): Promise<void> {
+    const { rows } = await sql<{ disabled: boolean }>`
+      UPDATE endpoints SET
+        failing_since = coalesce(failing_since, now()),
+        enabled = CASE WHEN ${reason}::text IS NOT NULL
+                         OR coalesce(failing_since, now()) < now() - make_interval(secs => ${this.disableAfterMs / 1000})
+                       THEN false ELSE enabled END,
+        disabled_reason = CASE
+          WHEN NOT enabled THEN disabled_reason
+          WHEN ${reason}::text IS NOT NULL THEN ${reason}::text
+          WHEN coalesce(failing_since, now()) < now() - make_interval(secs => ${this.disableAfterMs / 1000})
+            THEN 'failing since ' || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+          ELSE disabled_reason END,
+        updated_at = now()
+      WHERE id = ${endpointId}
+      RETURNING NOT enabled AS disabled`.execute(tx);
+    // Disabled just now: the endpoint directories (every instance) drop it at once.
+    if (rows[0]?.disabled === true) await notifyEndpointChange(tx, endpointId);
   }
 }
+
+/** A step of an endpoint's health: null for a success (the failure clock stops), or a failure. */
+type HealthStep = null | { readonly reason: string | null };
+
+/**
+ * Each endpoint's health steps in the order its attempts finished. Steps of different endpoints
+ * touch different rows, so only each endpoint's own order matters; repeated successes, and
+ * repeated failures without a reason to disable, leave the row as one of them does, so a run of
+ * them is one step.
+ */
+function healthSteps(items: readonly Finished[]): Map<string, HealthStep[]> {
+  const steps = new Map<string, HealthStep[]>();
+  for (const { delivery, transition } of items) {
+    const step: HealthStep =
+      transition.to === 'delivered'
+        ? null
+        : { reason: transition.to === 'failed' ? transition.disableEndpoint : null };
+    const list = steps.get(delivery.endpointId) ?? [];
+    if (list.length === 0 || !sameStep(list[list.length - 1]!, step)) list.push(step);
+    steps.set(delivery.endpointId, list);
+  }
+  return steps;
+}
+
+const sameStep = (a: HealthStep, b: HealthStep): boolean =>
+  a === null ? b === null : b !== null && a.reason === null && b.reason === null;
