@@ -179,3 +179,44 @@ describe('AvroCodec.decodeBatch', () => {
     expect((results[0] as CodecError).message).toMatch(/^schema 2: the Avro payload is corrupt/);
   });
 });
+
+describe('AvroCodec against hostile collection sizes (avsc patched: patches/avsc+5.7.9.patch)', () => {
+  const withArrays = {
+    type: 'record',
+    name: 'OrderShipped',
+    namespace: 'herald.orders',
+    fields: [
+      { name: 'skus', type: { type: 'array', items: 'string' } },
+      { name: 'flags', type: { type: 'array', items: 'null' } },
+      { name: 'labels', type: { type: 'map', values: 'string' } },
+    ],
+  };
+  const codec = new AvroCodec(new FakeRegistry({ 7: withArrays }));
+  const type = createAvroType(withArrays);
+  // Wire header (magic 0, schema id 7), then Avro: a block count of 2^31 - 1 (zig-zag varint).
+  const header = Buffer.from([0, 0, 0, 0, 7]);
+  const huge = Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x0f]);
+
+  it('refuses a block claiming more items than its bytes hold, without allocating them', async () => {
+    const results = await codec.decodeBatch([
+      Buffer.concat([header, huge]), // skus: 2^31 strings in 0 bytes
+      Buffer.concat([header, Buffer.from([0]), huge]), // flags: 2^31 nulls, above the cap
+      Buffer.concat([header, Buffer.from([0, 0]), huge]), // labels: 2^31 entries
+      codec.encode(7, type, { skus: ['a', 'b'], flags: [null, null, null], labels: { k: 'v' } }),
+    ]);
+    expect(results.slice(0, 3).map((r) => (r instanceof CodecError ? r.message : 'decoded'))).toEqual([
+      expect.stringMatching(/invalid array block: 2147483647 items claimed with 0 bytes left/),
+      expect.stringMatching(/invalid array block: 2147483647 items claimed with 0 bytes left/),
+      expect.stringMatching(/invalid map block: 2147483647 items claimed with 0 bytes left/),
+    ]);
+    expect(results[3]).toMatchObject({
+      value: { skus: ['a', 'b'], flags: [null, null, null], labels: { k: 'v' } },
+    });
+  });
+
+  it('still reads an array of items that encode to nothing, longer than its bytes, up to the cap', async () => {
+    const flags = new Array<null>(50_000).fill(null);
+    const decoded = await codec.decode(codec.encode(7, type, { skus: [], flags, labels: {} }));
+    expect((decoded.value as { flags: null[] }).flags).toHaveLength(50_000);
+  });
+});
