@@ -34,7 +34,7 @@ import {
   type AnalyticsProcess,
   type Payment,
 } from './analytics-kit';
-import { startCatalogGateway, type CatalogGateway } from './dashboard-kit';
+import { startCatalogGateway, type AppProcess } from './dashboard-kit';
 
 jest.setTimeout(180_000);
 
@@ -86,7 +86,7 @@ async function tableShows(
 
 describe('the analytics dashboard in headless Chromium', () => {
   let registry: TestRegistry;
-  let gateway: CatalogGateway;
+  let gateway: AppProcess;
   let app: AnalyticsProcess;
   let browser: Browser;
   let watched: WatchedPage;

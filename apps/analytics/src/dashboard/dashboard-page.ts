@@ -42,7 +42,7 @@ export const DASHBOARD_HTML = `<!doctype html>
     <main id="main">
       <noscript>The dashboard needs JavaScript; the same figures are in the API, documented at <a href="/docs">/docs</a>.</noscript>
       ${panel('throughput', 'Throughput', 'On-time events per interval of each event type, by event time.')}
-      ${panel('metrics', 'Metrics', 'The declared metrics (infra/analytics/metrics.yaml), one series per group.')}
+      ${panel('metrics', 'Metrics', 'The metrics declared in the metrics file, one line per group.')}
       ${panel('latency', 'End-to-end latency', 'From event time to counted, in milliseconds, per event type.')}
       ${panel('lag', 'Consumer lag', 'Records not yet consumed, per consumer group, from Kafka.')}
       ${panel('webhooks', 'Webhook delivery', 'Deliveries of the webhooks app over the last 24 hours.')}
