@@ -1,8 +1,10 @@
 /**
  * The real gateway the SDK quickstart publishes to, started as a user starts it: its own schema
- * registry (a unique `_schemas` topic) holding the repository's payments.payment.received
- * versions, that type's topic, a throw-away database with an API key made by
- * `herald keys create`, and `node dist/apps/gateway/src/main.js`. Needs `npm run build`.
+ * registry holding the repository's payments.payment.received versions, that type's topic, a
+ * throw-away database with an API key made by `herald keys create`, and
+ * `node dist/apps/gateway/src/main.js`. Needs `npm run build`. All of it on a private Kafka node:
+ * the quickstart publishes to the catalog's real topic, and on the shared test broker a platform
+ * started with `npm run up` reads that topic (and could not decode this registry's schema ids).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,10 +15,11 @@ import {
   databaseUrlFor,
   dropTestDatabase,
   freePort,
+  startPrivateKafka,
   startTestRegistry,
-  testBrokers,
   uniqueIdentifier,
   waitFor,
+  type PrivateKafka,
   type TestRegistry,
 } from '@app/testing';
 
@@ -33,13 +36,25 @@ export class QuickstartGateway {
     readonly registry: TestRegistry,
     private readonly gateway: ChildProcess,
     private readonly database: string,
+    private readonly kafka: PrivateKafka,
   ) {}
 
+  private get brokers(): string {
+    return this.kafka.cluster.brokers.join(',');
+  }
+
   static async start(): Promise<QuickstartGateway> {
-    const registry = await startTestRegistry();
+    const kafka = await startPrivateKafka({ nodes: 1, heapMb: 384 });
+    const brokers = kafka.cluster.brokers;
+    const registry = await startTestRegistry({ env: { KAFKA_BROKERS: brokers.join(',') } }).catch(
+      async (error: unknown) => {
+        await kafka.remove();
+        throw error;
+      },
+    );
     const database = uniqueIdentifier('herald_sdk_quickstart');
     try {
-      await provision(registry.url);
+      await provision(registry.url, brokers);
       const env = { ...process.env, DATABASE_URL: databaseUrlFor(database), LOG_LEVEL: 'warn' };
       const { stdout } = await run(
         process.execPath,
@@ -52,18 +67,26 @@ export class QuickstartGateway {
         env: {
           ...env,
           GATEWAY_PORT: String(port),
-          KAFKA_BROKERS: testBrokers().join(','),
+          KAFKA_BROKERS: brokers.join(','),
           SCHEMA_REGISTRY_URL: registry.url,
           SCHEMAS_DIR,
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
-      const started = new QuickstartGateway(`http://127.0.0.1:${port}`, key, registry, gateway, database);
+      const started = new QuickstartGateway(
+        `http://127.0.0.1:${port}`,
+        key,
+        registry,
+        gateway,
+        database,
+        kafka,
+      );
       await started.waitReady();
       return started;
     } catch (error) {
       await registry.stop();
       await dropTestDatabase(database);
+      await kafka.remove();
       throw error;
     }
   }
@@ -90,7 +113,7 @@ export class QuickstartGateway {
       {
         env: {
           ...process.env,
-          KAFKA_BROKERS: testBrokers().join(','),
+          KAFKA_BROKERS: this.brokers,
           SCHEMA_REGISTRY_URL: this.registry.url,
         },
       },
@@ -108,20 +131,20 @@ export class QuickstartGateway {
     }
     await this.registry.stop();
     await dropTestDatabase(this.database);
+    await this.kafka.remove();
   }
 }
 
 /** What `herald schemas push` does for the one type: its versions in order, its topic. */
-async function provision(registryUrl: string): Promise<void> {
+async function provision(registryUrl: string, brokers: readonly string[]): Promise<void> {
   const catalog = await loadCatalog(SCHEMAS_DIR);
   const definition = catalog.eventTypes.find((t) => t.type === QUICKSTART_TYPE);
   if (definition === undefined) throw new Error(`${QUICKSTART_TYPE} is not in ${SCHEMAS_DIR}`);
   const registry = new RegistryClient({ url: registryUrl });
   for (const version of definition.versions) await registry.register(definition.subject, version.schema);
-  const admin = new Kafka({ brokers: testBrokers(), logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({ brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    // The shared broker usually has the topic already (createTopics then does nothing).
     await admin.createTopics({
       waitForLeaders: true,
       topics: [{ topic: definition.topic, numPartitions: definition.metadata.partitions }],
