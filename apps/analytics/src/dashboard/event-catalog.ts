@@ -6,6 +6,7 @@
  * text. Cached for half a minute (the catalog changes with deployments, not with traffic); a
  * gateway that does not answer gives `available: false` with the reason.
  */
+import { fetchFailure } from './fetch-failure';
 
 export interface CatalogField {
   readonly name: string;
@@ -127,7 +128,7 @@ export class EventCatalogReader {
     try {
       response = await fetch(source, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      const cause = fetchFailure(error);
       return {
         available: false,
         reason: `the gateway at ${this.gatewayUrl} did not answer (${cause})`,

@@ -6,6 +6,7 @@
  * Any failure (not configured, not running, token refused) is an answer, `available: false` with
  * the reason, never an error of the analytics API.
  */
+import { fetchFailure } from './fetch-failure';
 
 export interface WebhooksSummary {
   readonly available: boolean;
@@ -118,7 +119,7 @@ export class WebhooksSummaryReader {
         redirect: 'error',
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      const cause = fetchFailure(error);
       throw new Unavailable(`the webhooks app at ${this.url} did not answer (${cause})`);
     }
     if (response.status === 401 || response.status === 403) {
