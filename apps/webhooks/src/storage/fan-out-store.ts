@@ -4,7 +4,7 @@
  * endpoint) (unique, so a redelivery adds nothing), moves the partition's position with
  * compare-and-set, and notifies the delivery workers (LISTEN webhooks_deliveries) on commit.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { PostgresConsumerPositions } from '@app/persistence';
 import type { FanOutPosition, FanOutStore, FannedOut } from '../domain/fan-out';
@@ -35,44 +35,42 @@ export class PostgresFanOutStore implements FanOutStore {
     redelivered: boolean,
   ): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      if (fannedOut.length > 0) {
-        const events = fannedOut.map((f) => f.event);
-        const { rows } = await sql<{ id: string; kafka_offset: string }>`
-          INSERT INTO messages (event_id, type, topic, kafka_partition, kafka_offset, time, source, subject, traceparent, value)
-          SELECT * FROM unnest(
-            ${events.map((e) => e.eventId)}::text[], ${events.map((e) => e.type)}::text[],
-            ${events.map((e) => e.topic)}::text[], ${events.map((e) => e.partition)}::int[],
-            ${events.map((e) => e.offset)}::bigint[], ${events.map((e) => e.time)}::text[],
-            ${events.map((e) => e.source)}::text[], ${events.map((e) => e.subject)}::text[],
-            ${events.map((e) => e.traceparent)}::text[], ${events.map((e) => e.value)}::bytea[])
-          ${redelivered ? sql`ON CONFLICT (topic, kafka_partition, kafka_offset) WHERE job_id IS NULL DO UPDATE SET event_id = messages.event_id` : sql``}
-          RETURNING id::text, kafka_offset::text`.execute(tx);
-        const messageIds = new Map(rows.map((r) => [`${r.kafka_offset}`, r.id]));
-        const ids: string[] = [];
-        const endpoints: string[] = [];
-        const messages: string[] = [];
-        const eventIds: string[] = [];
-        const types: string[] = [];
-        for (const { event, endpointIds } of fannedOut) {
-          for (const endpointId of endpointIds) {
-            ids.push(`dlv_${uuidv7()}`);
-            endpoints.push(endpointId);
-            messages.push(messageIds.get(event.offset)!);
-            eventIds.push(event.eventId);
-            types.push(event.type);
-          }
-        }
-        // An endpoint deleted since the directory was read has no row to reference: skip it.
-        await sql`
-          INSERT INTO deliveries (id, endpoint_id, message_id, event_id, type, next_attempt_at)
-          SELECT d.id, d.endpoint_id, d.message_id, d.event_id, d.type, now()
-          FROM unnest(${ids}::text[], ${endpoints}::text[], ${messages}::bigint[], ${eventIds}::text[], ${types}::text[])
-            AS d(id, endpoint_id, message_id, event_id, type)
-          WHERE EXISTS (SELECT 1 FROM endpoints e WHERE e.id = d.endpoint_id)
-          ${redelivered ? sql`ON CONFLICT (endpoint_id, message_id) DO NOTHING` : sql``}`.execute(tx);
-        await sql`SELECT pg_notify(${DELIVERIES_CHANNEL}, '')`.execute(tx);
-      }
+      if (fannedOut.length > 0) await this.insert(tx, fannedOut, redelivered);
       await PostgresConsumerPositions.save(tx, position);
     });
+  }
+
+  /**
+   * One statement, one round trip: the messages, their deliveries (joined to the messages' ids by
+   * offset: a batch is one partition's), and the notification, which goes out on commit.
+   */
+  private async insert(tx: Transaction<unknown>, fannedOut: readonly FannedOut[], redelivered: boolean) {
+    const events = fannedOut.map((f) => f.event);
+    const pairs = fannedOut.flatMap(({ event, endpointIds }) =>
+      endpointIds.map((endpointId) => ({ event, endpointId })),
+    );
+    await sql`
+      WITH stored AS (
+        INSERT INTO messages (event_id, type, topic, kafka_partition, kafka_offset, time, source, subject, traceparent, value)
+        SELECT * FROM unnest(
+          ${events.map((e) => e.eventId)}::text[], ${events.map((e) => e.type)}::text[],
+          ${events.map((e) => e.topic)}::text[], ${events.map((e) => e.partition)}::int[],
+          ${events.map((e) => e.offset)}::bigint[], ${events.map((e) => e.time)}::text[],
+          ${events.map((e) => e.source)}::text[], ${events.map((e) => e.subject)}::text[],
+          ${events.map((e) => e.traceparent)}::text[], ${events.map((e) => e.value)}::bytea[])
+        ${redelivered ? sql`ON CONFLICT (topic, kafka_partition, kafka_offset) WHERE job_id IS NULL DO UPDATE SET event_id = messages.event_id` : sql``}
+        RETURNING id, kafka_offset),
+      fanned AS (
+        INSERT INTO deliveries (id, endpoint_id, message_id, event_id, type, next_attempt_at)
+        SELECT d.id, d.endpoint_id, m.id, d.event_id, d.type, now()
+        FROM unnest(
+          ${pairs.map(() => `dlv_${uuidv7()}`)}::text[], ${pairs.map((p) => p.endpointId)}::text[],
+          ${pairs.map((p) => p.event.offset)}::bigint[], ${pairs.map((p) => p.event.eventId)}::text[],
+          ${pairs.map((p) => p.event.type)}::text[]) AS d(id, endpoint_id, kafka_offset, event_id, type)
+        JOIN stored m ON m.kafka_offset = d.kafka_offset
+        -- An endpoint deleted since the directory was read has no row to reference: skip it.
+        WHERE EXISTS (SELECT 1 FROM endpoints e WHERE e.id = d.endpoint_id)
+        ${redelivered ? sql`ON CONFLICT (endpoint_id, message_id) DO NOTHING` : sql``})
+      SELECT pg_notify(${DELIVERIES_CHANNEL}, '')`.execute(tx);
   }
 }
