@@ -108,12 +108,19 @@ describe('webhooks resilience (built app, real Kafka, PostgreSQL, registry, HTTP
       intervalMs: 100,
       description: 'every event answered 2xx once the receiver is back',
     });
-    const rows = await pipeline.query<{ status: string; n: number }>(
-      `SELECT status, count(*)::int AS n FROM webhooks.deliveries
-       WHERE endpoint_id = $1 AND event_id = ANY($2) GROUP BY status`,
-      [created.body.id, ids],
-    );
-    expect(rows).toEqual([{ status: 'delivered', n: 1_000 }]);
+    // An attempt is recorded after its answer arrives: wait for the records, then check them all.
+    const statuses = () =>
+      pipeline.query<{ status: string; n: number }>(
+        `SELECT status, count(*)::int AS n FROM webhooks.deliveries
+         WHERE endpoint_id = $1 AND event_id = ANY($2) GROUP BY status`,
+        [created.body.id, ids],
+      );
+    await waitFor(async () => (await statuses()).some((r) => r.status === 'delivered' && r.n === 1_000), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      description: 'every delivery recorded as delivered',
+    });
+    expect(await statuses()).toEqual([{ status: 'delivered', n: 1_000 }]);
     const produced = new Set(ids);
     const ours = outage.requests.filter((r) => produced.has(webhookId(r)));
     for (const request of ours) {
