@@ -216,7 +216,15 @@ describe('AvroCodec against hostile collection sizes (avsc patched: patches/avsc
 
   it('still reads an array of items that encode to nothing, longer than its bytes, up to the cap', async () => {
     const flags = new Array<null>(50_000).fill(null);
-    const decoded = await codec.decode(codec.encode(7, type, { skus: [], flags, labels: {} }));
+    const message = codec.encode(7, type, { skus: [], flags, labels: {} });
+    const decoded = await codec.decode(message);
     expect((decoded.value as { flags: null[] }).flags).toHaveLength(50_000);
+    // Read through another schema (a resolver), the writer's items decide what a block may claim.
+    const reader = createAvroType({
+      ...withArrays,
+      fields: [...withArrays.fields, { name: 'note', type: ['null', 'string'], default: null }],
+    });
+    const resolved = await codec.decode(message, reader);
+    expect((resolved.value as { flags: null[] }).flags).toHaveLength(50_000);
   });
 });
