@@ -9,10 +9,10 @@ import { posix, relative, resolve, sep } from 'node:path';
 import { validateCatalog } from '@app/schema';
 
 import { readCatalogSnapshot } from './catalog-snapshot.reader';
-import type { CheckReport, Finding, Violation } from './finding.types';
+import type { CheckReport } from './finding.types';
 import { GitRepository } from './git.repository';
 import { pinnedVersionFindings, type PinInUse } from './pinned-versions.rule';
-import { RULES } from './rule.definitions';
+import { byLocation, toViolation } from './schema-check.runner';
 import { SourcePositionLocator } from './source-position.locator';
 
 export interface PinsCheckRequest {
@@ -47,32 +47,6 @@ export async function withPinnedVersionFindings(
     ),
   );
   return { ...report, violations: [...report.violations, ...added].sort(byLocation) };
-}
-
-async function toViolation(finding: Finding, locator: SourcePositionLocator): Promise<Violation> {
-  const position = await locator.locate(finding);
-  return {
-    rule: finding.rule,
-    severity: RULES[finding.rule].severity,
-    file: finding.file,
-    ...(position === undefined ? {} : { line: position.line, column: position.column }),
-    pointer: finding.pointer,
-    message: finding.message,
-  };
-}
-
-/** File, line, column, rule, in code-unit order (the same on every machine whatever its locale). */
-function byLocation(a: Violation, b: Violation): number {
-  return (
-    compare(a.file, b.file) ||
-    (a.line ?? 0) - (b.line ?? 0) ||
-    (a.column ?? 0) - (b.column ?? 0) ||
-    compare(a.rule, b.rule)
-  );
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function toPosix(path: string): string {

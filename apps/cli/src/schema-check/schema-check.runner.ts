@@ -154,7 +154,8 @@ function foldExplainedIncompatibilities(findings: readonly Finding[]): Finding[]
   );
 }
 
-async function toViolation(finding: Finding, locator: SourcePositionLocator): Promise<Violation> {
+/** A finding placed at its line and column in its file (shared with the pins check). */
+export async function toViolation(finding: Finding, locator: SourcePositionLocator): Promise<Violation> {
   const position = await locator.locate(finding);
   return {
     rule: finding.rule,
@@ -166,7 +167,8 @@ async function toViolation(finding: Finding, locator: SourcePositionLocator): Pr
   };
 }
 
-function byLocation(a: Violation, b: Violation): number {
+/** File, line, column, rule, in code-unit order (the same on every machine whatever its locale). */
+export function byLocation(a: Violation, b: Violation): number {
   return (
     compare(a.file, b.file) ||
     (a.line ?? 0) - (b.line ?? 0) ||
