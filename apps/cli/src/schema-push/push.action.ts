@@ -13,7 +13,7 @@ import { formatCatalogProblems, validateCatalog, type Catalog } from '@app/schem
 import { renderEventTypeText, pushHeader, renderPushJson, renderSummaryText } from './push.reporters';
 import type { SubjectRegistry } from './push.ports';
 import type { PushReport } from './push.types';
-import { pushCatalog } from './schema-push.runner';
+import { pushCatalog, type TopicReplication } from './schema-push.runner';
 
 export const DEFAULT_REGISTRY_URL = 'http://127.0.0.1:8081';
 export const DEFAULT_BROKERS = '127.0.0.1:9092';
@@ -24,6 +24,9 @@ export interface PushOptions {
   readonly brokers?: string;
   readonly dryRun: boolean;
   readonly format: 'text' | 'json';
+  readonly replicationFactor?: string;
+  readonly minInsyncReplicas?: string;
+  readonly allowSingleReplica?: boolean;
 }
 
 export interface PushEnvironment {
@@ -41,6 +44,7 @@ export class PushEnvironmentError extends Error {
 export async function runPush(options: PushOptions, io: PushEnvironment): Promise<number> {
   const registryUrl = options.registry ?? io.env['SCHEMA_REGISTRY_URL'] ?? DEFAULT_REGISTRY_URL;
   const brokers = (options.brokers ?? io.env['KAFKA_BROKERS'] ?? DEFAULT_BROKERS).split(',').filter(Boolean);
+  const replication = topicReplication(options, io.env);
   const catalog = await readCatalog(resolve(io.cwd, options.dir), options.dir, io);
   if (catalog === undefined) return 1;
   const writeToken = io.env['REGISTRY_WRITE_TOKEN'] || undefined;
@@ -65,6 +69,7 @@ export async function runPush(options: PushOptions, io: PushEnvironment): Promis
       dryRun: options.dryRun,
       registry: explainingRefusedWrites(client, writeToken !== undefined),
       topics: new TopicAdmin(admin),
+      replication,
       onEventType: (result) => {
         if (options.format === 'text') void io.out(renderEventTypeText(result, options.dryRun));
       },
@@ -75,6 +80,33 @@ export async function runPush(options: PushOptions, io: PushEnvironment): Promis
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Replication of new topics: options first, then KAFKA_REPLICATION_FACTOR / KAFKA_MIN_INSYNC_REPLICAS. */
+function topicReplication(options: PushOptions, env: PushEnvironment['env']): TopicReplication {
+  const count = (option: string, value: string | undefined): number | undefined => {
+    if (value === undefined || value === '') return undefined;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1 || parsed > 32) {
+      throw new PushEnvironmentError(
+        `${option} must be a whole number from 1 to 32, got ${JSON.stringify(value)}`,
+      );
+    }
+    return parsed;
+  };
+  const replicationFactor = count(
+    options.replicationFactor === undefined ? 'KAFKA_REPLICATION_FACTOR' : '--replication-factor',
+    options.replicationFactor ?? env['KAFKA_REPLICATION_FACTOR'],
+  );
+  const minInsyncReplicas = count(
+    options.minInsyncReplicas === undefined ? 'KAFKA_MIN_INSYNC_REPLICAS' : '--min-insync-replicas',
+    options.minInsyncReplicas ?? env['KAFKA_MIN_INSYNC_REPLICAS'],
+  );
+  return {
+    ...(replicationFactor === undefined ? {} : { replicationFactor }),
+    ...(minInsyncReplicas === undefined ? {} : { minInsyncReplicas }),
+    allowSingleReplica: options.allowSingleReplica === true,
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * `herald schemas push [--dir schemas] [--registry URL] [--brokers list] [--dry-run]
- * [--format text|json]`. The action module (kafkajs, the registry client) loads only when push
+ * `herald schemas push [--dir schemas] [--registry URL] [--brokers list] [--replication-factor n]
+ * [--min-insync-replicas n] [--allow-single-replica] [--dry-run] [--format text|json]`. The action module (kafkajs, the registry client) loads only when push
  * runs. Exit codes as `schemas check`: 0 ok, 1 a type failed or the tree is invalid, 2 usage or
  * environment (registry or Kafka unreachable, missing folder).
  */
@@ -14,6 +14,9 @@ interface PushCommandOptions {
   brokers?: string;
   dryRun: boolean;
   format: (typeof FORMATS)[number];
+  replicationFactor?: string;
+  minInsyncReplicas?: string;
+  allowSingleReplica: boolean;
 }
 
 export function pushCommand(): Command {
@@ -31,6 +34,19 @@ export function pushCommand(): Command {
     .option(
       '--brokers <list>',
       'Kafka bootstrap servers, comma-separated (default: KAFKA_BROKERS, else 127.0.0.1:9092)',
+    )
+    .option(
+      '--replication-factor <n>',
+      "replicas per partition of topics it creates (default: KAFKA_REPLICATION_FACTOR, else the brokers' default.replication.factor)",
+    )
+    .option(
+      '--min-insync-replicas <n>',
+      "min.insync.replicas of each topic (default: KAFKA_MIN_INSYNC_REPLICAS, else the brokers' default)",
+    )
+    .option(
+      '--allow-single-replica',
+      'create topics with one replica even on a cluster of 3 or more brokers (refused otherwise)',
+      false,
     )
     .option('--dry-run', 'show what would change and write nothing', false)
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))

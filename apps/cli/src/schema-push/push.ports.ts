@@ -4,7 +4,7 @@
  * `TopicAdmin` (@app/kafka). Unit tests pass small in-memory fakes.
  */
 import type { AvroSchemaJson, CompatibilityLevel } from '@app/schema';
-import type { TopicChange, TopicSpec, TopicState } from '@app/kafka';
+import type { ClusterFacts, TopicChange, TopicSpec, TopicState } from '@app/kafka';
 
 export interface RegisteredVersion {
   readonly id: number;
@@ -26,6 +26,7 @@ export interface SubjectRegistry extends SubjectRegistryReader {
 }
 
 export interface TopicAdminPort {
+  cluster(): Promise<ClusterFacts>;
   describe(topic: string): Promise<TopicState | undefined>;
   apply(spec: TopicSpec, state: TopicState | undefined, changes: readonly TopicChange[]): Promise<void>;
 }

@@ -45,6 +45,10 @@ function retention(ms: number | undefined): string {
   return unit === undefined ? `${ms}ms` : `${ms / unit[1]}${unit[0]}`;
 }
 
+function replicas(count: number): string {
+  return count === 1 ? '1 replica' : `${count} replicas`;
+}
+
 function describeAction(action: PushAction, dryRun: boolean): string {
   const will = (done: string, planned: string) => (dryRun ? planned : done);
   switch (action.target) {
@@ -55,13 +59,17 @@ function describeAction(action: PushAction, dryRun: boolean): string {
     case 'topic':
       switch (action.kind) {
         case 'create':
-          return `topic ${action.topic}: ${will('created', 'would create')} with ${action.partitions} partitions, retention ${retention(action.retentionMs)}`;
+          return `topic ${action.topic}: ${will('created', 'would create')} with ${action.partitions} partitions, retention ${retention(action.retentionMs)}, ${replicas(action.replicationFactor)}${action.minInsyncReplicas === undefined ? '' : `, min.insync.replicas ${action.minInsyncReplicas}`}`;
         case 'raise-partitions':
           return `topic ${action.topic}: partitions ${will('raised', 'would raise')} from ${action.from} to ${action.to} (keys now map to other partitions; per-key order holds only for new records)`;
         case 'keep-partitions':
           return `topic ${action.topic}: has ${action.actual} partitions, event.yaml asks for ${action.wanted}; Kafka cannot remove partitions, so it stays at ${action.actual}`;
         case 'set-retention':
           return `topic ${action.topic}: retention ${will('set', 'would set')} to ${retention(action.to)} (was ${retention(action.from)})`;
+        case 'set-min-insync':
+          return `topic ${action.topic}: min.insync.replicas ${will('set', 'would set')} to ${action.to} (was ${action.from ?? 'unknown'})`;
+        case 'keep-replication':
+          return `topic ${action.topic}: has ${replicas(action.actual)}, KAFKA_REPLICATION_FACTOR asks for ${action.wanted}; changing it is a partition reassignment (kafka-reassign-partitions), not done by push`;
       }
   }
 }

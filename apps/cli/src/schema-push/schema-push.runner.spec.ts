@@ -1,4 +1,4 @@
-import type { TopicChange, TopicSpec, TopicState } from '@app/kafka';
+import type { ClusterFacts, TopicChange, TopicSpec, TopicState } from '@app/kafka';
 import type { AvroSchemaJson, Catalog, CompatibilityLevel, EventTypeDefinition } from '@app/schema';
 import type { RegisteredVersion, SubjectRegistry, TopicAdminPort } from './push.ports';
 import { pushCatalog } from './schema-push.runner';
@@ -73,6 +73,10 @@ class FakeRegistry implements SubjectRegistry {
 
 class FakeTopics implements TopicAdminPort {
   readonly topics = new Map<string, TopicState>();
+  constructor(private readonly facts: ClusterFacts = { brokers: 1, defaultReplicationFactor: 1 }) {}
+  async cluster(): Promise<ClusterFacts> {
+    return this.facts;
+  }
   async describe(topic: string): Promise<TopicState | undefined> {
     return this.topics.get(topic);
   }
@@ -84,7 +88,12 @@ class FakeTopics implements TopicAdminPort {
     let next = state ?? { partitions: 0, retentionMs: undefined, overrides: {} };
     for (const change of changes) {
       if (change.kind === 'create')
-        next = { partitions: change.partitions, retentionMs: change.retentionMs, overrides: {} };
+        next = {
+          partitions: change.partitions,
+          retentionMs: change.retentionMs,
+          replicationFactor: change.replicationFactor,
+          overrides: {},
+        };
       if (change.kind === 'raise-partitions') next = { ...next, partitions: change.to };
       if (change.kind === 'set-retention') next = { ...next, retentionMs: change.to };
     }
@@ -200,5 +209,38 @@ describe('pushCatalog', () => {
       to: 4,
     });
     expect([topics.topics.get('a.b.c')?.partitions, topics.topics.get('a.b.d')?.partitions]).toEqual([6, 4]);
+  });
+
+  it('creates topics with the replication asked for, and refuses one replica on 3 or more brokers', async () => {
+    const catalog = catalogOf(eventType('a.b.c', ['one']));
+    const threeBrokers = { brokers: 3, defaultReplicationFactor: 1 };
+    const refused = new FakeTopics(threeBrokers);
+    const registry = new FakeRegistry();
+    const [result] = await pushCatalog({ catalog, dryRun: false, registry, topics: refused });
+    expect(result?.status).toBe('failed');
+    expect(result?.errors).toEqual([
+      expect.stringMatching(/^a\.b\.c: refusing to create it with one replica on a cluster of 3 brokers/),
+    ]);
+    expect([refused.topics.size, registry.writes]).toEqual([0, 0]);
+
+    const replicated = new FakeTopics(threeBrokers);
+    const [created] = await pushCatalog({
+      catalog,
+      dryRun: false,
+      registry: new FakeRegistry(),
+      topics: replicated,
+      replication: { replicationFactor: 3, minInsyncReplicas: 2 },
+    });
+    expect(created?.actions[0]).toMatchObject({ kind: 'create', replicationFactor: 3, minInsyncReplicas: 2 });
+
+    const allowed = new FakeTopics(threeBrokers);
+    const [single] = await pushCatalog({
+      catalog,
+      dryRun: false,
+      registry: new FakeRegistry(),
+      topics: allowed,
+      replication: { allowSingleReplica: true },
+    });
+    expect(single?.actions[0]).toMatchObject({ kind: 'create', replicationFactor: 1 });
   });
 });

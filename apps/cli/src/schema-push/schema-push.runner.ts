@@ -1,11 +1,11 @@
 /**
  * `herald schemas push` as a use case: for each event type of the catalog, in name order, it
- * brings the topic (partitions, retention), the subject's compatibility level and the
+ * brings the topic (partitions, retention, replication from the deployment's settings), the subject's compatibility level and the
  * registered versions to what the tree says. It first compares the subject with the tree and
  * writes nothing for a type whose registry state contradicts it (see subject-comparison.ts).
  * Re-running is a no-op: every step compares before it writes.
  */
-import { isTopicWrite, planTopic, type TopicSpec } from '@app/kafka';
+import { isTopicWrite, planTopic, type ClusterFacts, type TopicSpec } from '@app/kafka';
 import type { Catalog, EventTypeDefinition, EventVersion } from '@app/schema';
 import type { SubjectRegistry, TopicAdminPort } from './push.ports';
 import type { EventTypePush, PushAction } from './push.types';
@@ -16,21 +16,36 @@ export interface PushRequest {
   readonly dryRun: boolean;
   readonly registry: SubjectRegistry;
   readonly topics: TopicAdminPort;
+  /** Replication of the topics it creates; unset fields take the brokers' defaults. */
+  readonly replication?: TopicReplication;
   /** Called as each type finishes, so the command can show progress. */
   readonly onEventType?: (result: EventTypePush) => void;
 }
 
+export interface TopicReplication {
+  readonly replicationFactor?: number;
+  readonly minInsyncReplicas?: number;
+  /** Create topics with one replica even on a cluster of 3 or more brokers. */
+  readonly allowSingleReplica?: boolean;
+}
+
 export async function pushCatalog(request: PushRequest): Promise<EventTypePush[]> {
   const results: EventTypePush[] = [];
+  let cluster: Promise<ClusterFacts> | undefined;
+  const clusterFacts = () => (cluster ??= request.topics.cluster());
   for (const type of request.catalog.eventTypes) {
-    const result = await pushEventType(request, type);
+    const result = await pushEventType(request, type, clusterFacts);
     request.onEventType?.(result);
     results.push(result);
   }
   return results;
 }
 
-async function pushEventType(request: PushRequest, type: EventTypeDefinition): Promise<EventTypePush> {
+async function pushEventType(
+  request: PushRequest,
+  type: EventTypeDefinition,
+  cluster: () => Promise<ClusterFacts>,
+): Promise<EventTypePush> {
   const done: PushAction[] = [];
   const outcome = (errors: string[]): EventTypePush => ({
     type: type.type,
@@ -45,7 +60,7 @@ async function pushEventType(request: PushRequest, type: EventTypeDefinition): P
     if (comparison.conflicts.length > 0) {
       return outcome(comparison.conflicts.map((conflict) => describeConflict(type.subject, conflict)));
     }
-    await syncTopic(request, type, done);
+    await syncTopic(request, type, await cluster(), done);
     await syncCompatibility(request, type, done);
     for (const version of comparison.missing) await registerVersion(request, type, version, done);
     return outcome([]);
@@ -58,14 +73,22 @@ function isWrite(action: PushAction): boolean {
   return action.target !== 'topic' || isTopicWrite(action);
 }
 
-async function syncTopic(request: PushRequest, type: EventTypeDefinition, done: PushAction[]): Promise<void> {
+async function syncTopic(
+  request: PushRequest,
+  type: EventTypeDefinition,
+  cluster: ClusterFacts,
+  done: PushAction[],
+): Promise<void> {
+  const { replicationFactor, minInsyncReplicas, allowSingleReplica } = request.replication ?? {};
   const spec: TopicSpec = {
     topic: type.topic,
     partitions: type.metadata.partitions,
     retentionMs: type.metadata.retentionMs,
+    ...(replicationFactor === undefined ? {} : { replicationFactor }),
+    ...(minInsyncReplicas === undefined ? {} : { minInsyncReplicas }),
   };
   const state = await request.topics.describe(type.topic);
-  const changes = planTopic(spec, state);
+  const changes = planTopic(spec, state, cluster, { allowSingleReplica });
   if (!request.dryRun) await request.topics.apply(spec, state, changes);
   done.push(...changes.map((change): PushAction => ({ target: 'topic', topic: type.topic, ...change })));
 }
