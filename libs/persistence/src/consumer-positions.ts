@@ -15,6 +15,7 @@
  *   its group's offsets and this schema's positions would describe different histories.
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
+import type { Retriable } from '@app/platform';
 
 export const CONSUMER_POSITION_STATEMENTS: readonly string[] = [
   `CREATE TABLE consumer_group_owner (
@@ -36,7 +37,7 @@ export class GroupMismatchError extends Error {
 }
 
 /** The stored position moved since the batch was read: retry after reading it again. */
-export class PositionConflictError extends Error {
+export class PositionConflictError extends Error implements Retriable {
   override name = 'PositionConflictError';
   readonly retriable = true;
 }

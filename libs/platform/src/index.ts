@@ -5,3 +5,5 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './cluster';
 export * from './browser-page';
+export * from './retriable';
+export * from './backoff';

@@ -1,8 +1,9 @@
 /**
- * Retries with exponential backoff and full jitter (a random delay between 0 and the exponential
- * bound, so that many clients failing together do not retry together). A `Retry-After` from the
- * gateway is honoured as a lower bound, capped so a bad header cannot stall a service. Only errors
- * marked `retriable` are retried; the request must be idempotent, which the event id makes it.
+ * Retries with Herald's one backoff policy: exponential backoff with equal jitter (a random delay
+ * between half the exponential bound and the bound, so that many clients failing together do not
+ * retry together, and no retry fires at once). A `Retry-After` from the gateway is honoured as a
+ * lower bound, capped so a bad header cannot stall a service. Only errors marked `retriable` are
+ * retried; the request must be idempotent, which the event id makes it.
  */
 import { abortReason, HeraldError, HeraldProblemError } from './herald-errors';
 
@@ -17,6 +18,22 @@ export interface RetryOptions {
 
 export const DEFAULT_RETRY_OPTIONS: RetryOptions = { retries: 5, baseDelayMs: 100, maxDelayMs: 30_000 };
 
+/**
+ * Delay before the retry that follows failed attempt `attempt` (1-based): uniform in
+ * [bound/2, bound], the bound `initialMs` doubling per attempt up to `maxMs`. A dependency-free
+ * copy of `equalJitterBackoff` in libs/platform/src/backoff.ts (the SDK is packed on its own and
+ * imports nothing but the event types); both are tested against the same figures.
+ */
+export function equalJitterBackoff(
+  attempt: number,
+  settings: { readonly initialMs: number; readonly maxMs: number },
+  random: () => number = Math.random,
+): number {
+  const exponent = Math.max(0, attempt - 1);
+  const bound = Math.min(settings.maxMs, settings.initialMs * 2 ** Math.min(exponent, 30));
+  return Math.round(bound / 2 + (bound / 2) * random());
+}
+
 /** The wait before retry number `attempt` (0-based) after `error`. */
 export function retryDelayMs(
   error: HeraldError,
@@ -24,8 +41,8 @@ export function retryDelayMs(
   options: RetryOptions,
   random: () => number = Math.random,
 ): number {
-  const bound = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
-  const jittered = Math.floor(random() * bound);
+  const settings = { initialMs: options.baseDelayMs, maxMs: options.maxDelayMs };
+  const jittered = equalJitterBackoff(attempt + 1, settings, random);
   const retryAfter = error instanceof HeraldProblemError ? error.retryAfterMs : undefined;
   if (retryAfter === undefined) return jittered;
   return Math.min(options.maxDelayMs, Math.max(retryAfter, jittered));

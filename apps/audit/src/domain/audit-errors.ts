@@ -2,6 +2,8 @@
  * Audit's domain errors. The HTTP status is chosen in the app's one exception filter; the
  * Kafka handler turns `retriable` into retry-in-place or dead-letter.
  */
+import type { Retriable } from '@app/platform';
+
 export interface RequestIssue {
   /** JSON pointer to the offending query parameter or body field, e.g. `/limit`. */
   readonly path: string;
@@ -23,7 +25,7 @@ export class AuditEventNotFoundError extends Error {
 }
 
 /** The event could not be stored; `retriable` says whether trying again can succeed. */
-export class AuditWriteError extends Error {
+export class AuditWriteError extends Error implements Retriable {
   override name = 'AuditWriteError';
   readonly retriable: boolean;
   constructor(message: string, options: { retriable: boolean; cause?: unknown }) {

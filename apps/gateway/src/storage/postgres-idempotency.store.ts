@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { AcceptedEvent, ClaimOutcome, IdempotencyClaim, IdempotencyStore } from '../domain/ports';
-import { GroupCommit, integerArrayLiteral, textArrayLiteral } from '@app/persistence';
+import { GroupCommit, integerArrayLiteral, isUniqueViolation, textArrayLiteral } from '@app/persistence';
 import { FINGERPRINT_VERSION } from '../domain/event-preparer';
 
 interface ExistingRow {
@@ -213,7 +213,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       );
       return events.map(() => undefined);
     } catch (error) {
-      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      if (!isUniqueViolation(error)) throw error;
     }
     const inserted = await sql<{ event_id: string }>`
       INSERT INTO published_events (event_id, fingerprint, result, completed_at) ${rows}
@@ -274,8 +274,6 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     return Number(taken.numAffectedRows ?? 0) > 0 ? { kind: 'claimed', token } : { kind: 'in-flight' };
   }
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * An answer as stored in `result`: the `AcceptedEvent` as JSON (the `offset` a string), built

@@ -3,13 +3,14 @@
  * credentials, a leader that could not be reached. The exception filter maps them like the
  * domain's errors.
  */
+import type { Retriable } from '@app/platform';
 
-export class MalformedRequestError extends Error {
+export class MalformedRequestError extends Error implements Retriable {
   override name = 'MalformedRequestError';
   readonly retriable = false;
 }
 
-export class UnauthorizedWriteError extends Error {
+export class UnauthorizedWriteError extends Error implements Retriable {
   override name = 'UnauthorizedWriteError';
   readonly retriable = false;
 
@@ -21,7 +22,7 @@ export class UnauthorizedWriteError extends Error {
   }
 }
 
-export class LeaderForwardingError extends Error {
+export class LeaderForwardingError extends Error implements Retriable {
   override name = 'LeaderForwardingError';
   readonly retriable = true;
 }

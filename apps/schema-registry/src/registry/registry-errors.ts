@@ -3,6 +3,7 @@
  * wording. Which HTTP status and Confluent `error_code` they become is decided in the API's one
  * exception filter; here they only say what happened and whether retrying can help.
  */
+import type { Retriable } from '@app/platform';
 
 /** Every failure the registry domain reports; `kind` is what the API maps to a status and code. */
 export type RegistryErrorKind =
@@ -27,7 +28,7 @@ export type RegistryErrorKind =
   | 'STORE_TIMEOUT'
   | 'UNKNOWN_LEADER';
 
-export abstract class RegistryError extends Error {
+export abstract class RegistryError extends Error implements Retriable {
   abstract readonly kind: RegistryErrorKind;
   /** True when the same request may succeed later (the store was slow or down). */
   readonly retriable: boolean = false;

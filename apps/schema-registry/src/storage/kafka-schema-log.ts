@@ -13,6 +13,7 @@
  * that appends and then reads its own state sees its write. Every wait is bounded and ends in
  * a retriable CATCH_UP_TIMEOUT.
  */
+import { isRetriable } from '@app/platform';
 import { Logger } from '@nestjs/common';
 import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
 import { AppliedOffset } from './applied-offset';
@@ -49,7 +50,7 @@ function isTransientKafkaError(error: unknown): boolean {
   let cause: unknown = error;
   while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
   const name = error instanceof Error ? error.name : '';
-  return name === 'KafkaJSNumberOfRetriesExceeded' || (cause as { retriable?: unknown }).retriable === true;
+  return name === 'KafkaJSNumberOfRetriesExceeded' || isRetriable(cause, false);
 }
 
 export class KafkaSchemaLog implements SchemaLog {

@@ -3,6 +3,8 @@
  * says whether retrying can help: a read-back that timed out or a broker that did not answer
  * may succeed later; a misconfigured topic or a stopped log never will.
  */
+import type { Retriable } from '@app/platform';
+
 export type SchemaStorageErrorCode =
   | 'TOPIC_MISCONFIGURED'
   | 'INVALID_RECORD'
@@ -13,7 +15,7 @@ export type SchemaStorageErrorCode =
   | 'READER_FAILED'
   | 'ELECTION_TIMEOUT';
 
-export class SchemaStorageError extends Error {
+export class SchemaStorageError extends Error implements Retriable {
   override name = 'SchemaStorageError';
 
   constructor(

@@ -2,6 +2,7 @@
  * The admin API's domain errors. The HTTP status of each is chosen in the app's one exception
  * filter (api/webhooks-exception.filter.ts), never here.
  */
+import type { Retriable } from '@app/platform';
 
 export interface RequestIssue {
   /** JSON pointer to the offending body field, path or query parameter, e.g. `/types/2`; `/` for the whole request. */
@@ -68,7 +69,7 @@ export class AdminUnauthenticatedError extends Error {
 }
 
 /** PostgreSQL (or another dependency) could not answer; trying again later can succeed. */
-export class EndpointsUnavailableError extends Error {
+export class EndpointsUnavailableError extends Error implements Retriable {
   override name = 'EndpointsUnavailableError';
   readonly retriable = true;
   constructor(message: string, options?: { cause?: unknown }) {

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Endpoint, EndpointFormat } from '../domain/endpoint';
+import { isPgUnavailable } from '@app/persistence';
 import { EndpointsUnavailableError } from '../domain/endpoint-errors';
 
 /**
@@ -63,22 +64,10 @@ export async function notifyEndpointChange(
   await sql`SELECT pg_notify(${ENDPOINTS_CHANNEL}, ${id})`.execute(trx);
 }
 
-/** Connection exceptions, insufficient resources, operator intervention, system errors. */
-const UNAVAILABLE_CLASSES = new Set(['08', '53', '57', '58']);
-const UNAVAILABLE_CODES = new Set(['40001', '40P01', '55P03']);
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
-const POOL_MESSAGES =
-  /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/;
-
-/** PostgreSQL out of reach (or busy) becomes EndpointsUnavailableError (503); anything else is rethrown. */
+/** PostgreSQL out of reach (or busy, by `isPgUnavailable`) becomes EndpointsUnavailableError (503); anything else is rethrown. */
 export function unavailableOr(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  const unavailable =
-    typeof code === 'string'
-      ? UNAVAILABLE_CLASSES.has(code.slice(0, 2)) || UNAVAILABLE_CODES.has(code) || SOCKET_CODES.has(code)
-      : POOL_MESSAGES.test(message);
-  return unavailable
+  return isPgUnavailable(error)
     ? new EndpointsUnavailableError(`PostgreSQL is unavailable: ${message}`, { cause: error })
     : error;
 }

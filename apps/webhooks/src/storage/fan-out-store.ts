@@ -6,11 +6,10 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { PostgresConsumerPositions } from '@app/persistence';
+import { isUniqueViolation, PostgresConsumerPositions } from '@app/persistence';
 import type { FanOutPosition, FanOutStore, FannedOut } from '../domain/fan-out';
 
 export const DELIVERIES_CHANNEL = 'webhooks_deliveries';
-const UNIQUE_VIOLATION = '23505';
 
 export class PostgresFanOutStore implements FanOutStore {
   constructor(private readonly db: Kysely<unknown>) {}
@@ -24,7 +23,7 @@ export class PostgresFanOutStore implements FanOutStore {
     try {
       await this.write(fannedOut, position, false);
     } catch (error) {
-      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      if (!isUniqueViolation(error)) throw error;
       await this.write(fannedOut, position, true);
     }
   }

@@ -13,10 +13,10 @@
  * supervisor restarts it) rather than idling while readiness would have to guess.
  */
 import type { LoggerService } from '@nestjs/common';
+import { equalJitterBackoff } from '@app/platform';
 import type { Admin, Consumer, ConsumerRunConfig } from 'kafkajs';
 import type { HandlerTable } from './handler-table';
 import type { PartitionPositions } from './partition-positions';
-import { backoffDelay } from './retry-backoff';
 
 export interface SubscriptionSettings {
   readonly fromBeginning: boolean;
@@ -292,7 +292,7 @@ export class GroupSubscription {
       this.onGiveUp(error instanceof Error ? error : new Error(String(error)));
       return;
     }
-    const delay = backoffDelay(this.failures, {
+    const delay = equalJitterBackoff(this.failures, {
       initialMs: this.settings.retryInitialMs,
       maxMs: this.settings.retryMaxMs,
     });

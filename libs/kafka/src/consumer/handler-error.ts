@@ -8,9 +8,10 @@
  * the error itself there keeps its `retriable` flag and cause intact.
  */
 import { RpcException } from '@nestjs/microservices';
+import { isRetriable, type Retriable } from '@app/platform';
 import { CodecError } from '@app/schema';
 
-export class HandlerError extends RpcException {
+export class HandlerError extends RpcException implements Retriable {
   override name = 'HandlerError';
   readonly retriable: boolean;
 
@@ -41,8 +42,9 @@ function messageOf(error: unknown): string {
 }
 
 /**
- * HandlerError and CodecError say themselves. Anything else (a plain Error, or what Nest made
- * of it) is unknown: it is retried in place, because most unexpected failures in a consumer are
+ * Any error that carries the retry contract's flag (`Retriable` of `@app/platform`: HandlerError,
+ * CodecError, the apps' storage errors) says itself; HandlerError and CodecError also name their
+ * kind. Anything else (a plain Error, or what Nest made of it) is unknown: it is retried in place, because most unexpected failures in a consumer are
  * a dependency that is briefly down; a deterministic bug still reaches the dead-letter topic
  * after `maxAttempts`, so it never blocks the partition.
  */
@@ -53,7 +55,5 @@ export function classifyFailure(error: unknown): FailureVerdict {
   if (error instanceof CodecError) {
     return { retriable: error.retriable, kind: error.code, message: error.message };
   }
-  const flag = (error as { retriable?: unknown } | null)?.retriable;
-  const retriable = typeof flag === 'boolean' ? flag : true;
-  return { retriable, kind: 'UNKNOWN', message: messageOf(error) };
+  return { retriable: isRetriable(error), kind: 'UNKNOWN', message: messageOf(error) };
 }

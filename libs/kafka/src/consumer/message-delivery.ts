@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { LoggerService } from '@nestjs/common';
 import type * as avro from 'avsc';
 import type { KafkaMessage } from 'kafkajs';
+import type { BackoffSettings } from '@app/platform';
 import { CodecError, type AvroCodec, type AvroSchemaJson, type DecodedMessage } from '@app/schema';
 import type { TopicMetrics } from './consumer-metrics';
 import type { DeadLetterPublisher } from './dead-letter';
@@ -19,7 +20,7 @@ import type { HandlerCall } from './handler-call';
 import { classifyFailure, type FailureVerdict } from './handler-error';
 import { HeraldEventContext } from './herald-event.context';
 import type { PayloadMapper } from './payload-mapping';
-import { waitBeforeRetry, type BackoffSettings } from './retry-backoff';
+import { waitBeforeRetry } from './retry-backoff';
 import { rfc3339Millis } from './rfc3339-time';
 import type { WriterInfos } from './schema-resolution';
 

@@ -1,25 +1,9 @@
 /**
- * Bounded exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff
- * and Jitter"): the delay before retry n is uniform in [base/2, base] where base doubles per
- * attempt up to a ceiling. Jitter keeps the partitions of many consumers that failed on the
- * same outage from retrying in lock-step; the lower half bound keeps a retry from firing
- * immediately.
+ * The consumer's waits between retries: the shared backoff policy (`equalJitterBackoff` of
+ * `@app/platform`, exponential with equal jitter) spent in short steps that keep the consumer's
+ * heartbeats going and end early when it stops or loses the partition.
  */
-export interface BackoffSettings {
-  readonly initialMs: number;
-  readonly maxMs: number;
-}
-
-/** Delay before the retry that follows failed attempt `attempt` (1-based). */
-export function backoffDelay(
-  attempt: number,
-  settings: BackoffSettings,
-  random: () => number = Math.random,
-): number {
-  const exponent = Math.max(0, attempt - 1);
-  const base = Math.min(settings.maxMs, settings.initialMs * 2 ** Math.min(exponent, 30));
-  return Math.round(base / 2 + (base / 2) * random());
-}
+import { equalJitterBackoff, type BackoffSettings } from '@app/platform';
 
 /**
  * Waits `ms`, calling `tick` every `tickMs` (heartbeats), and returns early with false as soon
@@ -55,7 +39,7 @@ export function waitBeforeRetry(
   partition: { heartbeat(): Promise<void>; shouldStop(): boolean },
 ): Promise<boolean> {
   return waitWithTicks(
-    backoffDelay(attempt, settings),
+    equalJitterBackoff(attempt, settings),
     settings.heartbeatIntervalMs,
     () => partition.heartbeat(),
     () => partition.shouldStop(),
