@@ -3,15 +3,19 @@
  * baselines measured in the same run:
  *   1. batch: POST /v1/events/batch, 100 events of ~300 B each, events/s ÷ a raw kafkajs
  *      producer (idempotent, acks=-1) sending the same 100 pre-encoded records per call to the
- *      same topic and partitions with the same concurrency. Target ≥ 0.8.
+ *      same topic and partitions with the same concurrency. Targets ≥ 0.85, ≥ 0.8 with client ids.
  *   2. single: POST /v1/events requests/s ÷ bare Fastify parsing the same body and answering
- *      202, its own process. Target ≥ 0.5.
+ *      202, its own process, and ÷ the floor (Fastify that only writes to Kafka). Targets:
+ *      ≥ 0.7 of the floor without ids, ≥ 0.6 with client ids.
  *   3. latency: p99 of POST /v1/events at a steady 1,000 events/s, open loop (measured from
  *      each request's intended send time). Target ≤ 25 ms.
  * Each gateway measure is taken twice: with events that carry no id (the gateway generates one,
  * no claim in the idempotency window) and with a fresh client id per event (what the SDK
  * sends: claimed in PostgreSQL before the send).
- * Each scenario: a warm-up, then alternating rounds; the table gives the medians.
+ * Each scenario: a warm-up, then alternating rounds; the table gives the medians. Every
+ * measured run also records the CPU µs per event of the gateway, PostgreSQL (the bench
+ * database's backends and the WAL writer) and the floor or baseline (bench/gateway-cpu.ts),
+ * and events per CPU-second of the path (the Kafka broker and the load generator excluded).
  *   npm run bench:gateway      (Kafka at KAFKA_BROKERS or 127.0.0.1:9092, PostgreSQL at
  *                               DATABASE_URL; writes docs/benchmarks/gateway.json)
  * BENCH_SCENARIOS=batch,single,latency, BENCH_ROUNDS, BENCH_SECONDS, BENCH_LATENCY_SECONDS
@@ -31,6 +35,7 @@ import { RegistryClient } from '@app/registry-client';
 import { AvroCodec, JsonAvroMapping } from '@app/schema';
 import { GatewayStack, ROOT, stopProcess } from './support/gateway-stack';
 import { runOpenLoop, type LatencySummary } from './support/open-loop';
+import { cpuMeter } from './gateway-cpu';
 
 const env = process.env;
 const BROKERS = (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
@@ -79,7 +84,50 @@ interface RoundRates {
   readonly floor: number;
   readonly gateway: number;
   readonly gatewayClientIds: number;
+  /** CPU µs per event (or request) of each measured path, by process group (bench/gateway-cpu.ts). */
+  readonly cpu?: Readonly<Record<string, CpuPerUnit>>;
 }
+
+/** CPU µs per event by process group (gateway, postgres, floor, bench), and events per CPU-second. */
+type CpuPerUnit = Readonly<Record<string, number>>;
+
+/**
+ * Runs `measure` (returning how many events it served) under a CPU meter. `perCpuSecond` counts
+ * the CPU of the measured path's processes: the gateway and PostgreSQL, or the one `extra`
+ * server, or (neither) the bench process itself, where the raw kafkajs producer runs.
+ */
+async function withCpu<T extends { units: number }>(
+  database: string,
+  extra: Record<string, number>,
+  measure: () => Promise<T>,
+  path: 'gateway' | 'extra' | 'bench' = 'gateway',
+): Promise<T & { cpu: CpuPerUnit }> {
+  const meter = cpuMeter({ database, extra });
+  const benchBefore = process.cpuUsage();
+  const result = await measure();
+  const seconds = meter.stop();
+  const bench = process.cpuUsage(benchBefore);
+  seconds['bench'] = (bench.user + bench.system) / 1e6;
+  const cpu: Record<string, number> = {};
+  let total = 0;
+  const counted = (group: string) =>
+    path === 'gateway'
+      ? group === 'gateway' || group === 'postgres'
+      : path === 'extra'
+        ? group in extra
+        : group === 'bench';
+  for (const [group, s] of Object.entries(seconds)) {
+    cpu[`${group}Us`] = Math.round((s / Math.max(1, result.units)) * 1e7) / 10;
+    if (counted(group)) total += s;
+  }
+  cpu['perCpuSecond'] = Math.round(result.units / Math.max(total, 1e-9));
+  return { ...result, cpu };
+}
+
+const medianCpu = (cpus: ReadonlyArray<CpuPerUnit | undefined>): CpuPerUnit => {
+  const keys = new Set(cpus.flatMap((c) => Object.keys(c ?? {})));
+  return Object.fromEntries([...keys].map((k) => [k, median(cpus.map((c) => c?.[k] ?? 0))]));
+};
 
 /**
  * ROUNDS alternating rounds, and their medians, named as the results file names them:
@@ -101,6 +149,8 @@ async function compareRounds(
     ratioClientIds: round2(r.gatewayClientIds / r.baseline),
     floorRatio: round2(r.floor / r.baseline),
     gatewayOfFloor: round2(r.gateway / r.floor),
+    clientIdsOfFloor: round2(r.gatewayClientIds / r.floor),
+    ...(r.cpu ? { cpuPerUnit: r.cpu } : {}),
   });
   for (let round = 0; round < ROUNDS; round++) {
     rounds.push(await measureRound());
@@ -111,6 +161,12 @@ async function compareRounds(
     floor: median(rounds.map((r) => r.floor)),
     gateway: median(rounds.map((r) => r.gateway)),
     gatewayClientIds: median(rounds.map((r) => r.gatewayClientIds)),
+    cpu: Object.fromEntries(
+      ['baseline', 'floor', 'gateway', 'gatewayClientIds'].map((k) => [
+        k,
+        medianCpu(rounds.map((r) => r.cpu?.[k])),
+      ]),
+    ),
   };
   return { rounds: rounds.map(named), ...named(medians) };
 }
@@ -167,6 +223,11 @@ class GatewayBench {
 
   constructor(private readonly stack: GatewayStack) {
     this.headers = { 'content-type': 'application/json', authorization: `Bearer ${stack.apiKey}` };
+  }
+
+  /** The stack's throw-away database, whose PostgreSQL backends the CPU meter counts. */
+  private database(): string {
+    return `herald_gw_bench_${this.stack.suffix}`;
   }
 
   private envelope(n: number, clientId = false) {
@@ -263,7 +324,7 @@ class GatewayBench {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await producer.connect();
-    const raw = async (seconds: number): Promise<number> => {
+    const raw = async (seconds: number): Promise<{ rate: number; units: number }> => {
       let events = 0;
       const started = performance.now();
       const deadline = started + seconds * 1000;
@@ -274,10 +335,15 @@ class GatewayBench {
         }
       };
       await Promise.all(Array.from({ length: BATCH_CONNECTIONS }, worker));
-      return events / ((performance.now() - started) / 1000);
+      return { rate: events / ((performance.now() - started) / 1000), units: events };
     };
     const floor = await this.startFloor();
-    const served = async (what: string, target: string, topic: string, body: string): Promise<number> => {
+    const served = async (
+      what: string,
+      target: string,
+      topic: string,
+      body: string,
+    ): Promise<{ rate: number; units: number }> => {
       const before = await this.written(topic);
       const result = await http(target, body, this.headers, BATCH_CONNECTIONS);
       closedLoopCheck(what, result);
@@ -285,7 +351,7 @@ class GatewayBench {
       // Every 2xx answer must be on the topic (requests cut off at the end may add a few more).
       const written = (await this.written(topic)) - before;
       if (written < events) throw new Error(`${what}: ${events} acknowledged, ${written} written`);
-      return events / result.duration;
+      return { rate: events / result.duration, units: events };
     };
     const gateway = (body: string) => served('gateway batch', url, this.stack.topic, body);
     const floorRate = () => served('floor batch', `${floor.url}/v1/events/batch`, floor.topic, bodies.batch);
@@ -297,17 +363,31 @@ class GatewayBench {
       const compared = await compareRounds(
         'batch',
         { unit: 'EventsPerSec', baseline: 'rawKafkajs' },
-        async () => ({
-          baseline: await raw(SECONDS),
-          floor: await floorRate(),
-          gateway: await gateway(bodies.batch),
-          gatewayClientIds: await gateway(bodies.batchClientIds),
-        }),
+        async () => {
+          const database = this.database();
+          const floorPid = { floor: floor.child.pid! };
+          const baseline = await withCpu(database, {}, () => raw(SECONDS), 'bench');
+          const floorRun = await withCpu(database, floorPid, floorRate, 'extra');
+          const generated = await withCpu(database, {}, () => gateway(bodies.batch));
+          const clientIds = await withCpu(database, {}, () => gateway(bodies.batchClientIds));
+          return {
+            baseline: baseline.rate,
+            floor: floorRun.rate,
+            gateway: generated.rate,
+            gatewayClientIds: clientIds.rate,
+            cpu: {
+              baseline: baseline.cpu,
+              floor: floorRun.cpu,
+              gateway: generated.cpu,
+              gatewayClientIds: clientIds.cpu,
+            },
+          };
+        },
       );
       this.results['batch'] = {
         load: `${BATCH_SIZE} events per request, ${BATCH_CONNECTIONS} concurrent connections / producer calls, ${SECONDS} s per run`,
         ...compared,
-        target: 0.8,
+        target: { ratio: 0.85, ratioClientIds: 0.8 },
         loadAverage: load(),
       };
     } finally {
@@ -325,7 +405,7 @@ class GatewayBench {
     const rate = async (what: string, url: string, body = bodies.single) => {
       const result = await http(url, body, this.headers, SINGLE_CONNECTIONS);
       closedLoopCheck(what, result);
-      return result['2xx'] / result.duration;
+      return { rate: result['2xx'] / result.duration, units: result['2xx'] };
     };
     try {
       await rate('gateway single', gatewayUrl);
@@ -335,17 +415,42 @@ class GatewayBench {
       const compared = await compareRounds(
         'single',
         { unit: 'RequestsPerSec', baseline: 'bareFastify' },
-        async () => ({
-          baseline: await rate('bare Fastify', bareUrl),
-          floor: await rate('floor', floorUrl),
-          gateway: await rate('gateway single', gatewayUrl),
-          gatewayClientIds: await rate('gateway single, client ids', gatewayUrl, bodies.singleClientIds),
-        }),
+        async () => {
+          const database = this.database();
+          const baseline = await withCpu(
+            database,
+            { bare: bare.child.pid! },
+            () => rate('bare Fastify', bareUrl),
+            'extra',
+          );
+          const floorRun = await withCpu(
+            database,
+            { floor: floor.child.pid! },
+            () => rate('floor', floorUrl),
+            'extra',
+          );
+          const generated = await withCpu(database, {}, () => rate('gateway single', gatewayUrl));
+          const clientIds = await withCpu(database, {}, () =>
+            rate('gateway single, client ids', gatewayUrl, bodies.singleClientIds),
+          );
+          return {
+            baseline: baseline.rate,
+            floor: floorRun.rate,
+            gateway: generated.rate,
+            gatewayClientIds: clientIds.rate,
+            cpu: {
+              baseline: baseline.cpu,
+              floor: floorRun.cpu,
+              gateway: generated.cpu,
+              gatewayClientIds: clientIds.cpu,
+            },
+          };
+        },
       );
       this.results['single'] = {
         load: `autocannon, ${SINGLE_CONNECTIONS} connections, ${SECONDS} s per run`,
         ...compared,
-        target: 0.5,
+        target: { gatewayOfFloor: 0.7, clientIdsOfFloor: 0.6 },
         loadAverage: load(),
       };
     } finally {
@@ -368,7 +473,11 @@ class GatewayBench {
       const rounds: LatencySummary[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         await run(5, template);
-        const summary = await run(LATENCY_SECONDS, template);
+        const measured = await withCpu(this.database(), {}, async () => {
+          const summary = await run(LATENCY_SECONDS, template);
+          return { summary, units: RATE * LATENCY_SECONDS };
+        });
+        const summary = { ...measured.summary, cpuPerEvent: measured.cpu };
         if (summary.errors > 0)
           throw new Error(`latency (${what}): ${summary.errors} requests did not get 202`);
         rounds.push(summary);
