@@ -125,21 +125,62 @@ function defaultGroupProblems(schema: z.ZodType, config: unknown, env: Env): str
   });
 }
 
+/** Variables whose values are never echoed in an error (passwords, tokens). */
+const secrets = z.registry();
+
+/** Marks a variable as a secret: a bad value is reported as set but hidden, never printed. */
+export function secret<T extends z.ZodType>(field: T): T {
+  secrets.add(field);
+  return field;
+}
+
+/** Problems of a combination of variables: each names the variable to change. */
+export type CrossCheck = (
+  values: Readonly<Record<string, unknown>>,
+) => { variable: string; message: string }[];
+
+const crossChecks = z.registry<{ check: CrossCheck }>();
+
 /**
- * Parses `env` with `schema`; throws ConfigError naming every bad variable, and every default
- * group name while HERALD_REFUSE_DEFAULT_GROUPS is set.
+ * Attaches a check over the parsed values of the whole config to `field`: loadConfig runs it
+ * when `field` is one of the app's variables. How a group of variables spread into many apps'
+ * schemas (the Kafka TLS and SASL settings) refuses combinations without each app adding a
+ * superRefine.
+ */
+export function crossChecked<T extends z.ZodType>(field: T, check: CrossCheck): T {
+  crossChecks.add(field, { check });
+  return field;
+}
+
+function crossCheckProblems(schema: z.ZodType, config: unknown): string[] {
+  if (typeof config !== 'object' || config === null) return [];
+  return Object.values(variablesOf(schema)).flatMap((field) => {
+    const check = crossChecks.get(field)?.check;
+    return check ? check(config as Record<string, unknown>).map((p) => `${p.variable}: ${p.message}`) : [];
+  });
+}
+
+/**
+ * Parses `env` with `schema`; throws ConfigError naming every bad variable (a secret's value
+ * hidden), every refused combination, and every default group name while
+ * HERALD_REFUSE_DEFAULT_GROUPS is set.
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
   const result = schema.safeParse(env);
   if (!result.success) {
+    const fields = variablesOf(schema);
     const problems = result.error.issues.map((issue) => {
       const variable = issue.path.join('.');
-      const raw = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
-      const shown = raw === undefined ? 'it is not set' : `got "${raw}"`;
+      const name = issue.path[0];
+      const raw = typeof name === 'string' ? env[name] : undefined;
+      const hidden = typeof name === 'string' && fields[name] !== undefined && secrets.has(fields[name]);
+      const shown = raw === undefined ? 'it is not set' : hidden ? 'set; value hidden' : `got "${raw}"`;
       return `${variable}: ${issue.message} (${shown})`;
     });
     throw new ConfigError(problems);
   }
+  const combined = crossCheckProblems(schema, result.data);
+  if (combined.length > 0) throw new ConfigError(combined);
   const refused = defaultGroupProblems(schema, result.data, env);
   if (refused.length > 0) throw new ConfigError(refused);
   return result.data;

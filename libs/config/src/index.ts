@@ -3,3 +3,5 @@
  * by @app/platform) so the `herald` CLI can validate its environment without loading Nest.
  */
 export * from './config';
+export * from './project-root';
+export * from './connections';

@@ -1,4 +1,4 @@
-import { isTransientKafkaError } from './kafka-client';
+import { isTransientKafkaError, permanentKafkaConnectError } from './kafka-client';
 
 describe('kafkajs log levels', () => {
   it('recognises protocol errors kafkajs retries by itself', () => {
@@ -28,5 +28,55 @@ describe('kafkajs log levels', () => {
       isTransientKafkaError('[Connection] Response SaslAuthenticate', 'SASL authentication failed'),
     ).toBe(false);
     expect(isTransientKafkaError('Crash: KafkaJSNumberOfRetriesExceeded', 'Connection refused')).toBe(false);
+  });
+});
+
+describe('connect errors retrying cannot fix', () => {
+  const connection = {
+    brokers: ['127.0.0.1:9093'],
+    ssl: { rejectUnauthorized: true },
+    sasl: { mechanism: 'scram-sha-512' as const, username: 'herald', password: 'hunter2' },
+  };
+  const kafkaError = (name: string, message: string, code?: string): Error =>
+    Object.assign(new Error(message), { name, ...(code !== undefined && { code }) });
+
+  it('names refused SASL credentials and the variables to check, never the password', () => {
+    const message = permanentKafkaConnectError(
+      kafkaError(
+        'KafkaJSSASLAuthenticationError',
+        'SASL SCRAM SHA512 authentication failed: invalid credentials',
+      ),
+      connection,
+    );
+    expect(message).toContain(
+      'Kafka at 127.0.0.1:9093 (SASL_SSL SCRAM-SHA-512 user herald) refused the SASL credentials',
+    );
+    expect(message).toContain('KAFKA_SASL_PASSWORD');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('names an untrusted certificate and points at KAFKA_SSL_CA_FILE', () => {
+    const message = permanentKafkaConnectError(
+      kafkaError(
+        'KafkaJSConnectionError',
+        'Connection error: self-signed certificate in certificate chain',
+        'SELF_SIGNED_CERT_IN_CHAIN',
+      ),
+      connection,
+    );
+    expect(message).toContain('the broker certificate is signed by a CA this client does not trust');
+    expect(message).toContain('set KAFKA_SSL_CA_FILE');
+  });
+
+  it('leaves errors that can pass to the retries', () => {
+    expect(
+      permanentKafkaConnectError(kafkaError('KafkaJSConnectionError', 'Connection timeout'), connection),
+    ).toBeUndefined();
+    expect(
+      permanentKafkaConnectError(
+        kafkaError('KafkaJSConnectionError', 'Connection error: connect ECONNREFUSED', 'ECONNREFUSED'),
+        connection,
+      ),
+    ).toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Provides the app's kafkajs client and registers a readiness check that asks the cluster
- * for its metadata through a short-timeout, no-retry admin connection.
+ * for its metadata through a short-timeout, no-retry admin connection. Over TLS or SASL, the
+ * client is provided only after one connection attempt did not fail in a way retrying cannot
+ * fix (assertKafkaCredentials).
  */
 import {
   DynamicModule,
@@ -12,7 +14,7 @@ import {
 } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { HealthRegistry } from '@app/platform';
-import { createKafka, type KafkaSettings } from './kafka-client';
+import { assertKafkaCredentials, createKafka, type KafkaSettings } from './kafka-client';
 
 export const KAFKA = Symbol('KAFKA');
 const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
@@ -61,7 +63,16 @@ export class KafkaModule {
       module: KafkaModule,
       providers: [
         { provide: KAFKA_SETTINGS, useValue: settings },
-        { provide: KAFKA, useFactory: (): Kafka => createKafka(settings) },
+        {
+          provide: KAFKA,
+          // With TLS or SASL, a wrong password or an untrusted certificate stops the app at boot
+          // with what to change, instead of clients retrying it forever.
+          useFactory: async (): Promise<Kafka> => {
+            if (settings.ssl !== undefined || settings.sasl !== undefined)
+              await assertKafkaCredentials(settings);
+            return createKafka(settings);
+          },
+        },
         KafkaReadiness,
       ],
       exports: [KAFKA],

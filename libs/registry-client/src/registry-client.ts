@@ -4,6 +4,7 @@
  * back into a schema. Ids are immutable, so schemas by id are cached forever; "latest"
  * lookups are never cached here (callers decide how fresh they need them to be).
  */
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { AvroSchemaJson, CompatibilityLevel, SchemaSource } from '@app/schema';
 import { UnknownSchemaIdError } from '@app/schema';
 import { RegistryError } from './registry-error';
@@ -15,6 +16,12 @@ export interface RegistryClientOptions {
   readonly timeoutMs?: number;
   /** Sent as `Authorization: Bearer …` on writes when the registry requires a write token. */
   readonly writeToken?: string;
+  /** HTTP basic auth sent on every request (a registry behind auth, Confluent Cloud's key:secret). */
+  readonly basicAuth?: { readonly username: string; readonly password: string };
+  /** Sent as `Authorization: Bearer …` on every request (writeToken, when set, wins on writes). */
+  readonly token?: string;
+  /** PEM CA bundle an https registry's certificate is checked against (a private CA). */
+  readonly ca?: string;
 }
 
 export interface RegisteredSchema {
@@ -42,9 +49,26 @@ export class RegistryClient implements SchemaSource {
   private readonly byId = new Map<number, Promise<AvroSchemaJson>>();
   private readonly refsById = new Map<number, Promise<SubjectVersionRef[]>>();
 
+  /** Set with a custom CA: the connections trust it (undici's Agent connect options). */
+  private readonly dispatcher: Agent | undefined;
+  private readonly authorization: string | undefined;
+
   constructor(private readonly options: RegistryClientOptions) {
     this.base = options.url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.dispatcher = options.ca === undefined ? undefined : new Agent({ connect: { ca: options.ca } });
+    const basic = options.basicAuth;
+    this.authorization =
+      basic !== undefined
+        ? `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`
+        : options.token !== undefined
+          ? `Bearer ${options.token}`
+          : undefined;
+  }
+
+  /** Closes the connections of a custom-CA client (the shared global pool needs nothing). */
+  async close(): Promise<void> {
+    await this.dispatcher?.close();
   }
 
   get url(): string {
@@ -162,15 +186,20 @@ export class RegistryClient implements SchemaSource {
   private async request<T>(method: string, path: string, body?: unknown, write = false): Promise<T> {
     const headers: Record<string, string> = { accept: JSON_TYPE };
     if (body !== undefined) headers['content-type'] = JSON_TYPE;
+    if (this.authorization !== undefined) headers.authorization = this.authorization;
     if (write && this.options.writeToken) headers.authorization = `Bearer ${this.options.writeToken}`;
-    let response: Response;
+    let response: Pick<Response, 'ok' | 'status' | 'text'>;
     try {
-      response = await fetch(`${this.base}${path}`, {
+      const init = {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      };
+      response =
+        this.dispatcher === undefined
+          ? await fetch(`${this.base}${path}`, init)
+          : await undiciFetch(`${this.base}${path}`, { ...init, dispatcher: this.dispatcher });
     } catch (error) {
       throw RegistryError.unreachable(`${method} ${this.base}${path}`, error);
     }

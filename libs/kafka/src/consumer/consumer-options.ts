@@ -5,6 +5,7 @@
  * event), and resolved offsets are committed every second and after every batch.
  */
 import type { KafkaConfig } from 'kafkajs';
+import type { KafkaConnection } from '@app/platform';
 import type { Registry } from 'prom-client';
 import type { ConsumerPositionStore } from './partition-positions';
 import type { PayloadShape } from './payload-mapping';
@@ -12,6 +13,9 @@ import type { ConsumerSchemaSource, ReaderSchemaLookup } from './schema-resoluti
 
 export interface HeraldConsumerOptions {
   readonly brokers: readonly string[];
+  /** TLS and SASL to the brokers (`...kafkaConnection(config)` from @app/config gives brokers, ssl, sasl). */
+  readonly ssl?: KafkaConnection['ssl'];
+  readonly sasl?: KafkaConnection['sasl'];
   readonly groupId: string;
   readonly clientId: string;
   /** Writer schemas by id and their subject/versions; RegistryClient from @app/registry-client satisfies it. */

@@ -57,7 +57,10 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
     super();
     this.options = resolveConsumerOptions(options);
     this.metrics = ConsumerMetrics.create(options.groupId, options.metrics);
-    this.kafka = createKafka({ brokers: options.brokers, clientId: options.clientId }, options.kafka);
+    this.kafka = createKafka(
+      { brokers: options.brokers, ssl: options.ssl, sasl: options.sasl, clientId: options.clientId },
+      options.kafka,
+    );
   }
 
   /**
