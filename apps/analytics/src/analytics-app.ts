@@ -10,7 +10,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { sql, type Kysely } from 'kysely';
 import { connectHeraldConsumer } from '@app/kafka';
 import { claimConsumerGroup, DATABASE, PostgresConsumerPositions } from '@app/persistence';
-import { createHttpApp, MetricsService } from '@app/platform';
+import { createHttpApp, kafkaConnection, MetricsService, registryConnection } from '@app/platform';
 import { RegistryClient } from '@app/registry-client';
 import { ANALYTICS_HTTP_OPTIONS } from './api/analytics-exception.filter';
 import { AnalyticsModule } from './analytics.module';
@@ -31,7 +31,7 @@ const PRUNE_EVERY_MS = 60_000;
 const RESUME_EVERY_MS = 15_000;
 
 export async function startAnalyticsApp(config: AnalyticsConfig): Promise<NestFastifyApplication> {
-  const registry = new RegistryClient({ url: config.SCHEMA_REGISTRY_URL });
+  const registry = new RegistryClient(registryConnection(config));
   const readers = new MetricReaders(registry);
   const declared = await loadDeclaredMetrics(config, readers);
   const app = await createHttpApp(
@@ -51,7 +51,7 @@ export async function startAnalyticsApp(config: AnalyticsConfig): Promise<NestFa
       else await rebuilder.startWithoutHistory(definition);
     }
     connectHeraldConsumer(app, {
-      brokers: config.KAFKA_BROKERS,
+      ...kafkaConnection(config),
       groupId: config.ANALYTICS_GROUP_ID,
       clientId: 'herald-analytics',
       schemaSource: registry,

@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely';
 import type { MetricDefinition } from '@app/analytics';
 import { KAFKA, KafkaModule } from '@app/kafka';
 import { DATABASE, PersistenceModule } from '@app/persistence';
-import { MetricsService, PlatformModule } from '@app/platform';
+import { databaseConnection, kafkaConnection, MetricsService, PlatformModule } from '@app/platform';
 import { APP_FILTER } from '@nestjs/core';
 import { AnalyticsExceptionFilter } from './api/analytics-exception.filter';
 import { AnalyticsController, DECLARED_METRICS } from './api/analytics.controller';
@@ -53,9 +53,9 @@ export class AnalyticsModule {
       module: AnalyticsModule,
       imports: [
         PlatformModule.forService({ service: 'analytics', logLevel: config.LOG_LEVEL }),
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'herald-analytics' }),
+        KafkaModule.forRoot({ ...kafkaConnection(config), clientId: 'herald-analytics' }),
         PersistenceModule.forRoot({
-          url: config.DATABASE_URL,
+          ...databaseConnection(config),
           schema: 'analytics',
           migrations: ANALYTICS_MIGRATIONS,
         }),

@@ -8,6 +8,9 @@ import {
   optionalRegExp,
   port,
   postgresUrl,
+  databaseVariables,
+  kafkaSecurityVariables,
+  registryClientVariables,
 } from '@app/platform';
 
 const millis = (fallback: number, min: number) =>
@@ -34,7 +37,10 @@ export const analyticsConfigSchema = z.object({
   ANALYTICS_PORT: port(8083),
   HOST: httpHost,
   KAFKA_BROKERS: brokerList,
+  ...kafkaSecurityVariables,
   DATABASE_URL: postgresUrl,
+  ...databaseVariables,
+  ...registryClientVariables,
   LOG_LEVEL: logLevel,
   SCHEMA_REGISTRY_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:8081'),
   /** The consumer group; instances sharing it share the partitions. Tests must set their own. */

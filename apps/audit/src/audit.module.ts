@@ -8,7 +8,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { Kysely } from 'kysely';
 import { KafkaModule } from '@app/kafka';
 import { DATABASE, PersistenceModule } from '@app/persistence';
-import { MetricsService, PlatformModule } from '@app/platform';
+import { databaseConnection, kafkaConnection, MetricsService, PlatformModule } from '@app/platform';
 import { AuditController } from './api/audit.controller';
 import { AuditExceptionFilter } from './api/audit-exception.filter';
 import { AuditMetricsObserver } from './audit-metrics';
@@ -37,9 +37,9 @@ export class AuditModule {
       module: AuditModule,
       imports: [
         PlatformModule.forService({ service: 'audit', logLevel: config.LOG_LEVEL }),
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'herald-audit' }),
+        KafkaModule.forRoot({ ...kafkaConnection(config), clientId: 'herald-audit' }),
         PersistenceModule.forRoot({
-          url: config.DATABASE_URL,
+          ...databaseConnection(config),
           schema: 'audit',
           migrations: AUDIT_MIGRATIONS,
         }),

@@ -8,13 +8,19 @@ import {
   logLevel,
   port,
   postgresUrl,
+  databaseVariables,
+  kafkaSecurityVariables,
+  registryClientVariables,
 } from '@app/platform';
 
 export const auditConfigSchema = z.object({
   AUDIT_PORT: port(8084),
   HOST: httpHost,
   KAFKA_BROKERS: brokerList,
+  ...kafkaSecurityVariables,
   DATABASE_URL: postgresUrl,
+  ...databaseVariables,
+  ...registryClientVariables,
   LOG_LEVEL: logLevel,
   SCHEMA_REGISTRY_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:8081'),
   /** The consumer group; instances sharing it share the partitions. Tests must set their own. */

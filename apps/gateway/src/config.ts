@@ -1,6 +1,15 @@
 /** The gateway app's configuration: the environment variables it reads, validated at boot. */
 import { z } from 'zod';
-import { brokerList, httpHost, logLevel, port, postgresUrl } from '@app/platform';
+import {
+  brokerList,
+  databaseVariables,
+  httpHost,
+  kafkaSecurityVariables,
+  logLevel,
+  port,
+  postgresUrl,
+  registryClientVariables,
+} from '@app/platform';
 
 const whole = (what: string, min: number, max: number, fallback: number) =>
   z.coerce
@@ -19,7 +28,10 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_WORKERS: whole('processes', 1, 64, 1),
   HOST: httpHost,
   KAFKA_BROKERS: brokerList,
+  ...kafkaSecurityVariables,
   DATABASE_URL: postgresUrl,
+  ...databaseVariables,
+  ...registryClientVariables,
   LOG_LEVEL: logLevel,
   SCHEMA_REGISTRY_URL: z
     .url({ error: 'must be an http(s) URL such as http://127.0.0.1:8081' })

@@ -11,7 +11,13 @@ import type { Admin, Kafka } from 'kafkajs';
 import { ApiKeyStore, GATEWAY_SCHEMA, gatewayMigrations, type ApiKeysDatabase } from '@app/api-keys';
 import { KAFKA, KafkaModule } from '@app/kafka';
 import { DATABASE, PersistenceModule } from '@app/persistence';
-import { MetricsService, PlatformModule } from '@app/platform';
+import {
+  databaseConnection,
+  kafkaConnection,
+  MetricsService,
+  PlatformModule,
+  registryConnection,
+} from '@app/platform';
 import { RegistryClient } from '@app/registry-client';
 import { AvroCodec, loadCatalog, type Catalog } from '@app/schema';
 import { CATALOG, EventTypesController } from './api/event-types.controller';
@@ -42,9 +48,9 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         PlatformModule.forService({ service: 'gateway', logLevel: config.LOG_LEVEL }),
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'herald-gateway' }),
+        KafkaModule.forRoot({ ...kafkaConnection(config), clientId: 'herald-gateway' }),
         PersistenceModule.forRoot({
-          url: config.DATABASE_URL,
+          ...databaseConnection(config),
           schema: GATEWAY_SCHEMA,
           migrations: gatewayMigrations,
           settings: { synchronous_commit: config.GATEWAY_DEDUPE_SYNC_COMMIT ? 'on' : 'off' },
@@ -60,7 +66,7 @@ export class GatewayModule {
         },
         { provide: GatewayLimits, useValue: new GatewayLimits(config.GATEWAY_MAX_BATCH_EVENTS) },
         { provide: CATALOG, useFactory: () => loadCatalog(resolve(config.SCHEMAS_DIR)) },
-        { provide: REGISTRY, useFactory: () => new RegistryClient({ url: config.SCHEMA_REGISTRY_URL }) },
+        { provide: REGISTRY, useFactory: () => new RegistryClient(registryConnection(config)) },
         {
           provide: GatewayMetrics,
           inject: [MetricsService],

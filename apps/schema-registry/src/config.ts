@@ -1,7 +1,7 @@
 /** The schema-registry app's configuration: the environment variables it reads, validated at boot. */
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { brokerList, httpHost, logLevel, port, sharedGroupName } from '@app/platform';
+import { brokerList, httpHost, kafkaSecurityVariables, logLevel, port, sharedGroupName } from '@app/platform';
 
 /** True when `host` only accepts connections from this machine (127.0.0.0/8, ::1, localhost). */
 export function isLoopbackHost(host: string): boolean {
@@ -14,6 +14,7 @@ const variables = z.object({
   REGISTRY_PORT: port(8081),
   HOST: httpHost,
   KAFKA_BROKERS: brokerList,
+  ...kafkaSecurityVariables,
   LOG_LEVEL: logLevel,
   /**
    * The compacted, single-partition topic holding every schema, config and mode (Confluent's

@@ -5,7 +5,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { KAFKA, KafkaModule } from '@app/kafka';
 import type { Kafka } from 'kafkajs';
-import { MetricsService, PlatformModule } from '@app/platform';
+import { kafkaConnection, MetricsService, PlatformModule } from '@app/platform';
 import { REGISTRY_CONTROLLERS, registryApiProviders } from './api';
 import type { SchemaRegistryConfig } from './config';
 import { REGISTRY_LEADERSHIP, REGISTRY_OBSERVER, SCHEMA_LOG, type RegistryLeadership } from './registry';
@@ -23,7 +23,7 @@ export class SchemaRegistryModule {
       module: SchemaRegistryModule,
       imports: [
         PlatformModule.forService({ service: 'schema-registry', logLevel: config.LOG_LEVEL }),
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'herald-schema-registry' }),
+        KafkaModule.forRoot({ ...kafkaConnection(config), clientId: 'herald-schema-registry' }),
       ],
       controllers: REGISTRY_CONTROLLERS,
       providers: [

@@ -8,6 +8,9 @@ import {
   logLevel,
   port,
   postgresUrl,
+  databaseVariables,
+  kafkaSecurityVariables,
+  registryClientVariables,
 } from '@app/platform';
 import { parseAllowlist } from './http';
 
@@ -75,7 +78,10 @@ export const webhooksConfigSchema = z.object({
   WEBHOOKS_PORT: port(8082),
   HOST: httpHost,
   KAFKA_BROKERS: brokerList,
+  ...kafkaSecurityVariables,
   DATABASE_URL: postgresUrl,
+  ...databaseVariables,
+  ...registryClientVariables,
   LOG_LEVEL: logLevel,
   SCHEMA_REGISTRY_URL: z.url({ error: 'must be an http(s) URL' }).default('http://127.0.0.1:8081'),
   /** The catalog (event types, tenant fields, compatibility levels). */

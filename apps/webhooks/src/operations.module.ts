@@ -21,7 +21,15 @@ import { randomUUID } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
 import { createKafka } from '@app/kafka';
 import { DATABASE } from '@app/persistence';
-import { HealthRegistry } from '@app/platform';
+import {
+  databaseConnection,
+  HealthRegistry,
+  kafkaConnection,
+  registryConnection,
+  type databaseVariables,
+  type kafkaSecurityVariables,
+  type registryClientVariables,
+} from '@app/platform';
 import { RegistryClient } from '@app/registry-client';
 import { AvroCodec, type Catalog } from '@app/schema';
 import { JobsController } from './api/jobs.controller';
@@ -53,6 +61,9 @@ export type OperationsConfig = Pick<
   | 'WEBHOOKS_RECOVER_LIMIT'
   | 'WEBHOOKS_REPLAY_LIMIT'
   | 'WEBHOOKS_JOB_LEASE_MS'
+  | keyof typeof kafkaSecurityVariables
+  | keyof typeof databaseVariables
+  | keyof typeof registryClientVariables
 >;
 
 export interface OperationsOptions {
@@ -95,7 +106,7 @@ export class JobsLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 export class OperationsModule {
   static register(options: OperationsOptions): DynamicModule {
     const { config, catalog } = options;
-    const registry = new RegistryClient({ url: config.SCHEMA_REGISTRY_URL });
+    const registry = new RegistryClient(registryConnection(config));
     return {
       module: OperationsModule,
       imports: [options.database],
@@ -115,7 +126,7 @@ export class OperationsModule {
               maxRuns: 5,
             });
             const history = new KafkaHistoryReader(
-              createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'herald-webhooks-replay' }),
+              createKafka({ ...kafkaConnection(config), clientId: 'herald-webhooks-replay' }),
               config.WEBHOOKS_TOPIC_PATTERN,
             );
             return new JobRunner(
@@ -146,7 +157,7 @@ export class OperationsModule {
           provide: JOB_NOTIFICATIONS,
           useFactory: (runner: JobRunner) =>
             new DeliveryNotifications(
-              config.DATABASE_URL,
+              databaseConnection(config).url,
               () => runner.wake(),
               new Logger('JobNotifications'),
               JOBS_CHANNEL,

@@ -10,7 +10,13 @@ import type { Kysely } from 'kysely';
 import { resolve } from 'node:path';
 import { connectHeraldConsumer } from '@app/kafka';
 import { claimConsumerGroup, DATABASE, PostgresConsumerPositions } from '@app/persistence';
-import { createHttpApp, MetricsService, type AppDocs } from '@app/platform';
+import {
+  createHttpApp,
+  kafkaConnection,
+  MetricsService,
+  registryConnection,
+  type AppDocs,
+} from '@app/platform';
 import { RegistryClient } from '@app/registry-client';
 import { loadCatalog, type Catalog } from '@app/schema';
 import { WEBHOOKS_HTTP_OPTIONS } from './api/webhooks-exception.filter';
@@ -47,10 +53,10 @@ export async function startWebhooksApp(
     const db = app.get<Kysely<unknown>>(DATABASE);
     await claimConsumerGroup(db, config.WEBHOOKS_GROUP_ID, 'webhooks');
     connectHeraldConsumer(app, {
-      brokers: config.KAFKA_BROKERS,
+      ...kafkaConnection(config),
       groupId: config.WEBHOOKS_GROUP_ID,
       clientId: 'herald-webhooks',
-      schemaSource: new RegistryClient({ url: config.SCHEMA_REGISTRY_URL }),
+      schemaSource: new RegistryClient(registryConnection(config)),
       metrics: app.get(MetricsService).registry,
       positions: new PostgresConsumerPositions(db),
       // The fan-out reads only the tenant field; bodies are rendered per endpoint version at delivery.

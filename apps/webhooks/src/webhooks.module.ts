@@ -17,7 +17,14 @@ import {
 import type { Kysely } from 'kysely';
 import { KafkaModule } from '@app/kafka';
 import { DATABASE, PersistenceModule } from '@app/persistence';
-import { HealthRegistry, MetricsService, PlatformModule } from '@app/platform';
+import {
+  databaseConnection,
+  HealthRegistry,
+  kafkaConnection,
+  MetricsService,
+  PlatformModule,
+  registryConnection,
+} from '@app/platform';
 import { RegistryClient } from '@app/registry-client';
 import type { Catalog } from '@app/schema';
 import { DeliveriesController } from './api/deliveries.controller';
@@ -102,7 +109,7 @@ export class WebhooksModule {
   static register(config: WebhooksConfig, loaded: Catalog): DynamicModule {
     const allowlist = config.WEBHOOKS_ALLOWLIST;
     const persistence = PersistenceModule.forRoot({
-      url: config.DATABASE_URL,
+      ...databaseConnection(config),
       schema: 'webhooks',
       migrations: WEBHOOKS_MIGRATIONS,
     });
@@ -110,7 +117,7 @@ export class WebhooksModule {
       module: WebhooksModule,
       imports: [
         PlatformModule.forService({ service: 'webhooks', logLevel: config.LOG_LEVEL }),
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'herald-webhooks' }),
+        KafkaModule.forRoot({ ...kafkaConnection(config), clientId: 'herald-webhooks' }),
         persistence,
         EndpointsApiModule.register({
           config,
@@ -155,7 +162,7 @@ export class WebhooksModule {
             new DeliveryWorker(
               store,
               secrets,
-              new PayloadRenderer(new RegistryClient({ url: config.SCHEMA_REGISTRY_URL })),
+              new PayloadRenderer(new RegistryClient(registryConnection(config))),
               sender,
               new RetryPolicy(config.WEBHOOKS_RETRY_SCHEDULE),
               {
@@ -172,7 +179,7 @@ export class WebhooksModule {
           provide: DeliveryNotifications,
           useFactory: (worker: DeliveryWorker) =>
             new DeliveryNotifications(
-              config.DATABASE_URL,
+              databaseConnection(config).url,
               () => worker.wake(),
               new Logger('DeliveryNotifications'),
             ),

@@ -4,6 +4,7 @@
  * connectHeraldConsumer, which also adds the consumer to readiness.
  */
 import type { ConsumerPositionStore, HeraldConsumerOptions } from '@app/kafka';
+import { kafkaConnection, registryConnection } from '@app/platform';
 import { RegistryClient } from '@app/registry-client';
 import type { Registry } from 'prom-client';
 import type { AuditConfig } from '../config';
@@ -14,10 +15,10 @@ export function auditConsumerOptions(
   positions: ConsumerPositionStore,
 ): HeraldConsumerOptions {
   return {
-    brokers: config.KAFKA_BROKERS,
+    ...kafkaConnection(config),
     groupId: config.AUDIT_GROUP_ID,
     clientId: 'herald-audit',
-    schemaSource: new RegistryClient({ url: config.SCHEMA_REGISTRY_URL }),
+    schemaSource: new RegistryClient(registryConnection(config)),
     metrics,
     // The position stored with the rows is the truth; the group's offsets are only a hint.
     positions,

@@ -79,7 +79,15 @@ export type ResolvedConsumerOptions = Required<Omit<HeraldConsumerOptions, Optio
   Pick<HeraldConsumerOptions, OptionalKeys>;
 
 type OptionalKeys =
-  'readerSchemas' | 'metrics' | 'kafka' | 'everyEventTopics' | 'commitThreshold' | 'positions' | 'onGiveUp';
+  | 'readerSchemas'
+  | 'metrics'
+  | 'kafka'
+  | 'ssl'
+  | 'sasl'
+  | 'everyEventTopics'
+  | 'commitThreshold'
+  | 'positions'
+  | 'onGiveUp';
 
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0)
