@@ -21,6 +21,8 @@ const PERSISTENCE_OPTIONS = Symbol('PERSISTENCE_OPTIONS');
 export interface PersistenceOptions {
   readonly url: string;
   readonly schema: string;
+  /** Most connections of the app's pool (default 10; DATABASE_POOL_MAX through databaseConnection). */
+  readonly maxConnections?: number;
   readonly migrations: Readonly<Record<string, Migration>>;
   /** Session settings for the app's connections (see DatabaseOptions.settings). */
   readonly settings?: Readonly<Record<string, string>>;
