@@ -4,3 +4,4 @@ export * from './catalog';
 export * from './codec';
 export * from './compatibility';
 export * from './json';
+export * from './model';

@@ -3,9 +3,8 @@
  * event type and version, the JSON scalar aliases, and the index. Pure (no file system): the
  * same catalog always yields the same files, in the same order, so committed output can be checked.
  */
-import type { Catalog, EventTypeDefinition } from '@app/schema';
+import { parseAvroSchema, type Catalog, type EventTypeDefinition } from '@app/schema';
 
-import { compileTypeTree } from './avro-type.tree';
 import { renderEventsIndex, type IndexedEventType, type IndexedVersion } from './events-index.renderer';
 import { renderScalarAliases } from './scalar-aliases.source';
 import { pascalCase, typeBaseName, versionModulePath } from './type-names';
@@ -44,7 +43,7 @@ function generateEventType(definition: EventTypeDefinition, baseName: string) {
   const versions: IndexedVersion[] = definition.versions.map((version) => {
     const path = versionModulePath(definition.type, version.version);
     const module = renderVersionModule(
-      compileTypeTree(version.schema),
+      parseAvroSchema(version.schema),
       `${baseName}V${version.version}`,
       header([`Source: ${version.file} (${definition.type}, version ${version.version}).`]),
     );

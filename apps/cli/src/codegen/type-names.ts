@@ -3,7 +3,7 @@
  * the names of the named Avro types inside one version module. Names must be stable across runs
  * (committed files are compared byte for byte) and must never collide inside a module.
  */
-import type { NamedNode, TypeNode } from './avro-type.tree';
+import type { AvroNode, NamedNode } from '@app/schema';
 
 /** The namespace import every version module uses for the JSON scalar aliases. */
 export const SCALARS_NAMESPACE = 'AvroJson';
@@ -29,10 +29,10 @@ export function pascalCase(text: string): string {
 }
 
 /** Every named type reachable from `root`, each once, in depth-first order of first appearance. */
-export function namedTypesOf(root: TypeNode): NamedNode[] {
+export function namedTypesOf(root: AvroNode): NamedNode[] {
   const found: NamedNode[] = [];
-  const seen = new Set<TypeNode>();
-  const visit = (node: TypeNode): void => {
+  const seen = new Set<AvroNode>();
+  const visit = (node: AvroNode): void => {
     if (seen.has(node)) return;
     seen.add(node);
     switch (node.kind) {
@@ -63,7 +63,7 @@ export function namedTypesOf(root: TypeNode): NamedNode[] {
  */
 export function assignTypeNames(
   named: readonly NamedNode[],
-  root: TypeNode,
+  root: AvroNode,
   rootName: string,
 ): Map<NamedNode, string> {
   const preferred = named.map((node) =>

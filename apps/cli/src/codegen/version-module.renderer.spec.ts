@@ -1,14 +1,13 @@
 // The Avro → TypeScript mapping, construct by construct, in both shapes: output (what the JSON
 // mapping writes) and input (what it accepts). docs/json-avro-mapping.md is the reference.
-import type { AvroSchemaJson } from '@app/schema';
+import { parseAvroSchema, type AvroSchemaJson, type RecordNode } from '@app/schema';
 
-import { compileTypeTree, type RecordNode } from './avro-type.tree';
 import { assignTypeNames, namedTypesOf, typeBaseName, versionModulePath } from './type-names';
 import { docComment, renderVersionModule, TypeExpressionWriter, type Shape } from './version-module.renderer';
 
 /** The TypeScript type of a field whose Avro type is `type`, in `shape`. */
 function fieldType(type: AvroSchemaJson, shape: Shape, extra: Record<string, unknown> = {}): string {
-  const root = compileTypeTree({
+  const root = parseAvroSchema({
     type: 'record',
     name: 'R',
     namespace: 'x',
@@ -123,7 +122,7 @@ describe('the type of each Avro construct in the JSON mapping', () => {
         { name: 'c', type: ['x.E', 'int'] },
       ],
     };
-    const module = renderVersionModule(compileTypeTree(schema), 'RV1', '');
+    const module = renderVersionModule(parseAvroSchema(schema), 'RV1', '');
     expect(module.text).toContain('b: E | null;');
     expect(module.text).toContain('c: E | number;');
   });
@@ -143,7 +142,7 @@ describe('version modules', () => {
       { name: 'same', type: { type: 'record', name: 'Other', namespace: 'herald.v', fields: [] } },
     ],
   };
-  const module = renderVersionModule(compileTypeTree(schema), 'NodeAddedV3', '// header\n');
+  const module = renderVersionModule(parseAvroSchema(schema), 'NodeAddedV3', '// header\n');
 
   it('makes fields with a default optional in the input shape only', () => {
     expect(module.text).toMatch(/export interface NodeAddedV3 \{[^}]*\n {0}count: number;/);
@@ -170,7 +169,7 @@ describe('version modules', () => {
   it('imports the scalar aliases only when a field uses one', () => {
     expect(module.text).not.toContain('import type');
     const withLong = renderVersionModule(
-      compileTypeTree({ type: 'record', name: 'L', fields: [{ name: 'n', type: 'long' }] }),
+      parseAvroSchema({ type: 'record', name: 'L', fields: [{ name: 'n', type: 'long' }] }),
       'L',
       '',
     );

@@ -7,13 +7,14 @@
  */
 import {
   isPlainUnion,
+  type AvroNode,
   type EnumNode,
   type FixedNode,
   type NamedNode,
   type RecordNode,
-  type TypeNode,
   type UnionNode,
-} from './avro-type.tree';
+} from '@app/schema';
+
 import { assignTypeNames, namedTypesOf, SCALARS_NAMESPACE } from './type-names';
 
 export type Shape = 'output' | 'input';
@@ -44,7 +45,7 @@ export class TypeExpressionWriter {
 
   constructor(private readonly names: ReadonlyMap<NamedNode, string>) {}
 
-  expression(node: TypeNode, shape: Shape): string {
+  expression(node: AvroNode, shape: Shape): string {
     switch (node.kind) {
       case 'null':
       case 'boolean':
@@ -74,7 +75,7 @@ export class TypeExpressionWriter {
    * there only when exactly one branch fits it, which a type cannot express.
    */
   private union(node: UnionNode, shape: Shape): string {
-    const plain = isPlainUnion(node);
+    const plain = isPlainUnion(node.branches);
     const branches = node.branches.map((branch) => {
       const value = this.expression(branch.node, shape);
       return plain || branch.node.kind === 'null' ? value : `{ ${propertyKey(branch.key)}: ${value} }`;
@@ -160,8 +161,8 @@ function fixedDeclaration(node: FixedNode, name: string, writer: TypeExpressionW
   return `${doc}export type ${name} = ${writer.expression({ kind: 'bytes' }, 'output')};\n`;
 }
 
-/** Renders the module of one event version whose schema compiled to `root` (a record). */
-export function renderVersionModule(root: TypeNode, rootName: string, header: string): RenderedModule {
+/** Renders the module of one event version whose schema's model is `root` (a record). */
+export function renderVersionModule(root: AvroNode, rootName: string, header: string): RenderedModule {
   const named = namedTypesOf(root);
   const names = assignTypeNames(named, root, rootName);
   const writer = new TypeExpressionWriter(names);

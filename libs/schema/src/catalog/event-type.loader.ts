@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import type { types } from 'avsc';
 
-import { markValidatedAvroSchema } from '../compatibility/schema-tree.parser';
+import { markValidatedAvroSchema } from '../compatibility/checked-schema';
 import { parseRecordSchema } from './avro-schema.parser';
 import type { EventTypeFolder, VersionFile } from './catalog-layout.scanner';
 import { errorMessage } from './catalog.error';

@@ -7,8 +7,8 @@
  */
 import type { Incompatibility } from './incompatibility';
 import { findIncompatibilities } from './reader-writer-check';
-import { parseSchemaTree } from './schema-tree.parser';
-import type { AvroSchemaJson } from './schema-tree.types';
+import { parseCheckedSchema } from './checked-schema';
+import type { AvroSchemaJson } from '../avro-schema-json';
 
 export const COMPATIBILITY_LEVELS = [
   'BACKWARD',
@@ -92,17 +92,17 @@ export function checkCompatibility(
     );
   }
   const rule = LEVEL_RULES[level];
-  const candidateTree = parseSchemaTree(candidate, 'candidate schema');
+  const candidateModel = parseCheckedSchema(candidate, 'candidate schema');
   const checked =
     rule.directions.length === 0 ? [] : previousNewestFirst.slice(0, rule.transitive ? undefined : 1);
   let truncated = false;
   const incompatibilities = checked.flatMap((previous, againstIndex) => {
-    const previousTree = parseSchemaTree(previous, `previous schema #${againstIndex} (newest first)`);
+    const previousModel = parseCheckedSchema(previous, `previous schema #${againstIndex} (newest first)`);
     return rule.directions.flatMap((direction) => {
       const report =
         direction === 'backward'
-          ? findIncompatibilities(candidateTree, previousTree, 'reader')
-          : findIncompatibilities(previousTree, candidateTree, 'writer');
+          ? findIncompatibilities(candidateModel, previousModel, 'reader')
+          : findIncompatibilities(previousModel, candidateModel, 'writer');
       truncated ||= report.truncated;
       return report.found.map((incompatibility) => ({ ...incompatibility, direction, againstIndex }));
     });

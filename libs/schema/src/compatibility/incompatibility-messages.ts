@@ -6,14 +6,12 @@
  * or the writer (forward), and a published schema on the other side cannot be edited any more.
  */
 import type { IncompatibilityType } from './incompatibility';
-import {
-  describeNode,
-  type EnumNode,
-  type FixedNode,
-  type NamedNode,
-  type RecordNode,
-  type SchemaNode,
-} from './schema-tree.types';
+import type { EnumNode, FixedNode, NamedNode, RecordNode, ResolvedNode } from '../model/avro-model';
+
+/** How a node is named in messages: `int`, `array`, `record "payments.Payment"`. */
+function describeNode(node: ResolvedNode): string {
+  return 'fullName' in node ? `${node.kind} "${node.fullName}"` : node.kind;
+}
 
 /**
  * Reference tokens of one step down a reader/writer pair, in each of the three pointers kept:
@@ -57,7 +55,7 @@ export interface IncompatibilityDraft {
 
 const PROMOTIONS_HINT = 'Avro only promotes int→long→float→double and string↔bytes';
 
-export function typeMismatch(reader: SchemaNode, writer: SchemaNode): IncompatibilityDraft {
+export function typeMismatch(reader: ResolvedNode, writer: ResolvedNode): IncompatibilityDraft {
   return {
     type: 'TYPE_MISMATCH',
     steps: NO_STEPS,
@@ -153,7 +151,7 @@ export function missingEnumSymbols(
   };
 }
 
-export function readerUnionLacksWriter(writer: SchemaNode): IncompatibilityDraft {
+export function readerUnionLacksWriter(writer: ResolvedNode): IncompatibilityDraft {
   return {
     type: 'MISSING_UNION_BRANCH',
     steps: NO_STEPS,
@@ -166,7 +164,7 @@ export function readerUnionLacksWriter(writer: SchemaNode): IncompatibilityDraft
   };
 }
 
-export function writerBranchUnreadable(branch: SchemaNode, index: number): IncompatibilityDraft {
+export function writerBranchUnreadable(branch: ResolvedNode, index: number): IncompatibilityDraft {
   const remedies: Record<ChangedSide, string> = {
     reader: 'add a matching branch to the reader union',
     writer: 'remove that branch from the writer union',

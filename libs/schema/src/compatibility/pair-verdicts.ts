@@ -8,7 +8,7 @@
  * even when named types are reused heavily.
  */
 import { obligationsOf, type Obligation, type SchemaPair } from './resolution-rules';
-import type { SchemaNode } from './schema-tree.types';
+import type { AvroNode } from '../model/avro-model';
 
 export interface PairEntry {
   readonly pair: SchemaPair;
@@ -22,7 +22,7 @@ interface MutableEntry extends PairEntry {
 }
 
 export class PairVerdicts {
-  private readonly entries = new Map<SchemaNode, Map<SchemaNode, MutableEntry>>();
+  private readonly entries = new Map<AvroNode, Map<AvroNode, MutableEntry>>();
 
   private constructor() {}
 

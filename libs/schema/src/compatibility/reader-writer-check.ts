@@ -7,8 +7,9 @@ import type { Incompatibility } from './incompatibility';
 import type { ChangedSide } from './incompatibility-messages';
 import { reportIncompatibilities, type IncompatibilityReport } from './incompatibility-reporter';
 import { PairVerdicts } from './pair-verdicts';
-import { parseSchemaTree } from './schema-tree.parser';
-import type { AvroSchemaJson, SchemaNode } from './schema-tree.types';
+import { parseCheckedSchema } from './checked-schema';
+import type { AvroSchemaJson } from '../avro-schema-json';
+import type { AvroNode } from '../model/avro-model';
 
 /**
  * Every reason data written with `writer` may fail to decode with `reader` (empty: compatible);
@@ -16,16 +17,16 @@ import type { AvroSchemaJson, SchemaNode } from './schema-tree.types';
  */
 export function checkReaderWriter(reader: AvroSchemaJson, writer: AvroSchemaJson): Incompatibility[] {
   return findIncompatibilities(
-    parseSchemaTree(reader, 'reader schema'),
-    parseSchemaTree(writer, 'writer schema'),
+    parseCheckedSchema(reader, 'reader schema'),
+    parseCheckedSchema(writer, 'writer schema'),
     'either',
   ).found;
 }
 
 /** `changed` is the schema being changed, whose author the messages' remedies address. */
 export function findIncompatibilities(
-  reader: SchemaNode,
-  writer: SchemaNode,
+  reader: AvroNode,
+  writer: AvroNode,
   changed: ChangedSide,
 ): IncompatibilityReport {
   const root = { reader, writer };

@@ -22,20 +22,23 @@ import {
   type IncompatibilityDraft,
   type PointerSteps,
 } from './incompatibility-messages';
-import type {
-  EnumNode,
-  FieldNode,
-  FixedNode,
-  NamedNode,
-  PrimitiveTypeName,
-  RecordNode,
-  SchemaNode,
-  UnionNode,
-} from './schema-tree.types';
+import {
+  isPrimitiveNode,
+  underlyingNode,
+  type AvroNode,
+  type EnumNode,
+  type FieldNode,
+  type FixedNode,
+  type NamedNode,
+  type PrimitiveTypeName,
+  type RecordNode,
+  type UnionNode,
+} from '../model/avro-model';
 
+/** Two nodes of the schemas' models; a logical type is resolved as its underlying type. */
 export interface SchemaPair {
-  readonly reader: SchemaNode;
-  readonly writer: SchemaNode;
+  readonly reader: AvroNode;
+  readonly writer: AvroNode;
 }
 
 export type Obligation =
@@ -60,31 +63,34 @@ const PROMOTED_FROM: Readonly<Record<PrimitiveTypeName, readonly PrimitiveTypeNa
 };
 
 const violation = (draft: IncompatibilityDraft): Obligation => ({ kind: 'violation', draft });
-const descend = (steps: PointerSteps, reader: SchemaNode, writer: SchemaNode): Obligation => ({
+const descend = (steps: PointerSteps, reader: AvroNode, writer: AvroNode): Obligation => ({
   kind: 'descend',
   steps,
   pair: { reader, writer },
 });
 
-export function obligationsOf({ reader, writer }: SchemaPair): Obligation[] {
+export function obligationsOf(pair: SchemaPair): Obligation[] {
+  const reader = underlyingNode(pair.reader);
+  const writer = underlyingNode(pair.writer);
   if (reader.kind === 'union' && writer.kind === 'union') return writerUnionIntoReaderUnion(reader, writer);
   // Every branch the writer may have written must be readable (an empty union writes nothing, so it
   // is readable by anything). Java's location adds the branch index to the reader's location.
   if (writer.kind === 'union') {
     return writer.branches.map((branch, index) =>
-      descend({ path: [String(index)], reader: [], writer: [String(index)] }, reader, branch),
+      descend({ path: [String(index)], reader: [], writer: [String(index)] }, reader, branch.node),
     );
   }
   if (reader.kind === 'union') {
-    const candidates = reader.branches.map((branch) => ({ reader: branch, writer }));
+    const candidates = reader.branches.map((branch) => ({ reader: branch.node, writer }));
     return [{ kind: 'any-of', candidates, otherwise: readerUnionLacksWriter(writer) }];
   }
+  if (isPrimitiveNode(reader)) {
+    return isPrimitiveNode(writer) &&
+      (writer.kind === reader.kind || PROMOTED_FROM[reader.kind].includes(writer.kind))
+      ? []
+      : [violation(typeMismatch(reader, writer))];
+  }
   switch (reader.kind) {
-    case 'primitive':
-      return writer.kind === 'primitive' &&
-        (writer.type === reader.type || PROMOTED_FROM[reader.type].includes(writer.type))
-        ? []
-        : [violation(typeMismatch(reader, writer))];
     case 'array':
       return writer.kind === 'array'
         ? [descend(sameSteps('items'), reader.items, writer.items)]
@@ -111,8 +117,8 @@ export function obligationsOf({ reader, writer }: SchemaPair): Obligation[] {
 function writerUnionIntoReaderUnion(reader: UnionNode, writer: UnionNode): Obligation[] {
   return writer.branches.map((branch, index) => ({
     kind: 'any-of',
-    candidates: reader.branches.map((readerBranch) => ({ reader: readerBranch, writer: branch })),
-    otherwise: writerBranchUnreadable(branch, index),
+    candidates: reader.branches.map((readerBranch) => ({ reader: readerBranch.node, writer: branch.node })),
+    otherwise: writerBranchUnreadable(underlyingNode(branch.node), index),
   }));
 }
 
@@ -158,7 +164,7 @@ function recordObligations(reader: RecordNode, writer: RecordNode): Obligation[]
         reader: ['fields', String(index), 'type'],
         writer: ['fields', String(match.index), 'type'],
       };
-      obligations.push(descend(steps, field.type, match.field.type));
+      obligations.push(descend(steps, field.node, match.field.node));
     } else if (!field.hasDefault) {
       // An enum default does not stand in for a field default: with no writer field there is no
       // symbol to map, so Java reports this too (as a type mismatch of the enum against the record).

@@ -3,12 +3,12 @@
  * the branches cannot be confused in JSON (e.g. ["null", "string"]), wrapped as
  * `{"<branch>": value}` otherwise, so that feeding the output back in picks the same branch.
  */
-import type { MappingNode, UnionBranch } from './mapping-tree';
+import type { AvroNode, UnionBranch } from '../model/avro-model';
 import { bytesToDecimal, formatDate, formatDecimal, formatTimestamp } from './logical-values';
 
 type JsonKind = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object';
 
-function jsonKinds(node: MappingNode): JsonKind[] {
+function jsonKinds(node: AvroNode): JsonKind[] {
   switch (node.kind) {
     case 'null':
     case 'boolean':
@@ -48,7 +48,7 @@ export function isPlainUnion(branches: readonly UnionBranch[]): boolean {
   return plain;
 }
 
-export function avroToJson(node: MappingNode, value: unknown): unknown {
+export function avroToJson(node: AvroNode, value: unknown): unknown {
   switch (node.kind) {
     case 'long':
       return safeNumber(value as bigint);

@@ -7,7 +7,7 @@ import type { AvroSchemaJson } from '../avro-schema-json';
 import { createAvroType } from '../codec/avro-type';
 import { avroToJson } from './avro-to-json';
 import { JsonToAvroConverter, type ValidationIssue } from './json-to-avro';
-import { compileMappingTree, type MappingNode } from './mapping-tree';
+import { parseAvroSchema, type AvroNode } from '../model/avro-model';
 
 export type FromJsonResult = { ok: true; value: unknown } | { ok: false; issues: ValidationIssue[] };
 
@@ -15,11 +15,11 @@ export class JsonAvroMapping {
   private constructor(
     readonly schema: AvroSchemaJson,
     readonly type: avro.Type,
-    private readonly tree: MappingNode,
+    private readonly tree: AvroNode,
   ) {}
 
   static compile(schema: AvroSchemaJson): JsonAvroMapping {
-    return new JsonAvroMapping(schema, createAvroType(schema), compileMappingTree(schema));
+    return new JsonAvroMapping(schema, createAvroType(schema), parseAvroSchema(schema));
   }
 
   /** Validates JSON against the schema; every problem is reported with its JSON pointer. */

@@ -2,7 +2,7 @@
  * A sample of a schema's data in Herald's JSON mapping (docs/json-avro-mapping.md), for a test
  * event when the catalog gives no example: fields with a default are left out (the mapping fills
  * them in, so the sample shows what a publisher who omits them sends), the others get a plain
- * value of their type. It walks the same mapping tree as the mapping itself, so whatever it
+ * value of their type. It walks the same schema model as the mapping itself, so whatever it
  * returns reads back through `JsonAvroMapping.fromJson` of the same schema.
  *
  * Values: strings `sample-<field>`, numbers 1, booleans true, bytes the base64 of `sample`,
@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AvroSchemaJson } from '../avro-schema-json';
-import { compileMappingTree, type MappingNode } from './mapping-tree';
+import { parseAvroSchema, type AvroNode } from '../model/avro-model';
 
 export interface JsonSampleOptions {
   /** Dates and timestamps; default: the current time. */
@@ -23,10 +23,10 @@ export interface JsonSampleOptions {
 const MAX_DEPTH = 8;
 
 export function jsonSample(schema: AvroSchemaJson, options: JsonSampleOptions = {}): unknown {
-  return sample(compileMappingTree(schema), 'value', 0, options.now ?? new Date());
+  return sample(parseAvroSchema(schema), 'value', 0, options.now ?? new Date());
 }
 
-function sample(node: MappingNode, name: string, depth: number, now: Date): unknown {
+function sample(node: AvroNode, name: string, depth: number, now: Date): unknown {
   switch (node.kind) {
     case 'null':
       return null;

@@ -2,7 +2,7 @@
  * JSON → avsc value, validating as it goes and collecting every problem with a JSON pointer
  * (`/amount: expected a long, got "12.5"`) instead of stopping at the first.
  */
-import type { MappingNode, RecordNode, UnionBranch } from './mapping-tree';
+import type { AvroNode, RecordNode, UnionBranch } from '../model/avro-model';
 import { decimalToBytes, parseBase64, parseDate, parseDecimal, parseTimestamp } from './logical-values';
 
 export interface ValidationIssue {
@@ -81,7 +81,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export class JsonToAvroConverter {
   readonly issues: ValidationIssue[] = [];
 
-  convert(node: MappingNode, json: unknown, path: string): Converted {
+  convert(node: AvroNode, json: unknown, path: string): Converted {
     switch (node.kind) {
       case 'record':
         return this.record(node, json, path);
@@ -107,7 +107,7 @@ export class JsonToAvroConverter {
     return INVALID;
   }
 
-  private scalar(node: MappingNode, json: unknown, path: string): Converted {
+  private scalar(node: AvroNode, json: unknown, path: string): Converted {
     switch (node.kind) {
       case 'null':
         return json === null ? null : this.fail(path, 'expected null', json);
@@ -153,7 +153,7 @@ export class JsonToAvroConverter {
     return this.fail(path, 'expected a long (integer; as a string beyond 2^53)', json);
   }
 
-  private textual(node: MappingNode, json: unknown, path: string): Converted {
+  private textual(node: AvroNode, json: unknown, path: string): Converted {
     switch (node.kind) {
       case 'bytes':
       case 'fixed': {
@@ -162,7 +162,7 @@ export class JsonToAvroConverter {
         if (node.kind === 'fixed' && parsed.value.length !== node.size) {
           return this.reason(
             path,
-            `decodes to ${parsed.value.length} bytes; ${node.name} is ${node.size} bytes`,
+            `decodes to ${parsed.value.length} bytes; ${node.fullName} is ${node.size} bytes`,
             json,
           );
         }
@@ -191,7 +191,7 @@ export class JsonToAvroConverter {
     }
   }
 
-  private map(values: MappingNode, json: unknown, path: string): Converted {
+  private map(values: AvroNode, json: unknown, path: string): Converted {
     if (!isPlainObject(json)) return this.fail(path, 'expected an object (map)', json);
     // Entries in key order: the same map then always encodes to the same Avro bytes, whatever
     // order the JSON listed its keys in (the gateway fingerprints events by their encoding).
@@ -210,11 +210,11 @@ export class JsonToAvroConverter {
   }
 
   private record(node: RecordNode, json: unknown, path: string): Converted {
-    if (!isPlainObject(json)) return this.fail(path, `expected an object (${node.name})`, json);
+    if (!isPlainObject(json)) return this.fail(path, `expected an object (${node.fullName})`, json);
     const known = namesOf(node);
     for (const key of Object.keys(json)) {
       if (!known.has(key))
-        this.issues.push({ path: pointer(path, key), message: `unknown field "${key}" in ${node.name}` });
+        this.issues.push({ path: pointer(path, key), message: `unknown field "${key}" in ${node.fullName}` });
     }
     const value: Record<string, unknown> = {};
     for (const field of node.fields) {
@@ -282,7 +282,7 @@ export class JsonToAvroConverter {
     return branch === undefined ? undefined : [branch, json[key]];
   }
 
-  private accepts(node: MappingNode, json: unknown): boolean {
+  private accepts(node: AvroNode, json: unknown): boolean {
     const probe = new JsonToAvroConverter();
     probe.convert(node, json, '');
     return probe.issues.length === 0;

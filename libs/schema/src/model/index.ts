@@ -1,0 +1,28 @@
+// Public API of the Avro schema model (names resolved once) and the JSON helpers every schema tool shares.
+export {
+  AvroModelError,
+  PRIMITIVE_TYPES,
+  isPrimitiveNode,
+  isPrimitiveTypeName,
+  parseAvroSchema,
+  underlyingNode,
+  type ArrayNode,
+  type AvroNode,
+  type DateNode,
+  type DecimalNode,
+  type EnumNode,
+  type FieldNode,
+  type FixedNode,
+  type LogicalNode,
+  type MapNode,
+  type NamedNode,
+  type PrimitiveNode,
+  type PrimitiveTypeName,
+  type RecordNode,
+  type ResolvedNode,
+  type TimestampNode,
+  type UnionBranch,
+  type UnionNode,
+  type UuidNode,
+} from './avro-model';
+export { childPointer, isJsonObject, pointerTokens, type JsonObject } from './json-value';
