@@ -10,25 +10,26 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { crossChecked, secret, type CrossCheck } from './config';
 
+/** Every variable below ends in `.optional()`: unset, its key is optional in the config type too. */
 const onOff = (variable: string) =>
   z
     .string()
-    .optional()
     .transform((value, ctx) => {
-      if (value === undefined || value === '') return undefined;
+      if (value === '') return undefined;
       const lower = value.toLowerCase();
       if (lower === 'true' || lower === '1') return true;
       if (lower === 'false' || lower === '0') return false;
       ctx.addIssue({ code: 'custom', message: `${variable} must be true or false` });
       return z.NEVER;
-    });
+    })
+    .optional();
 
 /** Unset or empty: undefined. A function: each variable needs its own instance (registries mark instances). */
 const optionalText = () =>
   z
     .string()
-    .optional()
-    .transform((value) => (value === '' ? undefined : value));
+    .transform((value) => (value === '' ? undefined : value))
+    .optional();
 
 function checkReadable(path: string, ctx: z.RefinementCtx, pem?: string): void {
   try {
@@ -53,10 +54,14 @@ function checkReadable(path: string, ctx: z.RefinementCtx, pem?: string): void {
 
 /** A path to a file that must exist and be readable at boot; `pem` names the PEM content expected. */
 export const readableFile = (pem?: string) =>
-  optionalText().transform((path, ctx) => {
-    if (path !== undefined) checkReadable(path, ctx, pem);
-    return path;
-  });
+  z
+    .string()
+    .transform((path, ctx) => {
+      if (path === '') return undefined;
+      checkReadable(path, ctx, pem);
+      return path;
+    })
+    .optional();
 
 /** A file's text (a secret's file: trailing newlines dropped, as `echo x > file` writes one). */
 function readSecretFile(path: string): string {
@@ -96,15 +101,18 @@ const MECHANISMS: Record<string, KafkaSaslMechanism> = {
   'SCRAM-SHA-512': 'scram-sha-512',
 };
 
-const saslMechanism = optionalText().transform((value, ctx) => {
-  if (value === undefined) return undefined;
-  const mechanism = MECHANISMS[value.toUpperCase()];
-  if (mechanism === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512' });
-    return z.NEVER;
-  }
-  return mechanism;
-});
+const saslMechanism = z
+  .string()
+  .transform((value, ctx) => {
+    if (value === '') return undefined;
+    const mechanism = MECHANISMS[value.toUpperCase()];
+    if (mechanism === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512' });
+      return z.NEVER;
+    }
+    return mechanism;
+  })
+  .optional();
 
 interface KafkaSecurityValues {
   KAFKA_SSL?: boolean | undefined;
