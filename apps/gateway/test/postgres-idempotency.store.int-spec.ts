@@ -51,29 +51,27 @@ describe('PostgresIdempotencyStore', () => {
     expect(await store.claim([{ id, fingerprint: 'f2' }])).toEqual([{ kind: 'conflict' }]);
   });
 
-  it('a row with a fingerprint of the legacy scheme matches the same content by that scheme, not other content', async () => {
+  it('a row with another fingerprint is a duplicate only when the claim says it names the same event', async () => {
     const id = randomUUID();
-    const legacy = 'a'.repeat(64);
-    const [claimed] = (await store.claim([{ id, fingerprint: legacy }])) as Array<{ token: string }>;
+    const older = 'a'.repeat(64);
+    const [claimed] = (await store.claim([{ id, fingerprint: older }])) as Array<{ token: string }>;
     await store.complete([{ token: claimed!.token, result: answer(id) }]);
-    let asked = 0;
-    const retry = (legacyOfRetry: string) => ({
+    const asked: string[] = [];
+    const retry = (same: boolean) => ({
       id,
-      fingerprint: `2:${'b'.repeat(64)}`,
-      legacyFingerprint: () => {
-        asked++;
-        return legacyOfRetry;
+      fingerprint: `3:2:${'b'.repeat(64)}`,
+      sameEvent: async (stored: string) => {
+        asked.push(stored);
+        return same;
       },
     });
-    expect(await store.claim([retry(legacy)])).toEqual([{ kind: 'duplicate', result: answer(id) }]);
-    expect(await store.claim([retry('c'.repeat(64))])).toEqual([{ kind: 'conflict' }]);
-    expect(asked).toBe(2);
-    // A current-scheme row is never compared by the legacy scheme.
-    const current = randomUUID();
-    await store.record([{ fingerprint: '2:x', result: answer(current) }]);
-    expect(await store.claim([{ id: current, fingerprint: '2:y', legacyFingerprint: () => '2:x' }])).toEqual([
-      { kind: 'conflict' },
-    ]);
+    expect(await store.claim([retry(true)])).toEqual([{ kind: 'duplicate', result: answer(id) }]);
+    expect(await store.claim([retry(false)])).toEqual([{ kind: 'conflict' }]);
+    expect(asked).toEqual([older, older]);
+    // An equal fingerprint never asks.
+    expect(
+      await store.claim([{ id, fingerprint: older, sameEvent: () => Promise.reject(new Error('asked')) }]),
+    ).toEqual([{ kind: 'duplicate', result: answer(id) }]);
   });
 
   it('a released claim can be claimed again; a stranger’s token releases nothing', async () => {

@@ -4,9 +4,14 @@
  * `/data/...` pointer), picks the key, encodes the Confluent wire format, builds the
  * CloudEvents Kafka-binding headers and fingerprints the content for idempotency.
  */
-import { createHash, hash } from 'node:crypto';
-import stableStringify from 'safe-stable-stringify';
 import type { AvroCodec } from '@app/schema';
+import {
+  encodedFingerprint,
+  FINGERPRINT_V2,
+  fingerprintV2,
+  fingerprintVersion,
+  legacyFingerprint,
+} from './event-fingerprint';
 import { newEventId } from './event-ids';
 import type { EventTypeResolver } from './event-type.resolver';
 import { GatewayError } from './gateway-errors';
@@ -26,9 +31,13 @@ export interface PreparedEvent {
   readonly generatedId: boolean;
   readonly type: string;
   readonly version: number;
+  /** The event as encoded (event-fingerprint.ts). */
   readonly fingerprint: string;
-  /** The fingerprint as gateways before `FINGERPRINT_VERSION` wrote it (see `legacyFingerprint`). */
-  readonly legacyFingerprint: () => string;
+  /**
+   * Whether a stored fingerprint other than `fingerprint` still names this event: one of an
+   * older scheme, or one made at another resolved version (a versionless retry after a push).
+   */
+  readonly sameEvent: (stored: string) => Promise<boolean>;
   readonly record: OutgoingRecord;
 }
 
@@ -92,10 +101,31 @@ export class EventPreparer {
       generatedId: request.id === undefined,
       type: target.type,
       version: target.version,
-      fingerprint: fingerprint(request, value),
-      legacyFingerprint: () => legacyFingerprint(request),
+      fingerprint: encodedFingerprint({ ...request, version: target.version, key: record.key, wire: value }),
+      sameEvent: (stored) => this.sameEvent(request, value, stored),
       record,
     };
+  }
+
+  /** See `PreparedEvent.sameEvent`; only asked when the stored fingerprint differs. */
+  private async sameEvent(request: PublishRequest, wire: Buffer, stored: string): Promise<boolean> {
+    if (stored.startsWith(FINGERPRINT_V2)) return fingerprintV2(request, wire) === stored;
+    const version = fingerprintVersion(stored);
+    if (version === undefined) return legacyFingerprint(request) === stored;
+    // A request that names its version means that version; one without means the latest, which
+    // may have moved on since the stored event was encoded: compare at the stored one.
+    if (request.version !== undefined) return false;
+    try {
+      const target = await this.resolver.resolve(request.type, version);
+      const mapped = target.mapping.fromJson(request.data);
+      if (!mapped.ok) return false;
+      const value = this.codec.encode(target.schemaId, target.mapping.type, mapped.value);
+      const key = request.key ?? keyFromData(request.data, target.keyField);
+      return encodedFingerprint({ ...request, version, key, wire: value }) === stored;
+    } catch {
+      // The stored version is gone from the registry, or the data cannot be encoded at it.
+      return false;
+    }
   }
 
   private headers(
@@ -134,55 +164,4 @@ function keyFromData(data: unknown, field: string | undefined): string | null {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   return null;
-}
-
-/**
- * The content that makes "the same event": the request as the client sent it (requested
- * version, not the resolved one, so a retry stays a duplicate when a new version is pushed
- * in between). With a pinned version the data is fingerprinted by its Avro encoding (the
- * wire bytes name the version's schema id): Avro binary is canonical, so JSON key order,
- * `1.0` vs `1` and the like do not matter, and hashing 100 bytes is far cheaper than a stable
- * stringification of the JSON. Without one, by the JSON with object keys sorted.
- */
-/** Marks this scheme's fingerprints; rows without it were written by the legacy scheme. */
-export const FINGERPRINT_VERSION = '2:';
-
-export function fingerprint(request: PublishRequest, wire: Buffer): string {
-  const envelope = JSON.stringify([
-    request.type,
-    request.version ?? null,
-    request.key ?? null,
-    request.subject ?? null,
-    request.time ?? null,
-  ]);
-  // One-shot hashes of the concatenated input (the same digest as updating piece by piece):
-  // a Hash object and its updates cost ~1 µs more per event than the hashing itself.
-  if (request.version !== undefined) {
-    return (
-      FINGERPRINT_VERSION + hash('sha256', Buffer.concat([Buffer.from(`${envelope}\0avro\0`), wire]), 'hex')
-    );
-  }
-  return (
-    FINGERPRINT_VERSION + hash('sha256', `${envelope}\0json\0${stableStringify(request.data) ?? ''}`, 'hex')
-  );
-}
-
-/**
- * The scheme of gateways before 2026-11-27 (SHA-256 of the stable-stringified envelope and
- * data), so a retry of an event they published is still recognised during a rolling upgrade
- * and the dedupe window after it. Computed only when a stored row has a legacy fingerprint;
- * it can go once a full window has passed with every instance on FINGERPRINT_VERSION.
- */
-export function legacyFingerprint(request: PublishRequest): string {
-  const content = stableStringify([
-    request.type,
-    request.version ?? null,
-    request.key ?? null,
-    request.subject ?? null,
-    request.time ?? null,
-    request.data,
-  ]);
-  return createHash('sha256')
-    .update(content ?? '')
-    .digest('hex');
 }

@@ -56,7 +56,7 @@ class FakePreparer {
       type: request.type,
       version: request.version ?? 1,
       fingerprint: JSON.stringify(data),
-      legacyFingerprint: () => `legacy ${JSON.stringify(data)}`,
+      sameEvent: async (stored) => stored === `legacy ${JSON.stringify(data)}`,
       record,
     };
   }

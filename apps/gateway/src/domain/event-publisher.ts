@@ -135,7 +135,7 @@ export class EventPublisher {
     let outcomes: ClaimOutcome[];
     try {
       outcomes = await this.idempotency.claim(
-        known.map((e) => ({ id: e.id, fingerprint: e.fingerprint, legacyFingerprint: e.legacyFingerprint })),
+        known.map((e) => ({ id: e.id, fingerprint: e.fingerprint, sameEvent: e.sameEvent })),
       );
     } catch (error) {
       throw GatewayError.unavailable(

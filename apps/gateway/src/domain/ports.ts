@@ -37,13 +37,13 @@ export interface AcceptedEvent {
 
 export interface IdempotencyClaim {
   readonly id: string;
-  /** SHA-256 of the event's content: type, requested version, key, subject, time and data. */
+  /** The event as encoded: type, resolved version and key, subject, time, Avro bytes. */
   readonly fingerprint: string;
   /**
-   * The same content's fingerprint in the scheme of older gateways, asked for only when the
-   * stored row was written by one (its fingerprint lacks the current scheme's prefix).
+   * Whether a stored fingerprint that differs from `fingerprint` still names this event (one
+   * written by an older gateway's scheme, or at another resolved version); asked only then.
    */
-  readonly legacyFingerprint?: () => string;
+  readonly sameEvent?: (stored: string) => boolean | Promise<boolean>;
 }
 
 export type ClaimOutcome =

@@ -16,7 +16,6 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { AcceptedEvent, ClaimOutcome, IdempotencyClaim, IdempotencyStore } from '../domain/ports';
 import { GroupCommit, integerArrayLiteral, isUniqueViolation, textArrayLiteral } from '@app/persistence';
-import { FINGERPRINT_VERSION } from '../domain/event-preparer';
 
 interface ExistingRow {
   event_id: string;
@@ -262,7 +261,9 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     // directly (queueing behind the group this call belongs to could wait for itself). Once
     // only: a second miss is answered as in flight (503, the client retries), never a loop.
     if (!row) return retry ? (await this.claimTogether([claim], false))[0]! : { kind: 'in-flight' };
-    if (!sameContent(row.fingerprint, claim)) return { kind: 'conflict' };
+    if (row.fingerprint !== claim.fingerprint && !(await claim.sameEvent?.(row.fingerprint))) {
+      return { kind: 'conflict' };
+    }
     if (row.result) return { kind: 'duplicate', result: row.result };
     if (!row.stale) return { kind: 'in-flight' };
     const token = randomUUID();
@@ -291,11 +292,4 @@ function resultColumns(results: readonly AcceptedEvent[]) {
     ${textArrayLiteral(results.map((r) => r.topic))}::text[],
     ${integerArrayLiteral(results.map((r) => r.partition))}::int[],
     ${textArrayLiteral(results.map((r) => r.offset))}::text[]`;
-}
-
-/** Fingerprints match, or the row predates the current scheme and matches the legacy one. */
-function sameContent(stored: string, claim: IdempotencyClaim): boolean {
-  if (stored === claim.fingerprint) return true;
-  if (stored.startsWith(FINGERPRINT_VERSION) || claim.legacyFingerprint === undefined) return false;
-  return claim.legacyFingerprint() === stored;
 }
