@@ -8,9 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 
+import { childPointer } from '@app/schema';
+
 import type { DisabledRule, Finding } from './finding.types';
 import { DISABLEABLE_RULE_IDS, RULES, isRuleId } from './rule.definitions';
-import { childPointer } from './text-position';
 
 export const CONFIG_FILE = 'herald.yaml';
 

@@ -4,11 +4,11 @@
  * of its compatibility level are promises to running producers and consumers, so none of these
  * findings can be disabled.
  */
+import { isJsonObject, levelImplies, levelRule, type CompatibilityLevel } from '@app/schema';
+
 import type { CatalogSnapshot, TypeSnapshot, VersionSnapshot } from './catalog-snapshot.reader';
 import type { Finding } from './finding.types';
-import { isJsonObject } from './avro-json.walker';
 import { firstDifference } from './json-difference';
-import { levelImplies, levelRule, type CompatibilityLevel } from '@app/schema';
 
 /** `baseLabel` names the base in messages (`origin/main`), so authors know where to restore from. */
 export function historyFindings(base: CatalogSnapshot, head: CatalogSnapshot, baseLabel: string): Finding[] {

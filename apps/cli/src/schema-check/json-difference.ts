@@ -3,12 +3,12 @@
  * and whitespace do not matter, everything else does. The first difference comes back as a JSON
  * pointer into the newer document, so a "published version edited" finding lands on the edited line.
  */
-import { childPointer } from './text-position';
+import { childPointer, isJsonObject, type JsonObject } from '@app/schema';
 
 /** The pointer of the first difference in `newer`, or undefined when both hold the same value. */
 export function firstDifference(older: unknown, newer: unknown, pointer = ''): string | undefined {
   if (Array.isArray(older) && Array.isArray(newer)) return arrayDifference(older, newer, pointer);
-  if (isObject(older) && isObject(newer)) return objectDifference(older, newer, pointer);
+  if (isJsonObject(older) && isJsonObject(newer)) return objectDifference(older, newer, pointer);
   return Object.is(older, newer) ? undefined : pointer;
 }
 
@@ -22,11 +22,7 @@ function arrayDifference(older: unknown[], newer: unknown[], pointer: string): s
   return older.length > shared ? pointer : undefined;
 }
 
-function objectDifference(
-  older: Record<string, unknown>,
-  newer: Record<string, unknown>,
-  pointer: string,
-): string | undefined {
+function objectDifference(older: JsonObject, newer: JsonObject, pointer: string): string | undefined {
   for (const [key, value] of Object.entries(newer)) {
     if (!Object.hasOwn(older, key)) return childPointer(pointer, key);
     const difference = firstDifference(older[key], value, childPointer(pointer, key));
@@ -34,8 +30,4 @@ function objectDifference(
   }
   // A removed key has no place in the newer document: point at the object that lost it.
   return Object.keys(older).some((key) => !Object.hasOwn(newer, key)) ? pointer : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

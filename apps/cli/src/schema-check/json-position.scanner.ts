@@ -6,7 +6,9 @@
  * character.
  */
 import type { Position } from './finding.types';
-import { LineTable, childPointer, pointerAncestry } from './text-position';
+import { childPointer } from '@app/schema';
+
+import { LineTable, pointerAncestry } from './text-position';
 
 export class JsonPositionIndex {
   private constructor(

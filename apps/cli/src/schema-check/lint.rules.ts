@@ -3,19 +3,20 @@
  * own id so herald.yaml can disable it with a reason. They run only on version files that are new or
  * changed against the base: a published file is immutable, so a finding there could never be fixed.
  */
-import { levelRule, type CompatibilityLevel } from '@app/schema';
-
 import {
+  childPointer,
   isJsonObject,
+  levelRule,
   outlineSchema,
-  shortName,
+  shortNameOf as shortName,
+  type CompatibilityLevel,
   type JsonObject,
-  type NamedTypeNode,
+  type NamedTypeDefinition,
   type SchemaOutline,
-} from './avro-json.walker';
+} from '@app/schema';
+
 import type { Finding } from './finding.types';
 import type { RuleId } from './rule.definitions';
-import { childPointer } from './text-position';
 
 export interface LintTarget {
   readonly domain: string;
@@ -62,7 +63,7 @@ type FindingFactory = (rule: RuleId, pointer: string, message: string) => Findin
 
 const DOC_HINT = 'say what it means to a consumer, in one or two sentences';
 
-function namedTypeFindings(named: NamedTypeNode, finding: FindingFactory): Finding[] {
+function namedTypeFindings(named: NamedTypeDefinition, finding: FindingFactory): Finding[] {
   const at = namePointer(named.pointer);
   const label = `${named.kind} "${named.name}"`;
   const findings: Finding[] = [];

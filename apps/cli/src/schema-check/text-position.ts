@@ -1,7 +1,9 @@
 /**
- * Offsets to 1-based line and column, and the JSON-pointer helpers both position indexes share.
+ * Offsets to 1-based line and column, and the pointer fallback both position indexes share.
  * Columns count UTF-16 code units, as editors and GitHub annotations do for the BMP.
  */
+import { childPointer, pointerTokens } from '@app/schema';
+
 import type { Position } from './finding.types';
 
 export class LineTable {
@@ -21,20 +23,6 @@ export class LineTable {
     }
     return { line: low + 1, column: offset - (this.starts[low] ?? 0) + 1 };
   }
-}
-
-/** Appends a reference token, escaping `~` and `/` as RFC 6901 requires. */
-export function childPointer(pointer: string, token: string | number): string {
-  return `${pointer}/${String(token).replaceAll('~', '~0').replaceAll('/', '~1')}`;
-}
-
-/** The reference tokens of a pointer, unescaped; [] for the whole document. */
-export function pointerTokens(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 /** The pointer itself, then each ancestor up to the whole document: a lookup falls back to the nearest. */

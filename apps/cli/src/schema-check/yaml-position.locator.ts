@@ -5,8 +5,9 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 
+import { pointerTokens } from '@app/schema';
+
 import type { Position } from './finding.types';
-import { pointerTokens } from './text-position';
 
 export class YamlPositionIndex {
   private constructor(

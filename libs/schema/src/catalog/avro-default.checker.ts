@@ -3,14 +3,8 @@
 // type, so each bad default is reported at its own `/fields/N/default`.
 import { Type, types } from 'avsc';
 
-import { childPointer } from './json-pointer';
-import {
-  type SchemaNodes,
-  fieldPointer,
-  isJsonObject,
-  recordFields,
-  schemaNodes,
-} from './avro-schema.walker';
+import { childPointer, isJsonObject } from '../model/json-value';
+import { type SchemaJsonNode, fieldPointer, outlineSchema, recordFields } from '../model/schema-outline';
 import { type AvroSchemaInput, catalogParseOptions } from './avro-error.locator';
 import { errorMessage } from './catalog.error';
 import type { FileProblem } from './catalog.types';
@@ -18,15 +12,15 @@ import type { FileProblem } from './catalog.types';
 export interface SchemaWithoutDefaults {
   schema: AvroSchemaInput;
   /** The schema nodes of the copy (their pointers are the same as in the original). */
-  nodes: SchemaNodes;
+  nodes: ReadonlyMap<SchemaJsonNode, string>;
 }
 
 /** A deep copy without field defaults, so a bad default cannot hide a structural error behind it. */
 export function withoutFieldDefaults(schema: unknown): SchemaWithoutDefaults {
   const copy: unknown = structuredClone(schema);
-  const nodes = schemaNodes(copy);
+  const { nodes } = outlineSchema(copy);
   for (const node of nodes.keys()) {
-    for (const [field] of recordFields(node)) delete field.default;
+    for (const [field] of recordFields(node)) delete (field as { default?: unknown }).default;
   }
   return { schema: copy as AvroSchemaInput, nodes };
 }

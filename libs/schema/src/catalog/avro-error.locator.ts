@@ -3,8 +3,8 @@
 // the hook re-enters the parser for each node itself, which gives it a frame to catch the error in.
 import { Type } from 'avsc';
 
-import { childPointer } from './json-pointer';
-import { type JsonObject, type SchemaNode, recordFields } from './avro-schema.walker';
+import { childPointer, type JsonObject } from '../model/json-value';
+import { type SchemaJsonNode, recordFields } from '../model/schema-outline';
 import { errorMessage } from './catalog.error';
 import type { FileProblem } from './catalog.types';
 
@@ -16,7 +16,7 @@ export type LocatedParse = { ok: true; type: Type } | { ok: false; problem: File
 
 /** Where inside the node an avsc message points, for the messages that name a part of the node. */
 const MESSAGE_TARGETS: Array<
-  [RegExp, (node: SchemaNode, match: RegExpExecArray) => PointerTokens | undefined]
+  [RegExp, (node: SchemaJsonNode, match: RegExpExecArray) => PointerTokens | undefined]
 > = [
   [/^undefined type name: (.+)$/, (node, match) => referenceLocation(node, match[1] ?? '')],
   [/^unknown type: /, () => ['type']],
@@ -42,7 +42,7 @@ export function parseLocated(schema: AvroSchemaInput, pointers: ReadonlyMap<obje
     try {
       return Type.forSchema(node, options);
     } catch (error) {
-      located ??= locate(node as SchemaNode, pointer, errorMessage(error));
+      located ??= locate(node as SchemaJsonNode, pointer, errorMessage(error));
       throw error;
     } finally {
       entered.delete(node as object);
@@ -59,7 +59,7 @@ function invalidAvro(message: string): string {
   return `invalid Avro schema: ${message}`;
 }
 
-function locate(node: SchemaNode, pointer: string, message: string): FileProblem {
+function locate(node: SchemaJsonNode, pointer: string, message: string): FileProblem {
   for (const [pattern, target] of MESSAGE_TARGETS) {
     const match = pattern.exec(message);
     const tokens = match === null ? undefined : target(node, match);
@@ -74,7 +74,7 @@ function locate(node: SchemaNode, pointer: string, message: string): FileProblem
  * The child of `node` that holds the unresolved name. avsc stops at the first unresolved reference, so the
  * first child whose name matches (plain, or qualified by the enclosing namespace in the message) is it.
  */
-function referenceLocation(node: SchemaNode, fullName: string): PointerTokens | undefined {
+function referenceLocation(node: SchemaJsonNode, fullName: string): PointerTokens | undefined {
   const refersTo = (value: unknown) =>
     value === fullName || (typeof value === 'string' && fullName.endsWith(`.${value}`));
   if (Array.isArray(node)) {

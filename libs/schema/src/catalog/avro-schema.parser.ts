@@ -7,7 +7,8 @@ import type { Type, types } from 'avsc';
 import { fieldDefaultProblems, withoutFieldDefaults } from './avro-default.checker';
 import { type AvroSchemaInput, parseLocated } from './avro-error.locator';
 import { fieldShapeProblems, logicalTypeProblems } from './avro-schema.rules';
-import { isJsonObject, schemaNodes } from './avro-schema.walker';
+import { isJsonObject } from '../model/json-value';
+import { outlineSchema } from '../model/schema-outline';
 import type { FileProblem } from './catalog.types';
 
 export interface ParsedRecordSchema {
@@ -19,7 +20,7 @@ export interface ParsedRecordSchema {
 export type AvroSchemaResult = ({ ok: true } & ParsedRecordSchema) | { ok: false; problems: FileProblem[] };
 
 export function parseRecordSchema(schema: unknown): AvroSchemaResult {
-  const nodes = schemaNodes(schema);
+  const { nodes } = outlineSchema(schema);
   const shape = fieldShapeProblems(nodes);
   if (shape.length > 0) return { ok: false, problems: shape };
   const problems = logicalTypeProblems(nodes);

@@ -2,15 +2,8 @@
 // and, as the Avro spec allows, silently ignores a logical type that does not fit its underlying type
 // or is misspelt, so `"logicalType": "timestamp-milis"` would yield a plain long that consumers read
 // as a number instead of a time. The catalog is stricter: only the spec's logical types, where they fit.
-import { childPointer } from './json-pointer';
-import {
-  type JsonObject,
-  type SchemaNodes,
-  fieldPointer,
-  isJsonObject,
-  isRecordSchema,
-  recordFields,
-} from './avro-schema.walker';
+import { childPointer, isJsonObject, type JsonObject } from '../model/json-value';
+import { type SchemaJsonNode, fieldPointer, isRecordSchema, recordFields } from '../model/schema-outline';
 import type { FileProblem } from './catalog.types';
 
 /** Spec logical types (Avro 1.12) and the underlying types each may annotate. */
@@ -31,7 +24,7 @@ const LOGICAL_TYPES: Record<string, readonly string[]> = {
 };
 
 /** Fields that are not objects with a string `name` and a `type`: avsc cannot parse past them. */
-export function fieldShapeProblems(nodes: SchemaNodes): FileProblem[] {
+export function fieldShapeProblems(nodes: ReadonlyMap<SchemaJsonNode, string>): FileProblem[] {
   const problems: FileProblem[] = [];
   for (const [node, pointer] of nodes) {
     if (!isRecordSchema(node)) continue;
@@ -45,7 +38,7 @@ export function fieldShapeProblems(nodes: SchemaNodes): FileProblem[] {
   return problems;
 }
 
-export function logicalTypeProblems(nodes: SchemaNodes): FileProblem[] {
+export function logicalTypeProblems(nodes: ReadonlyMap<SchemaJsonNode, string>): FileProblem[] {
   const problems: FileProblem[] = [];
   for (const [node, pointer] of nodes) {
     if (!isJsonObject(node)) continue;

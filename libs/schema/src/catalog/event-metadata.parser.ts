@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 import { COMPATIBILITY_LEVELS } from '../compatibility';
 import type { EventMetadata, FileProblem } from './catalog.types';
-import { childPointer } from './json-pointer';
+import { childPointer } from '../model/json-value';
 
 export type EventMetadataResult =
   { ok: true; metadata: EventMetadata } | { ok: false; problems: FileProblem[] };

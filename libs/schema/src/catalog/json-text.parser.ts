@@ -3,7 +3,7 @@
 // would load with whichever came last. A small grammar scanner runs first to report the line and column
 // of a syntax error and every duplicated key; `JSON.parse` then builds the value.
 import type { FileProblem } from './catalog.types';
-import { childPointer } from './json-pointer';
+import { childPointer } from '../model/json-value';
 
 export type JsonTextResult = { ok: true; value: unknown } | { ok: false; problems: FileProblem[] };
 

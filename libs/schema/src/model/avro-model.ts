@@ -19,6 +19,7 @@
  */
 import type { AvroSchemaJson } from '../avro-schema-json';
 import { childPointer, isJsonObject, type JsonObject } from './json-value';
+import { fieldPointer } from './schema-outline';
 
 export const PRIMITIVE_TYPES = [
   'null',
@@ -167,6 +168,11 @@ export function parseAvroSchema(json: AvroSchemaJson): AvroNode {
   return model;
 }
 
+/** A name without its namespace (`Money` for `herald.payments.Money`): Avro matches reader and writer types by it. */
+export function shortNameOf(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1);
+}
+
 interface QualifiedName {
   readonly fullName: string;
   readonly shortName: string;
@@ -177,7 +183,7 @@ function qualify(name: string, namespace: string): QualifiedName {
   const lastDot = name.lastIndexOf('.');
   if (lastDot >= 0) {
     const ns = name.slice(0, lastDot).replace(/^\./, '');
-    const shortName = name.slice(lastDot + 1);
+    const shortName = shortNameOf(name);
     return { fullName: ns ? `${ns}.${shortName}` : shortName, shortName, namespace: ns };
   }
   return { fullName: namespace ? `${namespace}.${name}` : name, shortName: name, namespace };
@@ -311,7 +317,7 @@ class ModelBuilder {
       if (!isJsonObject(field) || typeof field['name'] !== 'string') {
         throw new AvroModelError(`record "${names.fullName}" has a field without a name`);
       }
-      const at = childPointer(childPointer(pointer, 'fields'), index);
+      const at = fieldPointer(pointer, index);
       fields.push({
         name: field['name'],
         aliases: field['aliases'] === undefined ? [] : this.stringList(field['aliases'], 'field aliases'),

@@ -5,6 +5,7 @@ export {
   isPrimitiveNode,
   isPrimitiveTypeName,
   parseAvroSchema,
+  shortNameOf,
   underlyingNode,
   type ArrayNode,
   type AvroNode,
@@ -26,3 +27,14 @@ export {
   type UuidNode,
 } from './avro-model';
 export { childPointer, isJsonObject, pointerTokens, type JsonObject } from './json-value';
+export {
+  fieldPointer,
+  isRecordSchema,
+  outlineSchema,
+  recordFields,
+  type FieldDefinition,
+  type NamedKind,
+  type NamedTypeDefinition,
+  type SchemaJsonNode,
+  type SchemaOutline,
+} from './schema-outline';
