@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 
-import { childPointer } from '@app/schema';
+import { childPointer, isJsonObject } from '@app/schema';
 
 import type { DisabledRule, Finding } from './finding.types';
 import { DISABLEABLE_RULE_IDS, RULES, isRuleId } from './rule.definitions';
@@ -51,13 +51,13 @@ function readSection(root: unknown): CheckConfig {
   const problem = (pointer: string, message: string) =>
     findings.push({ rule: 'config', file: CONFIG_FILE, pointer, message });
   if (root === null || root === undefined) return NO_CONFIG;
-  if (!isMapping(root)) {
+  if (!isJsonObject(root)) {
     problem('', `${CONFIG_FILE} must be a mapping of sections (schemaCheck: ...)`);
     return { disabled: [], findings };
   }
   const section = root.schemaCheck;
   if (section === undefined || section === null) return NO_CONFIG;
-  if (!isMapping(section)) {
+  if (!isJsonObject(section)) {
     problem('/schemaCheck', 'schemaCheck must be a mapping, e.g. schemaCheck: { disable: [...] }');
     return { disabled: [], findings };
   }
@@ -79,7 +79,7 @@ function readDisable(
   pointer: string,
   problem: (pointer: string, message: string) => void,
 ): DisabledRule[] {
-  if (!isMapping(entry)) {
+  if (!isJsonObject(entry)) {
     problem(pointer, 'each disable entry must be a mapping: { rule: <id>, reason: "<why>" }');
     return [];
   }
@@ -116,8 +116,4 @@ function ruleProblem(
     return false;
   }
   return true;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

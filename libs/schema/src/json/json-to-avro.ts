@@ -3,6 +3,7 @@
  * (`/amount: expected a long, got "12.5"`) instead of stopping at the first.
  */
 import type { AvroNode, RecordNode, UnionBranch } from '../model/avro-model';
+import { childPointer as pointer, isJsonObject } from '../model/json-value';
 import { decimalToBytes, parseBase64, parseDate, parseDecimal, parseTimestamp } from './logical-values';
 
 export interface ValidationIssue {
@@ -25,12 +26,6 @@ const SPECIAL_FLOATS: Record<string, number> = {
 /** Marks "no value" distinctly from a JSON null. */
 const INVALID = Symbol('invalid');
 type Converted = unknown;
-
-export function pointer(base: string, token: string | number): string {
-  const text = String(token);
-  if (!text.includes('~') && !text.includes('/')) return `${base}/${text}`;
-  return `${base}/${text.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-}
 
 /** Per record schema, computed once: its field names (to spot unknown ones). */
 const fieldNames = new WeakMap<RecordNode, ReadonlySet<string>>();
@@ -72,10 +67,6 @@ function optionalBranch(branches: readonly UnionBranch[]): UnionBranch | undefin
     optionalBranches.set(branches, found);
   }
   return found ?? undefined;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export class JsonToAvroConverter {
@@ -192,7 +183,7 @@ export class JsonToAvroConverter {
   }
 
   private map(values: AvroNode, json: unknown, path: string): Converted {
-    if (!isPlainObject(json)) return this.fail(path, 'expected an object (map)', json);
+    if (!isJsonObject(json)) return this.fail(path, 'expected an object (map)', json);
     // Entries in key order: the same map then always encodes to the same Avro bytes, whatever
     // order the JSON listed its keys in (the gateway fingerprints events by their encoding).
     const entries = Object.entries(json)
@@ -210,7 +201,7 @@ export class JsonToAvroConverter {
   }
 
   private record(node: RecordNode, json: unknown, path: string): Converted {
-    if (!isPlainObject(json)) return this.fail(path, `expected an object (${node.fullName})`, json);
+    if (!isJsonObject(json)) return this.fail(path, `expected an object (${node.fullName})`, json);
     const known = namesOf(node);
     for (const key of Object.keys(json)) {
       if (!known.has(key))
@@ -274,7 +265,7 @@ export class JsonToAvroConverter {
     branches: readonly UnionBranch[],
     json: unknown,
   ): [UnionBranch, unknown] | undefined {
-    if (!isPlainObject(json)) return undefined;
+    if (!isJsonObject(json)) return undefined;
     const keys = Object.keys(json);
     const [key] = keys;
     if (keys.length !== 1 || key === undefined) return undefined;

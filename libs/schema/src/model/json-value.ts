@@ -13,7 +13,9 @@ export function isJsonObject(value: unknown): value is JsonObject {
 /** Appends one reference token to a pointer, escaping `~` and `/` as RFC 6901 requires. */
 export function childPointer(pointer: string, token: string | number): string {
   const text = String(token);
-  return `${pointer}/${/[~/]/.test(text) ? text.replaceAll('~', '~0').replaceAll('/', '~1') : text}`;
+  // The JSON mapping builds a pointer per value it validates: most tokens need no escaping.
+  if (!text.includes('~') && !text.includes('/')) return `${pointer}/${text}`;
+  return `${pointer}/${text.replaceAll('~', '~0').replaceAll('/', '~1')}`;
 }
 
 /** The reference tokens of a pointer, unescaped; [] for the whole document. */
