@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import {
   databaseUrlFor,
   dropTestDatabase,

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin, Message, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { RegistryClient } from '@app/registry-client';
 import { AvroCodec, createAvroType } from '@app/schema';
 import { freePort, testBrokers, testKafka, uniqueName, waitFor } from '@app/testing';

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import {
   databaseUrlFor,
   dropTestDatabase,

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import {
   dropTestDatabase,
   databaseUrlFor,

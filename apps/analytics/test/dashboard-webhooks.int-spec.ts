@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import {
   databaseUrlFor,
   dropTestDatabase,

@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import {
   databaseUrlFor,
   dropTestDatabase,

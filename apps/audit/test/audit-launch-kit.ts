@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { freePort, testBrokers, waitFor } from '@app/testing';
 
 const MAIN = join(projectRoot(), 'dist', 'apps', 'audit', 'src', 'main.js');

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { RegistryClient } from '@app/registry-client';
 import { AvroCodec, createAvroType } from '@app/schema';
 import { freePort, testBrokers, testKafka, uniqueIdentifier, waitFor } from '@app/testing';

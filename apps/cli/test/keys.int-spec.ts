@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { hashApiKeySecret } from '@app/api-keys';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { databaseUrlFor, dropTestDatabase, uniqueIdentifier } from '@app/testing';
 
 const HERALD = join(projectRoot(), 'bin', 'herald.js');

@@ -17,7 +17,7 @@ import {
   type ApiKeysDatabase,
   type NewApiKey,
 } from '@app/api-keys';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { createDatabase, ensureDatabase, migrateSchema } from '@app/persistence';
 import { RegistryClient } from '@app/registry-client';
 import type { AvroSchemaJson } from '@app/schema';

@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { freePort, testBrokers, testDatabaseUrl, waitFor } from '@app/testing';
 import { GatewayHarness, payment } from './gateway-harness';
 

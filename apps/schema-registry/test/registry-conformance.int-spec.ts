@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { freePort, testBrokers, uniqueName, waitFor } from '@app/testing';
 
 jest.setTimeout(120_000);

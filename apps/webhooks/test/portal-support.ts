@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { waitFor } from '@app/testing';
 
 export const ARTIFACTS = join(projectRoot(), 'test-artifacts', 'portal');

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { uuidv7 } from 'uuidv7';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { waitFor } from '@app/testing';
 import { ADMIN_TOKEN, Receiver, WebhooksPipeline } from './webhooks-pipeline-kit';
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { waitFor } from '@app/testing';
 import { ADMIN_TOKEN, Receiver, WebhooksPipeline, type ReceivedRequest } from './webhooks-pipeline-kit';
 

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { waitFor } from '@app/testing';
 import { ADMIN_TOKEN, Receiver, WebhooksPipeline, type ReceivedRequest } from './webhooks-pipeline-kit';
 

@@ -29,7 +29,7 @@ import {
   type TestRegistry,
 } from '@app/testing';
 import { Client } from 'pg';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 
 export const ADMIN_TOKEN = 'pipeline-admin-token-0123456789abcdef';
 const MAIN = join(projectRoot(), 'dist', 'apps', 'webhooks', 'src', 'main.js');

@@ -4,4 +4,5 @@
  */
 export * from './config';
 export * from './project-root';
+export * from './project-root';
 export * from './connections';

@@ -7,19 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { projectRoot } from '@app/config';
 import { LocalKafkaError } from './errors';
-
-/** The repository root: the nearest folder above this file holding infra/kafka/pom.xml. */
-export function projectRoot(from: string = __dirname): string {
-  let dir = from;
-  for (;;) {
-    if (existsSync(join(dir, 'infra', 'kafka', 'pom.xml'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new LocalKafkaError('cannot find infra/kafka/pom.xml above ' + from);
-    dir = parent;
-  }
-}
 
 export function requireTool(command: string, purpose: string): void {
   const probe = spawnSync(command, ['-version'], { stdio: 'ignore' });

@@ -10,9 +10,11 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import type { KafkaConnection } from '@app/config';
 import { LocalKafkaError, LocalKafkaPortInUseError } from './errors';
-import { projectRoot, requireTool, resolveKafkaJars } from './jars';
+import { projectRoot } from '@app/config';
+import { requireTool, resolveKafkaJars } from './jars';
 import {
   clusterLayout,
   heraldHome,
@@ -32,6 +34,12 @@ import {
   runningPid,
   stopBroker,
 } from './node-process';
+import {
+  ensureSecureMaterial,
+  scramFormatArguments,
+  secureClientConnection,
+  secureClientEnv,
+} from './secure';
 
 const FORMATTED_MARKER = '.herald-formatted';
 /** A group nobody joins: looking it up makes the cluster create and load `__consumer_offsets`. */
@@ -42,6 +50,10 @@ function newClusterId(): string {
   const id = randomBytes(16).toString('base64url');
   // A leading '-' would read as an option to the storage tool's argument parser.
   return id.startsWith('-') ? `A${id.slice(1)}` : id;
+}
+
+function redact(text: string, passwords: { readonly user: string; readonly broker: string }): string {
+  return text.split(passwords.user).join('***').split(passwords.broker).join('***');
 }
 
 export interface NodeStatus {
@@ -73,6 +85,16 @@ export class LocalKafkaCluster {
 
   get brokers(): readonly string[] {
     return this.layout.bootstrap;
+  }
+
+  /** How a client connects: brokers, and for a secure cluster its CA and the `herald` user (read from its files). */
+  clientConnection(): KafkaConnection {
+    return secureClientConnection(this.layout);
+  }
+
+  /** The environment an app or the CLI connects with (KAFKA_BROKERS, and KAFKA_SSL* / KAFKA_SASL_* when secure). */
+  clientEnv(): Record<string, string> {
+    return secureClientEnv(this.layout);
   }
 
   /** Starts every node not yet running; returns how many it started (0: already up). */
@@ -164,9 +186,14 @@ export class LocalKafkaCluster {
     }
     const clusterId = newClusterId();
     this.log(`Formatting a new KRaft cluster ${clusterId} in ${this.layout.stateDir}`);
+    // A secure cluster: certificates and passwords first; its SCRAM users are created by the format.
+    const secure = this.layout.secure;
+    const passwords = secure === undefined ? undefined : ensureSecureMaterial(secure);
+    const scram =
+      secure === undefined || passwords === undefined ? [] : scramFormatArguments(secure, passwords);
     for (const node of fresh) {
       mkdirSync(node.dir, { recursive: true });
-      writeFileSync(node.propertiesFile, serverProperties(this.layout, node));
+      writeFileSync(node.propertiesFile, serverProperties(this.layout, node, passwords), { mode: 0o600 });
       const result = spawnSync(
         'java',
         [
@@ -178,11 +205,17 @@ export class LocalKafkaCluster {
           clusterId,
           '-c',
           node.propertiesFile,
+          ...scram,
         ],
         { encoding: 'utf8' },
       );
       if (result.status !== 0) {
-        throw new LocalKafkaError(`formatting ${node.dataDir} failed:\n${result.stdout}${result.stderr}`);
+        // The output may echo the --add-scram arguments: never print a password.
+        const output =
+          passwords === undefined
+            ? `${result.stdout}${result.stderr}`
+            : redact(`${result.stdout}${result.stderr}`, passwords);
+        throw new LocalKafkaError(`formatting ${node.dataDir} failed:\n${output}`);
       }
       writeFileSync(join(node.dir, FORMATTED_MARKER), `${clusterId}\n`);
     }
@@ -227,9 +260,12 @@ export class LocalKafkaCluster {
    */
   private async waitUntilReady(launched: readonly NodeLayout[]): Promise<void> {
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 120_000);
+    const { ssl, sasl } = this.clientConnection();
     const kafka = new Kafka({
       clientId: 'herald-kafka-probe',
       brokers: [...this.layout.bootstrap],
+      ...(ssl && { ssl: { ...ssl } }),
+      ...(sasl && { sasl: { ...sasl } as SASLOptions }),
       logLevel: logLevel.NOTHING,
       connectionTimeout: 1_000,
       requestTimeout: 2_000,

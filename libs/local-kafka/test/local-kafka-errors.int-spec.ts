@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalKafkaCluster, projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
+import { LocalKafkaCluster } from '@app/local-kafka';
 import { testBrokers } from '@app/testing';
 
 const HERALD = join(projectRoot(), 'bin', 'herald.js');

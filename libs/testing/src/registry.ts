@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { testBrokers } from './infrastructure';
 import { uniqueName } from './names';
 import { freePort } from './processes';

@@ -11,7 +11,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { LocalKafkaCluster, LocalKafkaError, projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
+import { LocalKafkaCluster, LocalKafkaError } from '@app/local-kafka';
 import { cliConfig } from '../cli-config';
 import { localSecrets, registryWriteSecrets, WEBHOOKS_SECRETS, type LocalSecrets } from './local-secrets';
 

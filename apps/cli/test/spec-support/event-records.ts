@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IHeaders } from 'kafkajs';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { RegistryClient } from '@app/registry-client';
 import { AvroCodec, JsonAvroMapping, type AvroSchemaJson } from '@app/schema';
 

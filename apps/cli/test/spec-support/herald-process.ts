@@ -1,7 +1,7 @@
 /** Runs the built `herald` command as a user does (`node bin/herald.js …`), optionally with stdin. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 
 export const HERALD = join(projectRoot(), 'bin', 'herald.js');
 

@@ -9,7 +9,7 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKeyStore, GATEWAY_SCHEMA, gatewayMigrations, type ApiKeysDatabase } from '@app/api-keys';
-import { projectRoot } from '@app/local-kafka';
+import { projectRoot } from '@app/config';
 import { createDatabase, ensureDatabase, migrateSchema } from '@app/persistence';
 import { RegistryClient } from '@app/registry-client';
 import type { AvroSchemaJson } from '@app/schema';
