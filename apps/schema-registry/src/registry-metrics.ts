@@ -12,7 +12,7 @@ import type {
   RegistryLeadership,
   RegistryObserver,
 } from './registry';
-import type { SchemaLog } from './storage/schema-log.port';
+import type { SchemaLog } from './registry/schema-log.port';
 
 export interface RegistryMetricsSources {
   readonly leadership: RegistryLeadership;

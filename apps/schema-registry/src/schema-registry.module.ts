@@ -14,7 +14,7 @@ import { RegistryMetrics } from './registry-metrics';
 import { ElectedRegistryLeadership } from './storage/elected-registry-leadership';
 import { RegistryLeaderElection } from './storage/registry-leader-election';
 import { KafkaSchemaLog } from './storage/kafka-schema-log';
-import type { SchemaLog } from './storage/schema-log.port';
+import type { SchemaLog } from './registry/schema-log.port';
 
 @Module({})
 export class SchemaRegistryModule {

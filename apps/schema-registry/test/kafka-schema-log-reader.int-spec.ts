@@ -4,7 +4,7 @@
  * records it cannot use and past transaction markers that have an offset but no record.
  */
 import { uniqueName, waitFor } from '@app/testing';
-import type { SchemaLogRecord } from '../src/storage/schema-log.port';
+import type { SchemaLogRecord } from '../src/registry/schema-log.port';
 import { SchemaStorageError } from '../src/storage/schema-storage-errors';
 import { collectingLogger, schemaValue, SchemaLogTestKit } from './schema-log-test-kit';
 

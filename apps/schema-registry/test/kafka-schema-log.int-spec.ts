@@ -4,7 +4,7 @@
  * Confluent's, appends are read back before they resolve, and stop() leaves nothing behind.
  */
 import { ConfigResourceTypes } from 'kafkajs';
-import type { SchemaLogRecord } from '../src/storage/schema-log.port';
+import type { SchemaLogRecord } from '../src/registry/schema-log.port';
 import { SchemaStorageError } from '../src/storage/schema-storage-errors';
 import { schemaValue, SchemaLogTestKit } from './schema-log-test-kit';
 

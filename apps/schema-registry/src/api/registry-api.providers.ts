@@ -21,7 +21,7 @@ import {
   type RegistryObserver,
   type RegistryStoreOptions,
 } from '../registry';
-import type { SchemaLog } from '../storage/schema-log.port';
+import type { SchemaLog } from '../registry/schema-log.port';
 import { CompatibilityController } from './compatibility.controller';
 import { ConfigController } from './config.controller';
 import { LEADER_FETCH, LeaderForwarder, type LeaderFetch } from './leader-forwarding.interceptor';

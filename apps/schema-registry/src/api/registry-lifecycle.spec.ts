@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { HealthRegistry } from '@app/platform';
 import { RegistryStore } from '../registry';
-import type { SchemaLog } from '../storage/schema-log.port';
+import type { SchemaLog } from '../registry/schema-log.port';
 import { RegistryLifecycle } from './registry-lifecycle';
 
 function controllableLog() {

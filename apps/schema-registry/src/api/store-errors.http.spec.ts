@@ -1,4 +1,4 @@
-import type { SchemaLog } from '../storage/schema-log.port';
+import type { SchemaLog } from '../registry/schema-log.port';
 import { confluentError, stringMatching } from '../spec-support/matchers';
 import { USER_V1 } from '../spec-support/registry-fixture';
 import { startRegistryApp, type RegistryTestApp } from '../spec-support/registry-test-app';

@@ -20,6 +20,7 @@ export { RegistrySettings } from './registry-settings';
 export { RegistryStore, DEFAULT_STORE_OPTIONS, type RegistryStoreOptions } from './registry-store';
 export type { RegistryMode, SchemaByIdView, SchemaVersionView, SubjectVersionPair } from './registry-types';
 export { SCHEMA_LOG } from './registry.tokens';
+export type { SchemaLog, SchemaLogKey, SchemaLogKeyType, SchemaLogRecord } from './schema-log.port';
 export { SchemaDeletion } from './schema-deletion';
 export { SchemaQueries } from './schema-queries';
 export { SchemaRegistration, type RegisteredSchema } from './schema-registration';

@@ -6,7 +6,7 @@
  * (another key type, a malformed value) changes nothing.
  */
 import { isCompatibilityLevel, type AvroSchemaJson, type CompatibilityLevel } from '@app/schema';
-import type { SchemaLogKey, SchemaLogRecord } from '../storage/schema-log.port';
+import type { SchemaLogKey, SchemaLogRecord } from './schema-log.port';
 import { canonicalAvroSchema } from './avro-canonical-form';
 import {
   contentKeyOf,

@@ -1,5 +1,5 @@
 import { InMemorySchemaLog } from '../storage/in-memory-schema-log';
-import type { SchemaLog } from '../storage/schema-log.port';
+import type { SchemaLog } from './schema-log.port';
 import { recordInput, USER_NO_DEFAULT, USER_V1, USER_V2 } from '../spec-support/registry-fixture';
 import type {
   LookupKind,

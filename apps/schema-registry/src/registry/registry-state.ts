@@ -5,7 +5,7 @@
  * highest version ever, so neither is handed out twice even after a hard delete.
  */
 import type { CompatibilityLevel } from '@app/schema';
-import type { SchemaLogRecord } from '../storage/schema-log.port';
+import type { SchemaLogRecord } from './schema-log.port';
 import { decodeRecord, type RegistryEvent } from './registry-log-records';
 import {
   DEFAULT_COMPATIBILITY_LEVEL,

@@ -1,4 +1,4 @@
-import type { SchemaLog } from '../storage/schema-log.port';
+import type { SchemaLog } from './schema-log.port';
 import { InMemorySchemaLog } from '../storage/in-memory-schema-log';
 import { registryOn, USER_V1 } from '../spec-support/registry-fixture';
 import { StoreError, StoreTimeoutError, UnknownLeaderError } from './registry-errors';

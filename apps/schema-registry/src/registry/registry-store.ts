@@ -6,7 +6,7 @@
  * Catching up first matters most on a new leader: the previous leader's last records must be
  * applied before this instance picks ids.
  */
-import type { SchemaLog, SchemaLogKey } from '../storage/schema-log.port';
+import type { SchemaLog, SchemaLogKey } from './schema-log.port';
 import { RegistryError, StoreError, StoreTimeoutError, UnknownLeaderError } from './registry-errors';
 import { SingleInstanceLeadership, type RegistryLeadership } from './registry-leadership.port';
 import { RegistryState } from './registry-state';

@@ -1,4 +1,4 @@
-import type { SchemaLog } from '../storage/schema-log.port';
+import type { SchemaLog } from './schema-log.port';
 import { InMemorySchemaLog } from '../storage/in-memory-schema-log';
 import {
   recordInput,

@@ -1,7 +1,7 @@
 /**
  * A registry wired to an in-memory log for domain tests, plus small Avro schema builders.
  */
-import type { SchemaLog } from '../storage/schema-log.port';
+import type { SchemaLog } from '../registry/schema-log.port';
 import { InMemorySchemaLog } from '../storage/in-memory-schema-log';
 import { CompatibilityTester } from '../registry/compatibility-tester';
 import { RegistrySettings } from '../registry/registry-settings';

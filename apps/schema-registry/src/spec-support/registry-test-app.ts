@@ -19,7 +19,7 @@ import {
 import { SchemaRegistryModule } from '../schema-registry.module';
 import { InMemorySchemaLog } from '../storage/in-memory-schema-log';
 import { RegistryLeaderElection } from '../storage/registry-leader-election';
-import type { SchemaLog } from '../storage/schema-log.port';
+import type { SchemaLog } from '../registry/schema-log.port';
 
 export interface TestAppOptions {
   readonly env?: Env;

@@ -4,7 +4,7 @@
  * registry reads back went through the same serialisation as with the `_schemas` topic, and
  * tests can assert the exact bytes; a log can be seeded with another log's records to replay it.
  */
-import type { SchemaLog, SchemaLogKey, SchemaLogRecord } from './schema-log.port';
+import type { SchemaLog, SchemaLogKey, SchemaLogRecord } from '../registry/schema-log.port';
 
 /** One record as it would sit in the topic: key JSON, value JSON or null (tombstone). */
 export interface SerializedSchemaLogRecord {

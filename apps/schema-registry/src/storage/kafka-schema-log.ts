@@ -20,7 +20,7 @@ import { AppliedOffset } from './applied-offset';
 import { ensureCompactedLogTopic } from './compacted-log-topic';
 import { SchemaLogReader } from './schema-log-reader';
 import { serializeSchemaLogKey, serializeSchemaLogValue } from './schema-log-records';
-import type { SchemaLog, SchemaLogKey, SchemaLogRecord } from './schema-log.port';
+import type { SchemaLog, SchemaLogKey, SchemaLogRecord } from '../registry/schema-log.port';
 import { errorMessage, SchemaStorageError, type SchemaStorageLogger } from './schema-storage-errors';
 
 /** idle → catching-up → ready; `failed` when start or the reader died; `stopped` after stop(). */

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { AppliedOffset } from './applied-offset';
 import { parseSchemaLogRecord } from './schema-log-records';
-import type { SchemaLogRecord } from './schema-log.port';
+import type { SchemaLogRecord } from '../registry/schema-log.port';
 import { errorMessage, SchemaStorageError, type SchemaStorageLogger } from './schema-storage-errors';
 
 export interface SchemaLogReaderOptions {

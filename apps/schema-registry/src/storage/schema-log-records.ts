@@ -5,7 +5,7 @@
  * whoever wrote them, or compaction would keep both records; hence a hand-built key string
  * instead of JSON.stringify of whatever object the caller passed.
  */
-import type { SchemaLogKey, SchemaLogKeyType, SchemaLogRecord } from './schema-log.port';
+import type { SchemaLogKey, SchemaLogKeyType, SchemaLogRecord } from '../registry/schema-log.port';
 import { SchemaStorageError } from './schema-storage-errors';
 
 const KNOWN_KEY_TYPES: ReadonlySet<string> = new Set<SchemaLogKeyType>([
