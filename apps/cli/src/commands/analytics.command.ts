@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { loadConfig } from '@app/config';
 import { describeProgress, rebuildMetric, RebuildRequestError } from '../analytics/metric-rebuild.client';
 import { httpUrl, positiveInteger } from './argument-parsers';
-import { runAction, UsageError, writeOut } from './command-support';
+import { runAction, writeOut } from './command-support';
+import { UsageError } from '../usage-error';
 
 const analyticsConfig = z.object({
   /** The analytics app `herald analytics` talks to. */

@@ -6,7 +6,8 @@
 import { Command, Option } from 'commander';
 import { cliConfig } from '../cli-config';
 import { eventType, httpUrl, parseTimePoint, positiveInteger } from './argument-parsers';
-import { runAction, UsageError, writeOut } from './command-support';
+import { runAction, writeOut } from './command-support';
+import { UsageError } from '../usage-error';
 
 interface PublishCommandOptions {
   data?: string;

@@ -8,7 +8,8 @@
 import { Command, Option } from 'commander';
 import type { ReplayEvent } from '../replay/dlq-replay';
 import { brokerList, groupName, positiveInteger, timePoint, topicName } from './argument-parsers';
-import { connectKafka, runAction, UsageError, writeOut } from './command-support';
+import { runAction, writeOut } from './command-support';
+import { connectKafka, UsageError } from '../usage-error';
 
 interface ReplayCommandOptions {
   dlq?: string;

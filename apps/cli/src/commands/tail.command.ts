@@ -18,7 +18,8 @@ import {
   timePoint,
   topicName,
 } from './argument-parsers';
-import { runAction, UsageError, writeOut } from './command-support';
+import { runAction, writeOut } from './command-support';
+import { UsageError } from '../usage-error';
 
 interface TailCommandOptions {
   fromBeginning: boolean;

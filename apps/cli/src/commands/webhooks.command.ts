@@ -15,7 +15,8 @@ import { cliConfig } from '../cli-config';
 import type { PinInUse } from '../schema-check/pinned-versions.rule';
 import { PinsSourceError, pinsUrl, readPins } from '../schema-check/pins.source';
 import { httpUrl } from './argument-parsers';
-import { runAction, UsageError, writeOut } from './command-support';
+import { runAction, writeOut } from './command-support';
+import { UsageError } from '../usage-error';
 import {
   webhookDeliveriesCommand,
   webhookJobsCommand,

@@ -4,7 +4,7 @@
  * Every line is parsed before anything is sent, so a typo on line 900 publishes nothing.
  */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../commands/command-support';
+import { UsageError } from '../usage-error';
 
 export interface EventDataItem {
   /** 1-based line of an NDJSON input; undefined for a single document. */

@@ -6,7 +6,7 @@
  * the run started, then stops.
  */
 import type { Admin, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { connectKafka } from '../commands/command-support';
+import { connectKafka } from '../usage-error';
 import { topicPartitions } from '../tail/topic-reader';
 import {
   deadLetterFacts,

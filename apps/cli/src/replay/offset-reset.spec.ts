@@ -1,4 +1,4 @@
-import { UsageError } from '../commands/command-support';
+import { UsageError } from '../usage-error';
 import {
   applyOffsetReset,
   GroupActiveError,

@@ -7,7 +7,7 @@
  * Kafka is reached through a small port so the plan can be tested without a broker.
  */
 import type { Admin } from 'kafkajs';
-import { UsageError } from '../commands/command-support';
+import { UsageError } from '../usage-error';
 import { topicPartitions } from '../tail/topic-reader';
 
 export interface GroupDescription {

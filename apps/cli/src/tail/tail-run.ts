@@ -5,7 +5,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { RegistryClient } from '@app/registry-client';
-import { UsageError } from '../commands/command-support';
+import { UsageError } from '../usage-error';
 import { TailRecordDecoder } from './record-decoder';
 import { renderEntry, type TailFormat } from './tail.reporter';
 import { readTopic, type StartPosition } from './topic-reader';

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
-import { connectKafka, UsageError } from '../commands/command-support';
+import { connectKafka, UsageError } from '../usage-error';
 
 export type StartPosition =
   | { readonly kind: 'beginning' }

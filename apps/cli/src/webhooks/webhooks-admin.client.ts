@@ -4,7 +4,7 @@
  * environment problem (UsageError, exit 2); a request it refuses is a WebhooksApiError carrying its
  * problem+json (the status, the detail and each pointer).
  */
-import { UsageError } from '../commands/command-support';
+import { UsageError } from '../usage-error';
 
 export interface ApiProblem {
   readonly path: string;

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { Webhook } from 'standardwebhooks';
-import { UsageError } from '../commands/command-support';
+import { UsageError } from '../usage-error';
 import { WebhooksApiError, type WebhooksAdminClient } from './webhooks-admin.client';
 import type { EndpointJson } from './webhooks-text';
 
