@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { generateConsumer } from '../consumer-generator/consumer-generator';
-import { GeneratorUsageError } from '../consumer-generator/consumer-spec';
+import { GeneratorUsageError } from '../consumer-generator/consumer-description';
 
 interface NewConsumerOptions {
   type: string;

@@ -11,7 +11,7 @@ import {
   GeneratorUsageError,
   type ConsumerRequest,
   type ConsumerSpec,
-} from './consumer-spec';
+} from './consumer-description';
 import { configTemplate } from './templates/config.template';
 import { handlersSpecTemplate, handlersTemplate } from './templates/handlers.template';
 import { mainTemplate } from './templates/main.template';

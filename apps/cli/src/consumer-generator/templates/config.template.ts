@@ -1,5 +1,5 @@
 /** apps/<name>/src/config.ts: the environment variables the app reads, validated at boot. */
-import { lib, type ConsumerSpec } from '../consumer-spec';
+import { lib, type ConsumerSpec } from '../consumer-description';
 
 export function configTemplate(s: ConsumerSpec): string {
   return `/** ${s.name}'s configuration: the environment variables it reads, validated at boot. */

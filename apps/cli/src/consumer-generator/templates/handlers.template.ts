@@ -1,5 +1,5 @@
 /** apps/<name>/src/<name>.handlers.ts and its spec: the first handler and its unit test. */
-import { lib, type ConsumerSpec } from '../consumer-spec';
+import { lib, type ConsumerSpec } from '../consumer-description';
 
 function payload(s: ConsumerSpec): { import: string; type: string } {
   return s.payloadTypeExists

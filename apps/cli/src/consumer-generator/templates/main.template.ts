@@ -1,5 +1,5 @@
 /** apps/<name>/src/main.ts: validated config, the HTTP app (health, metrics, docs), then the consumer. */
-import { lib, type ConsumerSpec } from '../consumer-spec';
+import { lib, type ConsumerSpec } from '../consumer-description';
 
 export function mainTemplate(s: ConsumerSpec): string {
   return `/** Entry point of ${s.name}: validated config, the HTTP app (health, metrics, docs), then the Kafka consumer. */

@@ -1,5 +1,5 @@
 /** apps/<name>/src/<name>.module.ts: the app's Nest module. */
-import { lib, type ConsumerSpec } from '../consumer-spec';
+import { lib, type ConsumerSpec } from '../consumer-description';
 
 export function moduleTemplate(s: ConsumerSpec): string {
   return `/** Wires ${s.name}: platform (logs, health, metrics) and its Kafka handlers. */

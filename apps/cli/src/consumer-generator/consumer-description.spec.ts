@@ -1,4 +1,4 @@
-import { describeConsumer, GeneratorUsageError, lib } from './consumer-spec';
+import { describeConsumer, GeneratorUsageError, lib } from './consumer-description';
 
 describe('herald new consumer: names', () => {
   const request = { name: 'fraud-check', eventType: 'payments.payment.received', version: 2, port: 8090 };
