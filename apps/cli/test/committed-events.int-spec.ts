@@ -3,9 +3,9 @@
 // changes a schema without running codegen.
 import { resolve } from 'node:path';
 
-import { runCodegen } from './codegen.runner';
+import { runCodegen } from '../src/codegen/codegen.runner';
 
-const REPO_ROOT = resolve(__dirname, '../../../..');
+const REPO_ROOT = resolve(__dirname, '../../..');
 
 describe('libs/events/src', () => {
   it('is up to date with schemas/ (run `npm run herald -- schemas codegen` if not)', async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { JsonAvroMapping, type AvroSchemaJson } from '@app/schema';
 import ts from 'typescript';
 
-import { runCodegen } from './codegen.runner';
+import { runCodegen } from '../src/codegen/codegen.runner';
 
 const INNER = {
   type: 'record',
