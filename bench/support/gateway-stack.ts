@@ -18,7 +18,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { ApiKeyStore, GATEWAY_SCHEMA, gatewayMigrations, type ApiKeysDatabase } from '@app/api-keys';
+import {
+  ApiKeyStore,
+  GATEWAY_SCHEMA,
+  apiKeyMigrationsBesideGateway,
+  type ApiKeysDatabase,
+} from '@app/api-keys';
 import { createDatabase, ensureDatabase, migrateSchema } from '@app/persistence';
 import { RegistryClient } from '@app/registry-client';
 import type { AvroSchemaJson } from '@app/schema';
@@ -217,7 +222,7 @@ export class GatewayStack {
     this.cleanups.push(() => dropDatabase(name));
     const db = createDatabase<ApiKeysDatabase>({ url, schema: GATEWAY_SCHEMA, maxConnections: 2 });
     try {
-      await migrateSchema(db, GATEWAY_SCHEMA, gatewayMigrations);
+      await migrateSchema(db, GATEWAY_SCHEMA, await apiKeyMigrationsBesideGateway(db));
       const domain = this.type.split('.')[0]!;
       const { secret } = await new ApiKeyStore(db).create({
         producer: 'bench-service',

@@ -1,4 +1,7 @@
-/** The gateway app's configuration: the environment variables it reads, validated at boot. */
+/**
+ * The gateway app's configuration: the environment variables it reads, validated at boot
+ * (docs/gateway.md#configuration), and the settings each part of the gateway derives from them.
+ */
 import { z } from 'zod';
 import {
   brokerList,
@@ -10,6 +13,9 @@ import {
   postgresUrl,
   registryClientVariables,
 } from '@app/platform';
+import type { AnswerWriterSettings } from './domain/answer-writer';
+import type { ProducerSettings } from './kafka/kafka-event.producer';
+import type { IdempotencySettings } from './storage/postgres-idempotency.store';
 
 const whole = (what: string, min: number, max: number, fallback: number) =>
   z.coerce
@@ -45,6 +51,10 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_MAX_BATCH_EVENTS: whole('events', 1, 10_000, 500),
   /** No Kafka acknowledgement within this → 503 with Retry-After. */
   GATEWAY_SEND_TIMEOUT_MS: whole('milliseconds', 100, 120_000, 10_000),
+  /** Records in one produce request: concurrent requests' events go out together up to this. */
+  GATEWAY_PRODUCE_BATCH_RECORDS: whole('records', 1, 1_000_000, 5_000),
+  /** Records waiting for Kafka in one process; a request past this gets 503 at once (back-pressure). */
+  GATEWAY_PRODUCE_QUEUE_RECORDS: whole('records', 1, 10_000_000, 100_000),
   /** How long an event id is remembered for deduplication. */
   GATEWAY_DEDUPE_WINDOW_HOURS: whole('hours', 1, 24 * 30, 24),
   /**
@@ -58,6 +68,25 @@ export const gatewayConfigSchema = z.object({
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('false')
     .transform((value) => value === 'true'),
+  /**
+   * Outside strict mode, how long the answers of acknowledged events wait for company before
+   * their write to the idempotency window goes out (strict mode writes at once).
+   */
+  GATEWAY_ANSWER_LINGER_MS: whole('milliseconds', 0, 1_000, 10),
+  /**
+   * Where the answers of client-id claims are stored: `table` (default), rows of their own
+   * (an INSERT each); `row`, the claim's row (an UPDATE, what gateways before 2026-12-06 read).
+   * Set `row` while a rolling upgrade from such a gateway is under way (docs/gateway.md).
+   */
+  GATEWAY_DEDUPE_ANSWERS: z
+    .enum(['table', 'row'], { error: 'must be table or row' })
+    .default('table'),
+  /**
+   * Outside strict mode, answers being written after the client was answered, at most; past
+   * this, answers wait for their writes, so a slow PostgreSQL slows publishing instead of
+   * growing memory.
+   */
+  GATEWAY_ANSWER_BACKLOG: whole('answers', 1, 1_000_000, 20_000),
   /** Events per second per API key unless the key sets its own. */
   GATEWAY_RATE_LIMIT_PER_SECOND: whole('events per second', 1, 10_000_000, 5_000),
   /** A revoked key stops working within this time. */
@@ -67,3 +96,30 @@ export const gatewayConfigSchema = z.object({
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+
+/** A claim older than this many send timeouts belongs to a gateway that died mid-send. */
+const STALE_CLAIM_SEND_TIMEOUTS = 3;
+
+export function producerSettings(config: GatewayConfig): ProducerSettings {
+  return {
+    sendTimeoutMs: config.GATEWAY_SEND_TIMEOUT_MS,
+    maxBatchRecords: config.GATEWAY_PRODUCE_BATCH_RECORDS,
+    maxQueuedRecords: config.GATEWAY_PRODUCE_QUEUE_RECORDS,
+  };
+}
+
+export function idempotencySettings(config: GatewayConfig): IdempotencySettings {
+  return {
+    windowMs: config.GATEWAY_DEDUPE_WINDOW_HOURS * 3_600_000,
+    staleClaimMs: STALE_CLAIM_SEND_TIMEOUTS * config.GATEWAY_SEND_TIMEOUT_MS,
+    answerLingerMs: config.GATEWAY_DEDUPE_SYNC_COMMIT ? 0 : config.GATEWAY_ANSWER_LINGER_MS,
+    answers: config.GATEWAY_DEDUPE_ANSWERS,
+  };
+}
+
+export function answerWriterSettings(config: GatewayConfig): AnswerWriterSettings {
+  return {
+    awaitWrites: config.GATEWAY_DEDUPE_SYNC_COMMIT,
+    maxBackgroundWrites: config.GATEWAY_ANSWER_BACKLOG,
+  };
+}

@@ -7,10 +7,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { Admin } from 'kafkajs';
 import type { KafkaEventProducer } from './kafka/kafka-event.producer';
 import type { PostgresIdempotencyStore } from './storage/postgres-idempotency.store';
-
-export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
-export const EVENT_PRODUCER = Symbol('EVENT_PRODUCER');
-export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
+import { EVENT_PRODUCER, IDEMPOTENCY_STORE, KAFKA_ADMIN } from './gateway.tokens';
 
 const RECONNECT_MS = 2_000;
 const PRUNE_MS = 60_000;

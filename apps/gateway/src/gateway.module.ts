@@ -1,14 +1,15 @@
 /**
- * Wires the gateway: platform (logs, health, metrics), Kafka, its Postgres schema (API keys
- * and the idempotency window), the schema registry client and the local catalog, and the
- * publish use case behind the HTTP controllers.
+ * Wires the gateway (its composition root): platform (logs, health, metrics), Kafka, its Postgres
+ * schema (API keys and the idempotency window), the schema registry client and the local catalog,
+ * and the publish use case behind the HTTP controllers. Every setting comes from the validated
+ * configuration (config.ts); the tokens are in gateway.tokens.ts.
  */
 import { resolve } from 'node:path';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import type { Kysely } from 'kysely';
 import type { Admin, Kafka } from 'kafkajs';
-import { ApiKeyStore, GATEWAY_SCHEMA, gatewayMigrations, type ApiKeysDatabase } from '@app/api-keys';
+import { ApiKeyStore, type ApiKeysDatabase } from '@app/api-keys';
 import { KAFKA, KafkaModule } from '@app/kafka';
 import { DATABASE, PersistenceModule } from '@app/persistence';
 import {
@@ -20,26 +21,95 @@ import {
 } from '@app/platform';
 import { RegistryClient } from '@app/registry-client';
 import { AvroCodec, loadCatalog, type Catalog } from '@app/schema';
-import { CATALOG, EventTypesController } from './api/event-types.controller';
-import { EventsController, GatewayLimits } from './api/events.controller';
+import { EventTypesController } from './api/event-types.controller';
+import { EventsController } from './api/events.controller';
 import { GatewayBodyParsers } from './api/gateway-body.parser';
 import { GatewayExceptionFilter } from './api/gateway-exception.filter';
-import type { GatewayConfig } from './config';
+import { answerWriterSettings, idempotencySettings, producerSettings, type GatewayConfig } from './config';
 import { AnswerWriter } from './domain/answer-writer';
 import { EventPreparer } from './domain/event-preparer';
 import { EventPublisher } from './domain/event-publisher';
 import { EventTypeResolver } from './domain/event-type.resolver';
+import { GatewayLimits } from './domain/gateway-limits';
 import { PublisherAuthenticator } from './domain/publisher-authenticator';
-import { EVENT_PRODUCER, GatewayLifecycle, IDEMPOTENCY_STORE, KAFKA_ADMIN } from './gateway.lifecycle';
+import { GatewayLifecycle } from './gateway.lifecycle';
 import { GatewayMetrics } from './gateway.metrics';
+import { CATALOG, EVENT_PRODUCER, IDEMPOTENCY_STORE, KAFKA_ADMIN, REGISTRY } from './gateway.tokens';
 import { KafkaEventProducer } from './kafka/kafka-event.producer';
 import { TopicPartitions } from './kafka/topic-partitions';
 import { rateLimiterForThisProcess } from './rate-limiters';
+import { GATEWAY_SCHEMA, gatewayMigrations } from './storage/gateway-migrations';
 import { PostgresIdempotencyStore } from './storage/postgres-idempotency.store';
 
-const REGISTRY = Symbol('REGISTRY');
-/** Outside strict mode, answers are stored after answering; they may wait this long for company. */
-const ANSWER_LINGER_MS = 10;
+/** The HTTP side: body parsing, limits, the catalog it lists, problem+json errors. */
+function httpProviders(config: GatewayConfig): Provider[] {
+  return [
+    { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+    {
+      provide: GatewayBodyParsers,
+      inject: [HttpAdapterHost],
+      useFactory: (host: HttpAdapterHost) => new GatewayBodyParsers(host, config.GATEWAY_MAX_BODY_BYTES),
+    },
+    { provide: GatewayLimits, useValue: new GatewayLimits(config.GATEWAY_MAX_BATCH_EVENTS) },
+    { provide: CATALOG, useFactory: () => loadCatalog(resolve(config.SCHEMAS_DIR)) },
+  ];
+}
+
+/** The adapters: registry client, Kafka producer and admin, the idempotency store. */
+function adapterProviders(config: GatewayConfig): Provider[] {
+  return [
+    { provide: REGISTRY, useFactory: () => new RegistryClient(registryConnection(config)) },
+    { provide: KAFKA_ADMIN, inject: [KAFKA], useFactory: (kafka: Kafka) => kafka.admin() },
+    {
+      provide: EVENT_PRODUCER,
+      inject: [KAFKA, KAFKA_ADMIN, GatewayMetrics],
+      useFactory: (kafka: Kafka, admin: Admin, metrics: GatewayMetrics) =>
+        new KafkaEventProducer(kafka, new TopicPartitions(admin), producerSettings(config), metrics),
+    },
+    {
+      provide: IDEMPOTENCY_STORE,
+      inject: [DATABASE],
+      useFactory: (db: Kysely<unknown>) => new PostgresIdempotencyStore(db, idempotencySettings(config)),
+    },
+  ];
+}
+
+/** The use cases: who may publish (keys, rate limits), and publishing itself. */
+function domainProviders(config: GatewayConfig): Provider[] {
+  return [
+    {
+      provide: PublisherAuthenticator,
+      inject: [DATABASE],
+      useFactory: (db: Kysely<ApiKeysDatabase>) =>
+        new PublisherAuthenticator(
+          new ApiKeyStore(db),
+          config.GATEWAY_RATE_LIMIT_PER_SECOND,
+          config.GATEWAY_KEY_CACHE_MS,
+          Date.now,
+          rateLimiterForThisProcess(),
+        ),
+    },
+    {
+      provide: EventPublisher,
+      inject: [CATALOG, REGISTRY, EVENT_PRODUCER, IDEMPOTENCY_STORE, GatewayMetrics],
+      useFactory: (
+        catalog: Catalog,
+        registry: RegistryClient,
+        producer: KafkaEventProducer,
+        idempotency: PostgresIdempotencyStore,
+        metrics: GatewayMetrics,
+      ) => {
+        const resolver = new EventTypeResolver(catalog, registry, config.GATEWAY_LATEST_TTL_MS);
+        const preparer = new EventPreparer(resolver, new AvroCodec(registry), {
+          maxEventBytes: config.GATEWAY_MAX_EVENT_BYTES,
+          registryUrl: registry.url,
+        });
+        const answers = new AnswerWriter(idempotency, metrics, answerWriterSettings(config));
+        return new EventPublisher(preparer, producer, idempotency, metrics, answers);
+      },
+    },
+  ];
+}
 
 @Module({})
 export class GatewayModule {
@@ -58,80 +128,14 @@ export class GatewayModule {
       ],
       controllers: [EventsController, EventTypesController],
       providers: [
-        { provide: APP_FILTER, useClass: GatewayExceptionFilter },
-        {
-          provide: GatewayBodyParsers,
-          inject: [HttpAdapterHost],
-          useFactory: (host: HttpAdapterHost) => new GatewayBodyParsers(host, config.GATEWAY_MAX_BODY_BYTES),
-        },
-        { provide: GatewayLimits, useValue: new GatewayLimits(config.GATEWAY_MAX_BATCH_EVENTS) },
-        { provide: CATALOG, useFactory: () => loadCatalog(resolve(config.SCHEMAS_DIR)) },
-        { provide: REGISTRY, useFactory: () => new RegistryClient(registryConnection(config)) },
         {
           provide: GatewayMetrics,
           inject: [MetricsService],
-          useFactory: (m: MetricsService) => new GatewayMetrics(m),
+          useFactory: (metrics: MetricsService) => new GatewayMetrics(metrics),
         },
-        { provide: KAFKA_ADMIN, inject: [KAFKA], useFactory: (kafka: Kafka) => kafka.admin() },
-        {
-          provide: EVENT_PRODUCER,
-          inject: [KAFKA, KAFKA_ADMIN, GatewayMetrics],
-          useFactory: (kafka: Kafka, admin: Admin, metrics: GatewayMetrics) =>
-            new KafkaEventProducer(
-              kafka,
-              new TopicPartitions(admin),
-              {
-                sendTimeoutMs: config.GATEWAY_SEND_TIMEOUT_MS,
-                maxBatchRecords: 5_000,
-                maxQueuedRecords: 100_000,
-              },
-              metrics,
-            ),
-        },
-        {
-          provide: IDEMPOTENCY_STORE,
-          inject: [DATABASE],
-          useFactory: (db: Kysely<unknown>) =>
-            new PostgresIdempotencyStore(db, {
-              windowMs: config.GATEWAY_DEDUPE_WINDOW_HOURS * 3_600_000,
-              staleClaimMs: 3 * config.GATEWAY_SEND_TIMEOUT_MS,
-              answerLingerMs: config.GATEWAY_DEDUPE_SYNC_COMMIT ? 0 : ANSWER_LINGER_MS,
-            }),
-        },
-        {
-          provide: PublisherAuthenticator,
-          inject: [DATABASE],
-          useFactory: (db: Kysely<ApiKeysDatabase>) =>
-            new PublisherAuthenticator(
-              new ApiKeyStore(db),
-              config.GATEWAY_RATE_LIMIT_PER_SECOND,
-              config.GATEWAY_KEY_CACHE_MS,
-              Date.now,
-              rateLimiterForThisProcess(),
-            ),
-        },
-        {
-          provide: EventPublisher,
-          inject: [CATALOG, REGISTRY, EVENT_PRODUCER, IDEMPOTENCY_STORE, GatewayMetrics],
-          useFactory: (
-            catalog: Catalog,
-            registry: RegistryClient,
-            producer: KafkaEventProducer,
-            idempotency: PostgresIdempotencyStore,
-            metrics: GatewayMetrics,
-          ) => {
-            const resolver = new EventTypeResolver(catalog, registry, config.GATEWAY_LATEST_TTL_MS);
-            const preparer = new EventPreparer(resolver, new AvroCodec(registry), {
-              maxEventBytes: config.GATEWAY_MAX_EVENT_BYTES,
-              registryUrl: registry.url,
-            });
-            const answers = new AnswerWriter(idempotency, metrics, {
-              awaitWrites: config.GATEWAY_DEDUPE_SYNC_COMMIT,
-              maxBackgroundWrites: 20_000,
-            });
-            return new EventPublisher(preparer, producer, idempotency, metrics, answers);
-          },
-        },
+        ...httpProviders(config),
+        ...adapterProviders(config),
+        ...domainProviders(config),
         GatewayLifecycle,
       ],
     };

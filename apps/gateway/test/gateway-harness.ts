@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import {
+  apiKeyMigrationsBesideGateway,
   ApiKeyStore,
   GATEWAY_SCHEMA,
-  gatewayMigrations,
   type ApiKeysDatabase,
   type NewApiKey,
 } from '@app/api-keys';
@@ -90,7 +90,8 @@ export class GatewayHarness {
     const databaseUrl = databaseUrlFor(database);
     await ensureDatabase(databaseUrl);
     const db = createDatabase<ApiKeysDatabase>({ url: databaseUrl, schema: GATEWAY_SCHEMA });
-    await migrateSchema(db, GATEWAY_SCHEMA, gatewayMigrations);
+    // As `herald keys create` does before a first gateway boot; the gateway adds its own tables.
+    await migrateSchema(db, GATEWAY_SCHEMA, await apiKeyMigrationsBesideGateway(db));
     const keys = new ApiKeyStore(db);
     const { secret } = await keys.create({ producer: 'checkout-service', patterns: [`${domain}.*`] });
     const port = await freePort();

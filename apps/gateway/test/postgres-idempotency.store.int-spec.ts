@@ -3,10 +3,10 @@
 // arrives while the answer for its id is still being written.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { gatewayMigrations } from '@app/api-keys';
 import { migrateSchema } from '@app/persistence';
 import { createTestSchema, type TestSchema } from '@app/testing';
 import type { AcceptedEvent } from '../src/domain/ports';
+import { gatewayMigrations } from '../src/storage/gateway-migrations';
 import { PostgresIdempotencyStore } from '../src/storage/postgres-idempotency.store';
 
 const anyString = (): unknown => expect.any(String);

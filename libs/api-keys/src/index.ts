@@ -1,4 +1,4 @@
-/** @app/api-keys: gateway API keys (format, hashing, patterns, Postgres store) and the gateway schema's migrations. */
+/** @app/api-keys: gateway API keys (format, hashing, patterns, Postgres store) and their table's migrations. */
 export * from './api-key';
 export * from './api-key.store';
-export * from './gateway-migrations';
+export * from './api-key-migrations';

@@ -8,7 +8,7 @@ import {
   ApiKeyInputError,
   ApiKeyStore,
   GATEWAY_SCHEMA,
-  gatewayMigrations,
+  apiKeyMigrationsBesideGateway,
   type ApiKeyRecord,
   type ApiKeysDatabase,
 } from '@app/api-keys';
@@ -21,7 +21,7 @@ async function withStore<T>(work: (store: ApiKeyStore) => Promise<T>): Promise<T
   await ensureDatabase(url);
   const db = createDatabase<ApiKeysDatabase>({ url, schema: GATEWAY_SCHEMA, maxConnections: 1 });
   try {
-    await migrateSchema(db, GATEWAY_SCHEMA, gatewayMigrations);
+    await migrateSchema(db, GATEWAY_SCHEMA, await apiKeyMigrationsBesideGateway(db));
     return await work(new ApiKeyStore(db));
   } finally {
     await db.destroy();

@@ -8,7 +8,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiKeyStore, GATEWAY_SCHEMA, gatewayMigrations, type ApiKeysDatabase } from '@app/api-keys';
+import {
+  ApiKeyStore,
+  GATEWAY_SCHEMA,
+  apiKeyMigrationsBesideGateway,
+  type ApiKeysDatabase,
+} from '@app/api-keys';
 import { projectRoot } from '@app/config';
 import { createDatabase, ensureDatabase, migrateSchema } from '@app/persistence';
 import { RegistryClient } from '@app/registry-client';
@@ -66,7 +71,7 @@ export async function startTestGateway(): Promise<TestGateway> {
   const databaseUrl = databaseUrlFor(database);
   await ensureDatabase(databaseUrl);
   const db = createDatabase<ApiKeysDatabase>({ url: databaseUrl, schema: GATEWAY_SCHEMA });
-  await migrateSchema(db, GATEWAY_SCHEMA, gatewayMigrations);
+  await migrateSchema(db, GATEWAY_SCHEMA, await apiKeyMigrationsBesideGateway(db));
   const { secret } = await new ApiKeyStore(db).create({ producer: 'cli-test', patterns: [`${domain}.*`] });
   await db.destroy();
   const port = await freePort();

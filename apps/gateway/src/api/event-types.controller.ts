@@ -2,8 +2,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Catalog } from '@app/schema';
-
-export const CATALOG = Symbol('CATALOG');
+import { CATALOG } from '../gateway.tokens';
 
 @ApiTags('event-types')
 @Controller('v1/event-types')

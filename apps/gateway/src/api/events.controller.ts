@@ -7,6 +7,7 @@ import { applyDecorators, Controller, HttpCode, Post, Req } from '@nestjs/common
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { EventPublisher, type BatchItemResult, type PublishResult } from '../domain/event-publisher';
+import { GatewayLimits } from '../domain/gateway-limits';
 import { PublisherAuthenticator } from '../domain/publisher-authenticator';
 import { GatewayMetrics } from '../gateway.metrics';
 import { readBatch, readSingleEvent } from './event-requests';
@@ -20,10 +21,6 @@ const ApiProblemResponses = () =>
       ApiResponse({ status, description: 'application/problem+json', schema: PROBLEM }),
     ),
   );
-
-export class GatewayLimits {
-  constructor(readonly maxBatchEvents: number) {}
-}
 
 type AcceptedBody = Omit<PublishResult, 'duplicate'> & { duplicate?: true };
 type BatchResultBody =

@@ -10,8 +10,6 @@ import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { GatewayError } from '../domain/gateway-errors';
 
-export const GATEWAY_BODY_LIMIT = Symbol('GATEWAY_BODY_LIMIT');
-
 const REPLACED_PARSERS = ['application/json', 'application/x-www-form-urlencoded', 'text/plain'];
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
