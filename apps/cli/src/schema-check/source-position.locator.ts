@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 import type { Finding, Position } from './finding.types';
-import { JsonPositionIndex } from './json-position.scanner';
+import { JsonPositionIndex } from './json-position.locator';
 import { YamlPositionIndex } from './yaml-position.locator';
 
 type PositionIndex = { positionOf(pointer: string): Position };

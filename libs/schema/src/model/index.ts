@@ -38,3 +38,12 @@ export {
   type SchemaJsonNode,
   type SchemaOutline,
 } from './schema-outline';
+export {
+  LineTable,
+  MAX_JSON_DEPTH,
+  scanJsonSource,
+  type JsonDuplicateKey,
+  type JsonSourceScan,
+  type JsonSyntaxError,
+  type Position,
+} from './json-source';

@@ -1,4 +1,4 @@
-import { JsonPositionIndex } from './json-position.scanner';
+import { JsonPositionIndex } from './json-position.locator';
 
 const TEXT = [
   '{',
