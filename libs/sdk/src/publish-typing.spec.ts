@@ -1,6 +1,10 @@
-// Compile-time contract of `publish`/`publishBatch`: `npm run lint` type-checks this file, and every
-// `@ts-expect-error` below must really be an error or the check fails. The calls never run (a
-// fetch that is never reached); the runtime assertion only proves the file compiled and loaded.
+// Compile-time contract of `publish`/`publishBatch`. The calls never run: the test at the bottom
+// compiles this very file with the TypeScript compiler and the repository's settings, so every
+// valid call must type-check and every `@ts-expect-error` must really be an error (an unused one
+// is error TS2578) under `npm test` as under `npm run lint`.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
 import { HeraldClient } from './herald-client';
 
 const payment = {
@@ -38,8 +42,49 @@ function typedCalls(client: HeraldClient): void {
   void client.publishRaw('anything.at.all', { free: 'form' });
 }
 
+/** Parsed declaration and source files, shared by the compilations below (only this file changes). */
+const parsed = new Map<string, ts.SourceFile>();
+
+/** Compiles this file (with `text` in its place, when given) and returns its error messages. */
+function compileThisFile(text?: string): string[] {
+  const root = join(__dirname, '..', '..', '..');
+  const config = ts.readConfigFile(join(root, 'tsconfig.json'), (path) => ts.sys.readFile(path));
+  const settings = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
+  const options = { ...settings.options, noEmit: true, incremental: false };
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (path, target, onError) => {
+    if (path === __filename && text !== undefined) return ts.createSourceFile(path, text, target, true);
+    let file = parsed.get(path);
+    if (file === undefined) {
+      file = getSourceFile(path, target, onError);
+      if (file !== undefined) parsed.set(path, file);
+    }
+    return file;
+  };
+  const program = ts.createProgram([__filename], options, host);
+  const self = program.getSourceFile(__filename);
+  return ts
+    .getPreEmitDiagnostics(program, self)
+    .map((d) => `TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+}
+
 describe('publish typing', () => {
-  it('compiles (see the @ts-expect-error lines, checked by tsc)', () => {
+  const source = readFileSync(__filename, 'utf8');
+
+  it('compiles: the valid calls type-check and every @ts-expect-error marks a real error', () => {
+    expect(compileThisFile()).toEqual([]);
+    expect(source.match(/^ {2}\/\/ @ts-expect-error /gm)?.length).toBeGreaterThanOrEqual(8);
     expect(typeof typedCalls).toBe('function');
+  });
+
+  it('would fail if a @ts-expect-error became unused, or an expected error went unmarked', () => {
+    const valid = "  void client.publishRaw('anything.at.all', { free: 'form' });";
+    const unused = source.replace(valid, `  // @ts-expect-error not an error\n${valid}`);
+    expect(unused).not.toBe(source);
+    expect(compileThisFile(unused)).toEqual(["TS2578 Unused '@ts-expect-error' directive."]);
+    const unmarked = source.replace('  // @ts-expect-error version 3 does not exist\n', '');
+    expect(unmarked).not.toBe(source);
+    expect(compileThisFile(unmarked)).toHaveLength(1);
   });
 });

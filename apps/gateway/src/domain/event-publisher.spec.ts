@@ -364,8 +364,9 @@ describe('EventPublisher', () => {
         return results;
       });
       await waitFor(() => store.recordCalls === 1, { description: 'the records to be written' });
-      // Without the bound the answer would follow within a few ticks of the record call.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Only the record write is pending now. Without the bound the answer would be given by the
+      // promise continuations already queued, which one turn of the event loop runs.
+      await new Promise((resolve) => setImmediate(resolve));
       expect(answered).toBe(false);
       store.recordGate.resolve();
       expect((await publishing).every((r) => r.status === 'accepted')).toBe(true);

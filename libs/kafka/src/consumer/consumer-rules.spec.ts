@@ -56,29 +56,45 @@ describe('failure classification', () => {
 });
 
 // The backoff policy itself (equal jitter) is tested with it, in libs/platform/src/backoff.spec.ts.
-describe('retry backoff', () => {
-  it('heartbeats while waiting and gives up as soon as the consumer stops', async () => {
+// Fake timers (they move Date.now too): the waits are checked against the clock they read, not
+// against how fast the machine running the test happens to be.
+describe('waiting before a retry', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('heartbeats once per tick while it waits the whole delay', async () => {
     let beats = 0;
-    let stop = false;
-    const finished = await waitWithTicks(
+    const settled = jest.fn();
+    const waiting = waitWithTicks(
       60,
       10,
       async () => void beats++,
       () => false,
-    );
-    expect(finished).toBe(true);
-    expect(beats).toBeGreaterThanOrEqual(2);
-    setTimeout(() => (stop = true), 20);
-    const started = Date.now();
-    await expect(
-      waitWithTicks(
-        10_000,
-        1_000,
-        async () => undefined,
-        () => stop,
-      ),
-    ).resolves.toBe(false);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    ).then(settled);
+    await jest.advanceTimersByTimeAsync(59);
+    expect(settled).not.toHaveBeenCalled();
+    expect(beats).toBe(5);
+    await jest.advanceTimersByTimeAsync(1);
+    await waiting;
+    expect(settled).toHaveBeenCalledWith(true);
+    expect(beats).toBe(6);
+  });
+
+  it('gives up within one step (250 ms) of the consumer stopping, not at the end of the delay', async () => {
+    let stop = false;
+    const settled = jest.fn();
+    const waiting = waitWithTicks(
+      10_000,
+      1_000,
+      async () => undefined,
+      () => stop,
+    ).then(settled);
+    await jest.advanceTimersByTimeAsync(20);
+    stop = true;
+    expect(settled).not.toHaveBeenCalled();
+    await jest.advanceTimersByTimeAsync(230);
+    await waiting;
+    expect(settled).toHaveBeenCalledWith(false);
   });
 });
 
