@@ -24,6 +24,26 @@ describe('local Kafka layout', () => {
     expect(props).toContain('transaction.state.log.min.isr=2');
   });
 
+  it('runs a secure cluster beside the plaintext one: own folder and ports, SASL_SSL only', () => {
+    const layout = clusterLayout({ nodes: 1, home: '/h', secure: true });
+    expect(layout.bootstrap).toEqual(['127.0.0.1:9192']);
+    expect(layout.stateDir).toBe('/h/kafka/secure');
+    expect(layout.secure?.caFile).toBe('/h/kafka/secure/tls/ca.pem');
+    const props = serverProperties(layout, layout.nodes[0]!, { user: 'user-pw', broker: 'broker-pw' });
+    expect(props).toContain('listeners=SASL_SSL://127.0.0.1:9192,CONTROLLER://127.0.0.1:9193');
+    expect(props).toContain('advertised.listeners=SASL_SSL://127.0.0.1:9192');
+    expect(props).not.toContain('PLAINTEXT://');
+    expect(props).toContain('sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN');
+    expect(props).toContain('ssl.keystore.location=/h/kafka/secure/tls/broker.pem');
+    expect(props).toContain('user_herald="user-pw"');
+    expect(() => serverProperties(layout, layout.nodes[0]!)).toThrow('passwords');
+    expect(clusterLayout({ nodes: 3, home: '/h', secure: true }).bootstrap).toEqual([
+      '127.0.0.1:19192',
+      '127.0.0.1:29192',
+      '127.0.0.1:39192',
+    ]);
+  });
+
   it('rejects a port list that does not match the node count', () => {
     expect(() => clusterLayout({ nodes: 3, ports: [1, 2] })).toThrow('expected 3 ports, got 2');
   });

@@ -14,6 +14,8 @@ import { LocalKafkaCluster, LocalKafkaPortInUseError } from '@app/local-kafka';
 
 export interface PrivateKafkaOptions {
   readonly nodes: 1 | 3;
+  /** A SASL_SSL listener (LocalKafkaOptions.secure); connect with cluster.clientConnection() / clientEnv(). */
+  readonly secure?: boolean;
   readonly heapMb?: number;
   /** Starts tried, each on newly picked ports, before a taken port fails the test; default 3. */
   readonly attempts?: number;
@@ -71,6 +73,7 @@ export async function startPrivateKafka(options: PrivateKafkaOptions): Promise<P
     const stateDir = mkdtempSync(join(tmpdir(), 'herald-test-kafka-'));
     const cluster = new LocalKafkaCluster({
       nodes: options.nodes,
+      secure: options.secure === true,
       ports: await pickKafkaPorts(options.nodes),
       stateDir,
       heapMb: options.heapMb ?? 384,

@@ -5,7 +5,7 @@
  * place), 2 for bad input or an unreachable Kafka or registry. Ctrl-C stops cleanly.
  */
 import { Command, Option } from 'commander';
-import { cliConfig } from '../cli-config';
+import { cliRegistry } from '../cli-config';
 import type { TailFormat } from '../tail/tail.reporter';
 import type { StartPosition } from '../tail/topic-reader';
 import {
@@ -165,7 +165,7 @@ async function tail(topic: string, options: TailCommandOptions): Promise<number>
   const { RegistryClient } = await import('@app/registry-client');
   const { tailTopic } = await import('../tail/tail-run');
   const { cliKafka } = await import('./cli-kafka');
-  const registry = new RegistryClient({ url: options.registry ?? cliConfig().SCHEMA_REGISTRY_URL });
+  const registry = new RegistryClient(cliRegistry(options.registry));
   const format = options.format ?? (process.stdout.isTTY ? 'text' : 'json');
   const interrupt = interruptSignal();
   try {

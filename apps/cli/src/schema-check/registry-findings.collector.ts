@@ -7,6 +7,7 @@
  */
 import { posix } from 'node:path';
 import { RegistryClient, RegistryError } from '@app/registry-client';
+import { cliRegistry } from '../cli-config';
 import type { Catalog, EventTypeDefinition } from '@app/schema';
 
 import { compareSubject, describeConflict, type SubjectConflict } from '../schema-push/subject-comparison';
@@ -20,7 +21,7 @@ export async function collectRegistryFindings(catalog: Catalog, url: string): Pr
       `--against registry:${url} needs an http(s) URL, e.g. registry:http://127.0.0.1:8081`,
     );
   }
-  return registryFindings(catalog, new RegistryClient({ url }), url);
+  return registryFindings(catalog, new RegistryClient(cliRegistry(url)), url);
 }
 
 export async function registryFindings(

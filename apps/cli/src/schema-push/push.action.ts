@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { logLevel } from 'kafkajs';
 import { createKafka, TopicAdmin } from '@app/kafka';
 import { RegistryClient, RegistryError } from '@app/registry-client';
+import { cliKafkaSecurity, cliRegistry } from '../cli-config';
 import { formatCatalogProblems, validateCatalog, type Catalog } from '@app/schema';
 import { renderEventTypeText, pushHeader, renderPushJson, renderSummaryText } from './push.reporters';
 import type { SubjectRegistry } from './push.ports';
@@ -48,14 +49,14 @@ export async function runPush(options: PushOptions, io: PushEnvironment): Promis
   const catalog = await readCatalog(resolve(io.cwd, options.dir), options.dir, io);
   if (catalog === undefined) return 1;
   const writeToken = io.env['REGISTRY_WRITE_TOKEN'] || undefined;
-  const client = new RegistryClient({ url: registryUrl, writeToken });
+  const client = new RegistryClient({ ...cliRegistry(registryUrl, io.env), writeToken });
   await client.subjects().catch((error: unknown) => {
     throw new PushEnvironmentError(
       `cannot reach the schema registry at ${registryUrl}: ${(error as Error).message}`,
     );
   });
   const admin = createKafka(
-    { brokers, clientId: 'herald-cli' },
+    { brokers, clientId: 'herald-cli', ...cliKafkaSecurity(io.env) },
     { logLevel: logLevel.NOTHING, retry: { retries: 2 }, connectionTimeout: 3_000 },
   ).admin();
   await admin.connect().catch((error: unknown) => {
