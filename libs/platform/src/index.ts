@@ -7,3 +7,4 @@ export * from './cluster';
 export * from './browser-page';
 export * from './retriable';
 export * from './backoff';
+export * from './problem-exception.filter';
