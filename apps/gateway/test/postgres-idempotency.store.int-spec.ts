@@ -19,25 +19,33 @@ const answer = (id: string, offset = '7'): AcceptedEvent => ({
   offset,
 });
 
-describe('PostgresIdempotencyStore', () => {
+/** A row as every mode reads it: the answer from `published_answers` or from the claim's row. */
+const rowOf = async (db: TestSchema<unknown>['db'], id: string) =>
+  (
+    await sql<{ fingerprint: string; claim_token: string | null; result: AcceptedEvent | null }>`
+      SELECT p.fingerprint, p.claim_token, COALESCE(p.result, CASE WHEN a.event_id IS NOT NULL THEN
+        jsonb_build_object('id', a.event_id, 'type', a.type, 'version', a.version, 'topic', a.topic,
+          'partition', a.partition, 'offset', a."offset") END) AS result
+      FROM published_events p
+      LEFT JOIN published_answers a ON a.event_id = p.event_id AND a.claim_token = p.claim_token
+      WHERE p.event_id = ${id}`.execute(db)
+  ).rows[0];
+
+describe.each(['table', 'row'] as const)('PostgresIdempotencyStore, answers in the %s', (answers) => {
   let test: TestSchema<unknown>;
   let store: PostgresIdempotencyStore;
 
   beforeAll(async () => {
     test = await createTestSchema('gateway_idem');
     await migrateSchema(test.db, test.schema, gatewayMigrations);
-    store = new PostgresIdempotencyStore(test.db, { windowMs: 3_600_000, staleClaimMs: 30_000 });
+    store = new PostgresIdempotencyStore(test.db, { windowMs: 3_600_000, staleClaimMs: 30_000, answers });
   });
 
   afterAll(async () => {
     await test?.drop();
   });
 
-  const row = async (id: string) =>
-    (
-      await sql<{ fingerprint: string; claim_token: string | null; result: AcceptedEvent | null }>`
-        SELECT fingerprint, claim_token, result FROM published_events WHERE event_id = ${id}`.execute(test.db)
-    ).rows[0];
+  const row = (id: string) => rowOf(test.db, id);
 
   it('claims a new id, and answers the same content as a duplicate once completed, other content as a conflict', async () => {
     const id = randomUUID();
@@ -171,5 +179,116 @@ describe('PostgresIdempotencyStore', () => {
     );
     expect(Number(stored.rows[0]!.n)).toBe(ids.length);
     await Promise.all(writes);
+  });
+});
+
+describe('PostgresIdempotencyStore across modes and takeovers', () => {
+  let test: TestSchema<unknown>;
+  let table: PostgresIdempotencyStore;
+  let rows: PostgresIdempotencyStore;
+  const settings = { windowMs: 3_600_000, staleClaimMs: 30_000 };
+
+  beforeAll(async () => {
+    test = await createTestSchema('gateway_idem_modes');
+    await migrateSchema(test.db, test.schema, gatewayMigrations);
+    table = new PostgresIdempotencyStore(test.db, { ...settings, answers: 'table' });
+    rows = new PostgresIdempotencyStore(test.db, { ...settings, answers: 'row' });
+  });
+
+  afterAll(async () => {
+    await test?.drop();
+  });
+
+  const age = (id: string, seconds: number) =>
+    sql`UPDATE published_events SET claimed_at = now() - make_interval(secs => ${seconds})
+        WHERE event_id = ${id}`.execute(test.db);
+  const answerRows = async (id: string) =>
+    (
+      await sql<{
+        claim_token: string;
+      }>`SELECT claim_token FROM published_answers WHERE event_id = ${id}`.execute(test.db)
+    ).rows;
+
+  it('an answer either mode stored is a duplicate for the other (a rolling upgrade in both directions)', async () => {
+    for (const [writer, reader] of [
+      [table, rows],
+      [rows, table],
+    ] as const) {
+      const id = randomUUID();
+      const [claimed] = (await writer.claim([{ id, fingerprint: 'f' }])) as Array<{ token: string }>;
+      await writer.complete([{ token: claimed!.token, result: answer(id, '5') }]);
+      expect(await reader.claim([{ id, fingerprint: 'f' }])).toEqual([
+        { kind: 'duplicate', result: answer(id, '5') },
+      ]);
+      expect(await reader.claim([{ id, fingerprint: 'other' }])).toEqual([{ kind: 'conflict' }]);
+    }
+  });
+
+  it('the table mode writes no UPDATE: the claim row keeps no result, the answer row names the claim', async () => {
+    const id = randomUUID();
+    const [claimed] = (await table.claim([{ id, fingerprint: 'f' }])) as Array<{ token: string }>;
+    await table.complete([{ token: claimed!.token, result: answer(id) }]);
+    const raw = await sql<{
+      result: unknown;
+    }>`SELECT result FROM published_events WHERE event_id = ${id}`.execute(test.db);
+    expect(raw.rows).toEqual([{ result: null }]);
+    expect(await answerRows(id)).toEqual([{ claim_token: claimed!.token }]);
+  });
+
+  it.each(['table', 'row'] as const)(
+    'a stale claim is taken over once unanswered, and only the new owner’s answer counts (%s)',
+    async (mode) => {
+      const store = mode === 'table' ? table : rows;
+      const id = randomUUID();
+      const [first] = (await store.claim([{ id, fingerprint: 'f' }])) as Array<{ token: string }>;
+      await age(id, 60);
+      const [second] = (await store.claim([{ id, fingerprint: 'f' }])) as Array<{
+        kind: string;
+        token: string;
+      }>;
+      expect(second).toEqual({ kind: 'claimed', token: anyString() });
+      expect(second!.token).not.toBe(first!.token);
+      // The first owner was not dead after all: its late answer is not the id's answer.
+      await store.complete([{ token: first!.token, result: answer(id, '1') }]);
+      expect(await store.claim([{ id, fingerprint: 'f' }])).toEqual([{ kind: 'in-flight' }]);
+      await store.complete([{ token: second!.token, result: answer(id, '2') }]);
+      expect(await store.claim([{ id, fingerprint: 'f' }])).toEqual([
+        { kind: 'duplicate', result: answer(id, '2') },
+      ]);
+      // An answered claim is never taken over, however old, nor released.
+      await age(id, 60);
+      expect(await store.claim([{ id, fingerprint: 'f' }])).toEqual([
+        { kind: 'duplicate', result: answer(id, '2') },
+      ]);
+      await store.release([{ id, token: second!.token }]);
+      expect(await rowOf(test.db, id)).toMatchObject({ result: answer(id, '2') });
+    },
+  );
+
+  it('an expired row is claimed afresh and its old answer dropped; pruning takes answers with claims', async () => {
+    const id = randomUUID();
+    const [old] = (await table.claim([{ id, fingerprint: 'f' }])) as Array<{ token: string }>;
+    await table.complete([{ token: old!.token, result: answer(id, '1') }]);
+    await age(id, 7_200);
+    const [fresh] = (await table.claim([{ id, fingerprint: 'g' }])) as Array<{ kind: string; token: string }>;
+    expect(fresh).toEqual({ kind: 'claimed', token: anyString() });
+    expect(await answerRows(id)).toEqual([]);
+    await table.complete([{ token: fresh!.token, result: answer(id, '2') }]);
+    expect(await answerRows(id)).toEqual([{ claim_token: fresh!.token }]);
+    await age(id, 7_200);
+    expect(await table.prune()).toBeGreaterThanOrEqual(1);
+    expect(await rowOf(test.db, id)).toBeUndefined();
+    expect(await answerRows(id)).toEqual([]);
+  });
+
+  it('concurrent claims of one id on two stores (two instances): exactly one is claimed', async () => {
+    for (let i = 0; i < 20; i++) {
+      const id = randomUUID();
+      const outcomes = (
+        await Promise.all([table.claim([{ id, fingerprint: 'f' }]), rows.claim([{ id, fingerprint: 'f' }])])
+      ).flat();
+      expect(outcomes.filter((o) => o.kind === 'claimed')).toHaveLength(1);
+      expect(outcomes.filter((o) => o.kind === 'in-flight')).toHaveLength(1);
+    }
   });
 });
