@@ -36,7 +36,11 @@ describe('gateway schema migrations', () => {
   });
 
   it('keeps the names existing databases hold, in order', () => {
-    expect(Object.keys(gatewayMigrations).sort()).toEqual(['0001_api_keys', '0002_published_events']);
+    // Later migrations (0004_published_answers, ...) come after these.
+    expect(Object.keys(gatewayMigrations).sort().slice(0, 2)).toEqual([
+      '0001_api_keys',
+      '0002_published_events',
+    ]);
   });
 
   it('keys first, then the gateway: the gateway adds its tables', async () => {
@@ -44,8 +48,10 @@ describe('gateway schema migrations', () => {
     await migrateSchema(test.db, test.schema, await apiKeyMigrationsBesideGateway(test.db, test.schema));
     expect(await tables(test)).toEqual(['api_keys']);
     await migrateSchema(test.db, test.schema, gatewayMigrations);
-    expect(await ran(test)).toEqual(['0001_api_keys', '0002_published_events']);
-    expect(await tables(test)).toEqual(['api_keys', 'published_events']);
+    expect(await ran(test)).toEqual(Object.keys(gatewayMigrations).sort());
+    expect(await tables(test)).toEqual(
+      expect.arrayContaining(['api_keys', 'published_answers', 'published_events']),
+    );
   });
 
   it('the gateway first, then keys: the keys program accepts what the gateway ran', async () => {
@@ -57,6 +63,6 @@ describe('gateway schema migrations', () => {
       await apiKeyMigrationsBesideGateway(test.db, test.schema),
     );
     expect(result.results).toEqual([]);
-    expect(await ran(test)).toEqual(['0001_api_keys', '0002_published_events']);
+    expect(await ran(test)).toEqual(Object.keys(gatewayMigrations).sort());
   });
 });
