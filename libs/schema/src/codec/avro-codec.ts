@@ -10,6 +10,9 @@ import type { AvroSchemaJson } from '../avro-schema-json';
 import { createAvroType } from './avro-type';
 import { AvroReadCursor } from './avro-tap';
 import { MAGIC_BYTE, WIRE_HEADER_LENGTH, readWireSchemaId, writeWireHeader } from './wire-format';
+import { AvroJsonDecoder } from '../json/avro-json-decoder';
+import { avroToJson } from '../json/avro-to-json';
+import { parseAvroSchema, type AvroNode } from '../model/avro-model';
 
 /** Where writer schemas come from. Throw UnknownSchemaIdError for an id that does not exist. */
 export interface SchemaSource {
@@ -27,6 +30,28 @@ export interface DecodedMessage {
   readonly schemaId: number;
   readonly value: unknown;
   readonly writerType: avro.Type;
+  /** True when `value` is already Herald's JSON mapping of it (decodeBatchJson), not avsc's value. */
+  readonly json?: boolean;
+}
+
+/** A reader schema for decodeBatchJson: its avsc type and the schema itself (its JSON mapping). */
+export interface JsonReader {
+  readonly type: avro.Type;
+  readonly schema: AvroSchemaJson;
+}
+
+/**
+ * How one (writer, reader) pair reads into JSON: `direct` straight from the bytes when the reader
+ * is canonically the writer (nothing to resolve), else avsc's resolver and then `tree`'s mapping.
+ */
+interface JsonRead {
+  readonly direct: AvroJsonDecoder | undefined;
+  readonly tree: AvroNode;
+}
+
+/** `json` argument of the decode loop: absent for avsc values, else the reader's schema (undefined: the writer's). */
+interface JsonTarget {
+  readonly schema: AvroSchemaJson | undefined;
 }
 
 /** The header's problem, or undefined for a valid header (checked inline, without throwing). */
@@ -66,6 +91,9 @@ export class AvroCodec {
   /** Writer types already fetched, for synchronous lookups on the hot path. */
   private readonly loaded = new Map<number, avro.Type>();
   private readonly resolvers = new WeakMap<avro.Type, Map<avro.Type, avro.Resolver>>();
+  private readonly writerSchemas = new WeakMap<avro.Type, AvroSchemaJson>();
+  /** Per writer type, per reader type (the writer itself when unpinned); null when the schema has no JSON mapping. */
+  private readonly jsonReads = new WeakMap<avro.Type, Map<avro.Type, JsonRead | null>>();
   private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
   private readonly cursor = new AvroReadCursor();
 
@@ -103,9 +131,33 @@ export class AvroCodec {
     messages: readonly Buffer[],
     reader?: avro.Type,
   ): Promise<Array<DecodedMessage | CodecError>> {
+    return this.decodeAll(messages, reader, undefined);
+  }
+
+  /**
+   * decodeBatch, with each value as Herald's JSON mapping of the reader's schema (the writer's
+   * when no reader is given), the shape `JsonAvroMapping#toJson` gives, flagged `json: true`.
+   * When the reader is canonically the writer (pinned to the version that wrote, or unpinned),
+   * a decoder compiled once per schema reads the bytes straight into JSON, with no avsc value
+   * in between; schema resolution goes through avsc's resolver, then the mapping. A value the
+   * mapping cannot express (a timestamp beyond year 275760) is left as avsc's value, without
+   * the flag, so that mapping it fails where the caller maps it. Errors are decodeBatch's.
+   */
+  async decodeBatchJson(
+    messages: readonly Buffer[],
+    reader?: JsonReader,
+  ): Promise<Array<DecodedMessage | CodecError>> {
+    return this.decodeAll(messages, reader?.type, { schema: reader?.schema });
+  }
+
+  private async decodeAll(
+    messages: readonly Buffer[],
+    reader: avro.Type | undefined,
+    json: JsonTarget | undefined,
+  ): Promise<Array<DecodedMessage | CodecError>> {
     const results: Array<DecodedMessage | CodecError> = [];
     const failed = new Map<number, CodecError>();
-    let next = this.decodeLoaded(messages, 0, results, reader, failed);
+    let next = this.decodeLoaded(messages, 0, results, reader, failed, json);
     while (next < messages.length) {
       // messages[next] has a valid header naming a schema not fetched yet.
       const schemaId = readWireSchemaId(messages[next] as Buffer);
@@ -114,7 +166,7 @@ export class AvroCodec {
         (e: CodecError) => e,
       );
       if (failure !== undefined) failed.set(schemaId, failure);
-      next = this.decodeLoaded(messages, next, results, reader, failed);
+      next = this.decodeLoaded(messages, next, results, reader, failed, json);
     }
     return results;
   }
@@ -130,11 +182,12 @@ export class AvroCodec {
     results: Array<DecodedMessage | CodecError>,
     reader: avro.Type | undefined,
     failed: Map<number, CodecError>,
+    json: JsonTarget | undefined,
   ): number {
     let from = start;
     for (;;) {
       try {
-        return this.decodeRun(messages, from, results, reader, failed);
+        return this.decodeRun(messages, from, results, reader, failed, json);
       } catch (error) {
         const corrupt = messages[results.length] as Buffer;
         results.push(corruptPayload(corrupt.readUInt32BE(1), error));
@@ -155,12 +208,14 @@ export class AvroCodec {
     results: Array<DecodedMessage | CodecError>,
     reader: avro.Type | undefined,
     failed: Map<number, CodecError>,
+    json: JsonTarget | undefined,
   ): number {
-    // Per schema id, not per message: the writer type, the target type and the resolver.
+    // Per schema id, not per message: the writer type, the target type, the resolver, the JSON read.
     let lastId = -1;
     let writer: avro.Type | undefined;
     let target: avro.Type | undefined;
     let resolver: avro.Resolver | undefined;
+    let jsonRead: JsonRead | null = null;
     for (let i = start; i < messages.length; i++) {
       const message = messages[i] as Buffer;
       const bad = headerError(message);
@@ -176,11 +231,14 @@ export class AvroCodec {
         target = reader ?? writer;
         resolver = writer && this.batchResolver(reader, writer, schemaId, failed);
         if (failed.has(schemaId)) writer = undefined;
+        jsonRead = json === undefined || writer === undefined ? null : this.jsonRead(writer, reader, json);
       }
       results.push(
         writer === undefined || target === undefined
           ? (failed.get(schemaId) as CodecError)
-          : this.readPayload(message, schemaId, writer, target, resolver),
+          : jsonRead === null
+            ? this.readPayload(message, schemaId, writer, target, resolver)
+            : this.readJson(message, schemaId, writer, target, resolver, jsonRead),
       );
     }
     return messages.length;
@@ -214,6 +272,71 @@ export class AvroCodec {
     const end = this.cursor.end;
     if (end !== message.length) return payloadError(schemaId, end, message.length);
     return { schemaId, writerType, value };
+  }
+
+  /** readPayload into JSON: see decodeBatchJson. */
+  private readJson(
+    message: Buffer,
+    schemaId: number,
+    writerType: avro.Type,
+    target: avro.Type,
+    resolver: avro.Resolver | undefined,
+    json: JsonRead,
+  ): DecodedMessage | CodecError {
+    const direct = json.direct;
+    if (direct !== undefined) {
+      let value: unknown;
+      let read = true;
+      try {
+        value = direct.read(message, WIRE_HEADER_LENGTH);
+      } catch {
+        read = false;
+      }
+      if (read) {
+        const end = direct.end;
+        if (end !== message.length) return payloadError(schemaId, end, message.length);
+        return { schemaId, writerType, value, json: true };
+      }
+    }
+    // Resolution, or bytes the direct decoder would not interpret: avsc reads them (and names the problem).
+    const decoded = this.readPayload(message, schemaId, writerType, target, resolver);
+    if (decoded instanceof CodecError) return decoded;
+    try {
+      return { schemaId, writerType, value: avroToJson(json.tree, decoded.value), json: true };
+    } catch {
+      return decoded;
+    }
+  }
+
+  /**
+   * The JSON read of a (writer, reader) pair, compiled once. Direct when the two are canonically
+   * equal: the bytes then mean the same under either, and the reader's schema gives the mapping
+   * (its logical types, which the canonical form leaves out). null if the schema will not compile
+   * to a mapping (the caller's own mapping then reports it, as before this path existed).
+   */
+  private jsonRead(writer: avro.Type, reader: avro.Type | undefined, json: JsonTarget): JsonRead | null {
+    let byReader = this.jsonReads.get(writer);
+    if (byReader === undefined) {
+      byReader = new Map();
+      this.jsonReads.set(writer, byReader);
+    }
+    const key = reader ?? writer;
+    let read = byReader.get(key);
+    if (read === undefined) {
+      read = null;
+      const schema = reader === undefined ? this.writerSchemas.get(writer) : json.schema;
+      if (schema !== undefined) {
+        try {
+          const tree = parseAvroSchema(schema);
+          const same = reader === undefined || reader === writer || reader.equals(writer);
+          read = { tree, direct: same ? AvroJsonDecoder.compile(tree) : undefined };
+        } catch {
+          read = null;
+        }
+      }
+      byReader.set(key, read);
+    }
+    return read;
   }
 
   private decodeWith(
@@ -261,6 +384,7 @@ export class AvroCodec {
       });
     }
     const type = createAvroType(schema);
+    this.writerSchemas.set(type, schema);
     this.loaded.set(schemaId, type);
     return type;
   }
