@@ -1,4 +1,4 @@
-import { isTransientKafkaError, permanentKafkaConnectError } from './kafka-client';
+import { isTransientKafkaError, permanentKafkaConnectError, redactedLogFields } from './kafka-client';
 
 describe('kafkajs log levels', () => {
   it('recognises protocol errors kafkajs retries by itself', () => {
@@ -78,5 +78,22 @@ describe('connect errors retrying cannot fix', () => {
         connection,
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('kafkajs log fields', () => {
+  it('keeps ordinary fields and hides anything that looks like a credential', () => {
+    const line = redactedLogFields({
+      broker: '127.0.0.1:9093',
+      clientId: 'herald-audit',
+      sasl: { mechanism: 'plain', username: 'u', password: 'hunter2' },
+      nested: { password: 'hunter3', token: 'tok' },
+    });
+    expect(JSON.parse(line)).toEqual({
+      broker: '127.0.0.1:9093',
+      clientId: 'herald-audit',
+      sasl: '[redacted]',
+      nested: { password: '[redacted]', token: '[redacted]' },
+    });
   });
 });

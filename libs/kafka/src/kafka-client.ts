@@ -45,12 +45,22 @@ export function isTransientKafkaError(message: string, error: unknown): boolean 
   return TRANSIENT_ERRORS.some((pattern) => pattern.test(text));
 }
 
+/** Field names whose values never reach a log line, should kafkajs ever log its settings. */
+const SECRET_FIELDS = /password|passphrase|secret|token|authorization|^sasl$/i;
+
+/** A kafkajs log entry's fields as JSON, with the value of every secret-looking field replaced. */
+export function redactedLogFields(extra: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify(extra, (name, value: unknown) =>
+    name !== '' && SECRET_FIELDS.test(name) && value !== undefined && value !== null ? '[redacted]' : value,
+  );
+}
+
 function nestLogCreator() {
   const logger = new Logger('kafkajs');
   return () =>
     ({ level, log }: LogEntry): void => {
       const { message, ...extra } = log;
-      const line = `${message} ${JSON.stringify(extra)}`;
+      const line = `${message} ${redactedLogFields(extra)}`;
       if (level === logLevel.ERROR && !isTransientKafkaError(message, extra['error'])) logger.error(line);
       else if (level <= logLevel.WARN) logger.warn(line);
       else logger.debug(line);

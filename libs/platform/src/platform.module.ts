@@ -13,6 +13,25 @@ export interface PlatformOptions {
   readonly logLevel: string;
 }
 
+/** Log fields holding credentials (pino redact paths): headers, passwords, tokens, SASL settings. */
+export const LOG_REDACTIONS: readonly string[] = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'password',
+  '*.password',
+  '*.*.password',
+  'sasl',
+  '*.sasl',
+  'token',
+  '*.token',
+  'KAFKA_SASL_PASSWORD',
+  '*.KAFKA_SASL_PASSWORD',
+  'SCHEMA_REGISTRY_BASIC_AUTH',
+  '*.SCHEMA_REGISTRY_BASIC_AUTH',
+  'SCHEMA_REGISTRY_TOKEN',
+  '*.SCHEMA_REGISTRY_TOKEN',
+];
+
 @Global()
 @Module({})
 export class PlatformModule {
@@ -25,7 +44,12 @@ export class PlatformModule {
           // throughput (measured with bench/registry.bench.ts). Requests are logged by a cheap
           // Fastify onResponse hook instead (see bootstrap.ts).
           forRoutes: [],
-          pinoHttp: { level: options.logLevel, base: { service: options.service } },
+          pinoHttp: {
+            level: options.logLevel,
+            base: { service: options.service },
+            // Credentials never reach a log line, whatever object a log call is given.
+            redact: { paths: [...LOG_REDACTIONS], censor: '[redacted]' },
+          },
         }),
       ],
       controllers: [HealthController, MetricsController],
