@@ -12,10 +12,12 @@ import {
   type ApiKeyRecord,
   type ApiKeysDatabase,
 } from '@app/api-keys';
+import { databaseConnection } from '@app/config';
 import { cliConfig } from '../cli-config';
 
 async function withStore<T>(work: (store: ApiKeyStore) => Promise<T>): Promise<T> {
-  const url = cliConfig().DATABASE_URL;
+  // DATABASE_URL with DATABASE_SSL_CA_FILE as its sslrootcert (one connection: the pool size is not used).
+  const { url } = databaseConnection(cliConfig());
   // Loaded on use: @app/persistence pulls in Nest, which other commands should not pay for.
   const { createDatabase, ensureDatabase, migrateSchema } = await import('@app/persistence');
   await ensureDatabase(url);
