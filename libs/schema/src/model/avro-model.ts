@@ -331,7 +331,7 @@ class ModelBuilder {
   }
 
   /** The names of a record, enum or fixed, and the namespace its nested types inherit. */
-  private naming(json: JsonObject, enclosing: string, pointer: string): Omit<NamedNodeBase, never> {
+  private naming(json: JsonObject, enclosing: string, pointer: string): NamedNodeBase {
     const name = json['name'];
     if (typeof name !== 'string') throw new AvroModelError('a named type has no name');
     const attribute = json['namespace'];
