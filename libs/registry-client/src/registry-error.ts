@@ -16,7 +16,14 @@ export class RegistryError extends Error {
   }
 
   static unreachable(call: string, cause: unknown): RegistryError {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    // fetch's own message is "fetch failed"; why (refused, TLS, DNS) is its cause's. Duck-typed:
+    // fetch's errors may come from another realm, where `instanceof Error` is false.
+    const messageOf = (value: unknown): string | undefined =>
+      typeof value === 'object' && value !== null && typeof (value as Error).message === 'string'
+        ? (value as Error).message
+        : undefined;
+    const inner = messageOf((cause as { cause?: unknown } | undefined)?.cause);
+    const reason = `${messageOf(cause) ?? String(cause)}${inner === undefined ? '' : `: ${inner}`}`;
     return new RegistryError(`schema registry unreachable (${call}): ${reason}`, 0, undefined, true, {
       cause,
     });
