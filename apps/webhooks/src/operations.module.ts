@@ -45,6 +45,7 @@ import { KafkaHistoryReader } from './jobs/kafka-history-reader';
 import { RecoverJob } from './jobs/recover-job';
 import { ReplayJob } from './jobs/replay-job';
 import { DeliveryNotifications } from './storage/delivery-notifications';
+import type { WebhooksDatabase } from './storage/webhooks-tables';
 import { PostgresEndpointStore } from './storage/endpoint-store.postgres';
 import { JOBS_CHANNEL, PostgresJobStore } from './storage/job-store.postgres';
 import { PostgresJobRuns } from './storage/job-runs.postgres';
@@ -114,7 +115,7 @@ export class OperationsModule {
       providers: [
         {
           provide: JOB_STORE,
-          useFactory: (db: Kysely<unknown>) => new PostgresJobStore(db),
+          useFactory: (db: Kysely<unknown>) => new PostgresJobStore(db.withTables<WebhooksDatabase>()),
           inject: [DATABASE],
         },
         {
@@ -137,7 +138,7 @@ export class OperationsModule {
                   runs,
                   new PostgresReplayStore(),
                   history,
-                  new PostgresEndpointStore(db),
+                  new PostgresEndpointStore(db.withTables<WebhooksDatabase>()),
                   new AvroCodec(registry),
                   new TenantFields(catalog),
                   config.WEBHOOKS_REPLAY_LIMIT,
@@ -175,7 +176,7 @@ export class OperationsModule {
             new EndpointOperations(
               jobs,
               new TestEvents(
-                new PostgresEndpointStore(db),
+                new PostgresEndpointStore(db.withTables<WebhooksDatabase>()),
                 catalog,
                 registry,
                 new PostgresTestEventStore(db),

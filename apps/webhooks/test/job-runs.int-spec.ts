@@ -16,6 +16,7 @@ import { PostgresJobRuns } from '../src/storage/job-runs.postgres';
 import { PostgresJobStore } from '../src/storage/job-store.postgres';
 import { PostgresRecoverStore } from '../src/storage/recover-store.postgres';
 import { WEBHOOKS_MIGRATIONS } from '../src/storage/webhooks-migrations';
+import type { WebhooksDatabase } from '../src/storage/webhooks-tables';
 
 const ENDPOINT = 'ep_0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const SINCE = new Date('2026-01-01T00:00:00Z');
@@ -32,7 +33,7 @@ describe('jobs: claims, leases and resumed runs (real PostgreSQL)', () => {
     await sql`INSERT INTO endpoints (id, url, types) VALUES (${ENDPOINT}, 'https://example.com', '{*}')`.execute(
       schema.db,
     );
-    store = new PostgresJobStore(schema.db);
+    store = new PostgresJobStore(schema.db.withTables<WebhooksDatabase>());
     a = new PostgresJobRuns(schema.db, { owner: 'a', leaseMs: 1_000, maxRuns: 2 });
     b = new PostgresJobRuns(schema.db, { owner: 'b', leaseMs: 1_000, maxRuns: 2 });
   });

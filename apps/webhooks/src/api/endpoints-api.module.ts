@@ -38,6 +38,7 @@ import { SecretCipher } from '../secrets/secret-cipher';
 import { SealingSecretIssuer } from '../secrets/webhook-secret';
 import { EndpointChangeListener } from '../storage/endpoint-changes.listener';
 import { PostgresEndpointDirectory } from '../storage/endpoint-directory.postgres';
+import type { WebhooksDatabase } from '../storage/webhooks-tables';
 import { PostgresEndpointStore } from '../storage/endpoint-store.postgres';
 import { ADMIN_API_OPTIONS, AdminApiHooks, DEFAULT_ADMIN_BODY_LIMIT } from './admin-api.hooks';
 import { EndpointsController } from './endpoints.controller';
@@ -140,7 +141,7 @@ export class EndpointsApiModule {
         { provide: ADMIN_CLOCK, useValue: systemClock },
         {
           provide: ENDPOINT_STORE,
-          useFactory: (db: Kysely<unknown>) => new PostgresEndpointStore(db),
+          useFactory: (db: Kysely<unknown>) => new PostgresEndpointStore(db.withTables<WebhooksDatabase>()),
           inject: [DATABASE],
         },
         {

@@ -3,7 +3,7 @@
  * mapping to the domain's Endpoint, the change notification every write sends, and which
  * PostgreSQL failures mean "unavailable, try again" rather than a defect.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type QueryExecutorProvider } from 'kysely';
 import type { Endpoint, EndpointFormat } from '../domain/endpoint';
 import { isPgUnavailable } from '@app/persistence';
 import { EndpointsUnavailableError } from '../domain/endpoint-errors';
@@ -32,10 +32,23 @@ export interface EndpointRow {
   updated_at: Date;
 }
 
-export const ENDPOINT_COLUMNS = sql.raw(
-  'id, url, description, types, tenant, versions, format, rate_limit, ordered, metadata, enabled, ' +
-    'disabled_reason, created_at, updated_at',
-);
+/** The columns an EndpointRow has, for the query builder. */
+export const ENDPOINT_FIELDS = [
+  'id',
+  'url',
+  'description',
+  'types',
+  'tenant',
+  'versions',
+  'format',
+  'rate_limit',
+  'ordered',
+  'metadata',
+  'enabled',
+  'disabled_reason',
+  'created_at',
+  'updated_at',
+] as const;
 
 export function toEndpoint(row: EndpointRow): Endpoint {
   return {
@@ -57,10 +70,7 @@ export function toEndpoint(row: EndpointRow): Endpoint {
 }
 
 /** Queued in the transaction, so listeners hear of a change only once it is committed. */
-export async function notifyEndpointChange(
-  trx: Transaction<unknown> | Kysely<unknown>,
-  id: string,
-): Promise<void> {
+export async function notifyEndpointChange(trx: QueryExecutorProvider, id: string): Promise<void> {
   await sql`SELECT pg_notify(${ENDPOINTS_CHANNEL}, ${id})`.execute(trx);
 }
 

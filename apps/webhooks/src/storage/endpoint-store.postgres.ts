@@ -5,6 +5,7 @@
  * fields; deleting an endpoint takes its secrets, deliveries and attempts with it (ON DELETE CASCADE).
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { WebhooksDatabase } from './webhooks-tables';
 import type { Endpoint } from '../domain/endpoint';
 import type {
   EndpointChange,
@@ -15,59 +16,65 @@ import type {
   SealedSecret,
   StoredSecret,
 } from '../domain/endpoint-store.port';
-import {
-  ENDPOINT_COLUMNS,
-  guarded,
-  notifyEndpointChange,
-  toEndpoint,
-  type EndpointRow,
-} from './endpoint-rows';
-
-interface SecretRow {
-  serial: number;
-  key_id: string;
-  ciphertext: Buffer;
-  expires_at: Date | null;
-}
+import { ENDPOINT_FIELDS, guarded, notifyEndpointChange, toEndpoint } from './endpoint-rows';
 
 export class PostgresEndpointStore implements EndpointStore {
-  constructor(private readonly db: Kysely<unknown>) {}
+  constructor(private readonly db: Kysely<WebhooksDatabase>) {}
 
   create(endpoint: NewEndpoint, secret: SealedSecret): Promise<Endpoint> {
     return guarded(() =>
       this.db.transaction().execute(async (trx) => {
-        const { rows } = await sql<EndpointRow>`
-          INSERT INTO endpoints (id, url, description, types, tenant, versions, format, rate_limit, ordered, metadata)
-          VALUES (${endpoint.id}, ${endpoint.url}, ${endpoint.description}, ${[...endpoint.types]}::text[],
-                  ${endpoint.tenant}, ${JSON.stringify(endpoint.versions)}::jsonb, ${endpoint.format},
-                  ${endpoint.rateLimit}, ${endpoint.ordered}, ${JSON.stringify(endpoint.metadata)}::jsonb)
-          RETURNING ${ENDPOINT_COLUMNS}`.execute(trx);
-        await sql`
-          INSERT INTO endpoint_secrets (endpoint_id, serial, key_id, ciphertext)
-          VALUES (${endpoint.id}, 1, ${secret.keyId}, ${secret.ciphertext})`.execute(trx);
+        const row = await trx
+          .insertInto('endpoints')
+          .values({
+            id: endpoint.id,
+            url: endpoint.url,
+            description: endpoint.description,
+            types: [...endpoint.types],
+            tenant: endpoint.tenant,
+            versions: JSON.stringify(endpoint.versions),
+            format: endpoint.format,
+            rate_limit: endpoint.rateLimit,
+            ordered: endpoint.ordered,
+            metadata: JSON.stringify(endpoint.metadata),
+          })
+          .returning(ENDPOINT_FIELDS)
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('endpoint_secrets')
+          .values({
+            endpoint_id: endpoint.id,
+            serial: 1,
+            key_id: secret.keyId,
+            ciphertext: secret.ciphertext,
+          })
+          .execute();
         await notifyEndpointChange(trx, endpoint.id);
-        return toEndpoint(rows[0]!);
+        return toEndpoint(row);
       }),
     );
   }
 
   find(id: string): Promise<Endpoint | undefined> {
     return guarded(async () => {
-      const { rows } = await sql<EndpointRow>`
-        SELECT ${ENDPOINT_COLUMNS} FROM endpoints WHERE id = ${id}`.execute(this.db);
-      return rows[0] === undefined ? undefined : toEndpoint(rows[0]);
+      const row = await this.db
+        .selectFrom('endpoints')
+        .select(ENDPOINT_FIELDS)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toEndpoint(row);
     });
   }
 
   page(after: string | undefined, limit: number): Promise<EndpointPage> {
     return guarded(async () => {
-      const { rows } =
-        after === undefined
-          ? await sql<EndpointRow>`
-              SELECT ${ENDPOINT_COLUMNS} FROM endpoints ORDER BY id LIMIT ${limit + 1}`.execute(this.db)
-          : await sql<EndpointRow>`
-              SELECT ${ENDPOINT_COLUMNS} FROM endpoints WHERE id > ${after}
-              ORDER BY id LIMIT ${limit + 1}`.execute(this.db);
+      const rows = await this.db
+        .selectFrom('endpoints')
+        .select(ENDPOINT_FIELDS)
+        .$if(after !== undefined, (query) => query.where('id', '>', after as string))
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
       return { items: rows.slice(0, limit).map(toEndpoint), hasMore: rows.length > limit };
     });
   }
@@ -78,10 +85,14 @@ export class PostgresEndpointStore implements EndpointStore {
   ): Promise<Endpoint | undefined> {
     return guarded(() =>
       this.db.transaction().execute(async (trx) => {
-        const { rows } = await sql<EndpointRow>`
-          SELECT ${ENDPOINT_COLUMNS} FROM endpoints WHERE id = ${id} FOR UPDATE`.execute(trx);
-        if (rows[0] === undefined) return undefined;
-        const current = toEndpoint(rows[0]);
+        const row = await trx
+          .selectFrom('endpoints')
+          .select(ENDPOINT_FIELDS)
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirst();
+        if (row === undefined) return undefined;
+        const current = toEndpoint(row);
         const next = decide(current);
         if (next === undefined) return current;
         const updated = await this.write(trx, id, next);
@@ -94,8 +105,8 @@ export class PostgresEndpointStore implements EndpointStore {
   delete(id: string): Promise<boolean> {
     return guarded(() =>
       this.db.transaction().execute(async (trx) => {
-        const { rows } = await sql`DELETE FROM endpoints WHERE id = ${id} RETURNING id`.execute(trx);
-        if (rows.length === 0) return false;
+        const deleted = await trx.deleteFrom('endpoints').where('id', '=', id).returning('id').execute();
+        if (deleted.length === 0) return false;
         await notifyEndpointChange(trx, id);
         return true;
       }),
@@ -106,11 +117,19 @@ export class PostgresEndpointStore implements EndpointStore {
     return guarded(() =>
       this.db.transaction().execute(async (trx) => {
         // The endpoint's lock serialises rotations, so serials are taken without a race.
-        const { rows } = await sql`SELECT id FROM endpoints WHERE id = ${id} FOR UPDATE`.execute(trx);
-        if (rows.length === 0) return false;
-        await sql`
-          DELETE FROM endpoint_secrets
-          WHERE endpoint_id = ${id} AND expires_at IS NOT NULL AND expires_at <= ${at.now}`.execute(trx);
+        const locked = await trx
+          .selectFrom('endpoints')
+          .select('id')
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirst();
+        if (locked === undefined) return false;
+        await trx
+          .deleteFrom('endpoint_secrets')
+          .where('endpoint_id', '=', id)
+          .where('expires_at', 'is not', null)
+          .where('expires_at', '<=', at.now)
+          .execute();
         // LEAST ignores NULL: the current secret gets the new expiry; older ones keep an earlier one.
         await sql`
           UPDATE endpoint_secrets SET expires_at = LEAST(expires_at, ${at.oldExpiresAt}::timestamptz)
@@ -127,8 +146,12 @@ export class PostgresEndpointStore implements EndpointStore {
 
   enabledEndpoints(): Promise<Endpoint[]> {
     return guarded(async () => {
-      const { rows } = await sql<EndpointRow>`
-        SELECT ${ENDPOINT_COLUMNS} FROM endpoints WHERE enabled ORDER BY id`.execute(this.db);
+      const rows = await this.db
+        .selectFrom('endpoints')
+        .select(ENDPOINT_FIELDS)
+        .where('enabled', '=', true)
+        .orderBy('id')
+        .execute();
       return rows.map(toEndpoint);
     });
   }
@@ -146,10 +169,14 @@ export class PostgresEndpointStore implements EndpointStore {
 
   liveSecrets(id: string, now: Date): Promise<StoredSecret[]> {
     return guarded(async () => {
-      const { rows } = await sql<SecretRow>`
-        SELECT serial, key_id, ciphertext, expires_at FROM endpoint_secrets
-        WHERE endpoint_id = ${id} AND (expires_at IS NULL OR expires_at > ${now})
-        ORDER BY expires_at IS NULL DESC, serial DESC`.execute(this.db);
+      const rows = await this.db
+        .selectFrom('endpoint_secrets')
+        .select(['serial', 'key_id', 'ciphertext', 'expires_at'])
+        .where('endpoint_id', '=', id)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+        .orderBy(sql`expires_at IS NULL`, 'desc')
+        .orderBy('serial', 'desc')
+        .execute();
       return rows.map((r) => ({
         serial: r.serial,
         keyId: r.key_id,
@@ -159,18 +186,31 @@ export class PostgresEndpointStore implements EndpointStore {
     });
   }
 
-  private async write(trx: Transaction<unknown>, id: string, next: EndpointChange): Promise<Endpoint> {
-    const { rows } = await sql<EndpointRow>`
-      UPDATE endpoints SET
-        url = ${next.url}, description = ${next.description}, types = ${[...next.types]}::text[],
-        tenant = ${next.tenant}, versions = ${JSON.stringify(next.versions)}::jsonb, format = ${next.format},
-        rate_limit = ${next.rateLimit}, ordered = ${next.ordered},
-        metadata = ${JSON.stringify(next.metadata)}::jsonb, enabled = ${next.enabled},
-        disabled_reason = ${next.disabledReason},
-        failing_since = CASE WHEN ${next.resetFailures}::boolean THEN NULL ELSE failing_since END,
-        updated_at = now()
-      WHERE id = ${id}
-      RETURNING ${ENDPOINT_COLUMNS}`.execute(trx);
-    return toEndpoint(rows[0]!);
+  private async write(
+    trx: Transaction<WebhooksDatabase>,
+    id: string,
+    next: EndpointChange,
+  ): Promise<Endpoint> {
+    const row = await trx
+      .updateTable('endpoints')
+      .set({
+        url: next.url,
+        description: next.description,
+        types: [...next.types],
+        tenant: next.tenant,
+        versions: JSON.stringify(next.versions),
+        format: next.format,
+        rate_limit: next.rateLimit,
+        ordered: next.ordered,
+        metadata: JSON.stringify(next.metadata),
+        enabled: next.enabled,
+        disabled_reason: next.disabledReason,
+        ...(next.resetFailures ? { failing_since: null } : {}),
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', id)
+      .returning(ENDPOINT_FIELDS)
+      .executeTakeFirstOrThrow();
+    return toEndpoint(row);
   }
 }

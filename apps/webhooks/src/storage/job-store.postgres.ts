@@ -18,6 +18,7 @@ import type {
   ReplayResult,
 } from '../domain/jobs';
 import { guarded } from './endpoint-rows';
+import type { WebhooksDatabase } from './webhooks-tables';
 
 export interface JobRow {
   id: string;
@@ -35,6 +36,24 @@ export interface JobRow {
   finished_at: Date | null;
 }
 
+/** The columns a JobRow has, for the query builder (bigint counts come back as text). */
+export const JOB_FIELDS = [
+  'id',
+  'kind',
+  'endpoint_id',
+  'state',
+  'since',
+  'until',
+  'done',
+  'total',
+  'result',
+  'error',
+  'created_at',
+  'started_at',
+  'finished_at',
+] as const;
+
+/** The same columns for hand-written SQL. */
 export const JOB_COLUMNS = sql.raw(
   'id, kind, endpoint_id, state, since, until, done::text, total::text, result, error, created_at, ' +
     'started_at, finished_at',
@@ -61,7 +80,7 @@ export function toJobView(row: JobRow): JobView {
 export const JOBS_CHANNEL = 'webhooks_jobs';
 
 export class PostgresJobStore implements JobStore {
-  constructor(private readonly db: Kysely<unknown>) {}
+  constructor(private readonly db: Kysely<WebhooksDatabase>) {}
 
   create(job: NewJob): Promise<JobView | undefined> {
     return guarded(() =>
@@ -81,19 +100,23 @@ export class PostgresJobStore implements JobStore {
 
   find(id: string): Promise<JobView | undefined> {
     return guarded(async () => {
-      const { rows } = await sql<JobRow>`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ${id}`.execute(this.db);
-      return rows[0] === undefined ? undefined : toJobView(rows[0]);
+      const row = await this.db.selectFrom('jobs').select(JOB_FIELDS).where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : toJobView(row);
     });
   }
 
   page(filter: JobFilter, before: string | undefined, limit: number): Promise<JobView[]> {
     return guarded(async () => {
-      const conditions = [sql`true`];
-      if (filter.endpointId !== undefined) conditions.push(sql`endpoint_id = ${filter.endpointId}`);
-      if (before !== undefined) conditions.push(sql`id < ${before}`);
-      const { rows } = await sql<JobRow>`
-        SELECT ${JOB_COLUMNS} FROM jobs WHERE ${sql.join(conditions, sql` AND `)}
-        ORDER BY id DESC LIMIT ${limit}`.execute(this.db);
+      const rows = await this.db
+        .selectFrom('jobs')
+        .select(JOB_FIELDS)
+        .$if(filter.endpointId !== undefined, (query) =>
+          query.where('endpoint_id', '=', filter.endpointId as string),
+        )
+        .$if(before !== undefined, (query) => query.where('id', '<', before as string))
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map(toJobView);
     });
   }
@@ -128,7 +151,11 @@ export class PostgresJobStore implements JobStore {
    * transaction, so `attempts = 0` is never one in flight) and the replayed messages left
    * without a delivery; returns how many deliveries went.
    */
-  private async withdraw(tx: Transaction<unknown>, jobId: string, endpointId: string): Promise<number> {
+  private async withdraw(
+    tx: Transaction<WebhooksDatabase>,
+    jobId: string,
+    endpointId: string,
+  ): Promise<number> {
     const deleted = await sql`
       DELETE FROM deliveries WHERE job_id = ${jobId} AND status = 'pending' AND attempts = 0`.execute(tx);
     await sql`
