@@ -34,7 +34,12 @@ interface BadRequest {
   readonly url?: string;
   readonly method?: string;
   /** Replaces the default JSON content type and API key; `null` drops a header. */
-  readonly headers?: Readonly<Record<string, string | null>>;
+  readonly headers?:
+    Readonly<Record<string, string | null>> | ((t: Types) => Readonly<Record<string, string | null>>);
+  /** The violation at `pointer` must say this. */
+  readonly message?: RegExp;
+  /** The answer's `Allow` header (405). */
+  readonly allow?: string;
 }
 
 const payment = (overrides: Record<string, unknown> = {}) => ({
@@ -81,6 +86,23 @@ const malformed = (body: (t: Types) => Body, pointer?: string): BadRequest => ({
   pointer,
 });
 const invalid = (body: (t: Types) => Body, pointer?: string): BadRequest => ({ body, status: 422, pointer });
+const outOfRange = (body: (t: Types) => Body, pointer: string, sent: string): BadRequest => ({
+  body,
+  status: 422,
+  pointer,
+  message: new RegExp(`got ${sent.replace(/[+.]/g, '\\$&')}, which is out of range`),
+});
+const repeated = (
+  body: (t: Types) => Body,
+  pointer: string,
+  extra: Partial<BadRequest> = {},
+): BadRequest => ({
+  body,
+  status: 400,
+  pointer,
+  message: /appears more than once/,
+  ...extra,
+});
 
 const cases: Array<[string, BadRequest]> = [
   // Malformed JSON and bodies that are not an envelope.
@@ -211,12 +233,55 @@ const cases: Array<[string, BadRequest]> = [
   ['long: null', invalid(event(payment({ amount_minor: null })), data('amount_minor'))],
   ['long: "NaN"', invalid(event(payment({ amount_minor: 'NaN' })), data('amount_minor'))],
   ['long: "Infinity"', invalid(event(payment({ amount_minor: 'Infinity' })), data('amount_minor'))],
+  // JSON.parse reads these as other numbers (2^53, Infinity): the answer names the text sent.
   [
     'long: 2^53 + 1 as a number',
-    invalid(rawEvent('{"amount_minor":9007199254740993}'), data('amount_minor')),
+    outOfRange(rawEvent('{"amount_minor":9007199254740993}'), data('amount_minor'), '9007199254740993'),
   ],
-  ['long: 2^63 as a number', invalid(rawEvent('{"amount_minor":9223372036854775808}'), data('amount_minor'))],
-  ['long: 1e400 as a number', invalid(rawEvent('{"amount_minor":1e400}'), data('amount_minor'))],
+  [
+    'long: 2^63 as a number',
+    outOfRange(rawEvent('{"amount_minor":9223372036854775808}'), data('amount_minor'), '9223372036854775808'),
+  ],
+  ['long: 1e400 as a number', outOfRange(rawEvent('{"amount_minor":1e400}'), data('amount_minor'), '1e400')],
+  [
+    'long: -1e400 as a number',
+    outOfRange(rawEvent('{"amount_minor":-1e400}'), data('amount_minor'), '-1e400'),
+  ],
+  [
+    'optional long: 2^53 + 1 as a number',
+    outOfRange(
+      rawEvent(JSON.stringify(payment()).replace('}', ',"fee_minor":9007199254740993}')),
+      data('fee_minor'),
+      '9007199254740993',
+    ),
+  ],
+  [
+    'long: 1e400 in an atomic batch',
+    {
+      url: '/v1/events/batch',
+      status: 422,
+      pointer: '/events/1/data/amount_minor',
+      message: /got 1e400, which is out of range/,
+      body: (t) =>
+        `{"atomic":true,"events":[{"type":"${t.payment}","data":${JSON.stringify(payment())}},{"type":"${t.payment}","data":{"amount_minor":1e400}}]}`,
+    },
+  ],
+  [
+    'long: 2^53 + 1 in a binary CloudEvent',
+    {
+      body: () =>
+        JSON.stringify(payment()).replace('"amount_minor":12550', '"amount_minor":9007199254740993'),
+      status: 422,
+      pointer: data('amount_minor'),
+      message: /got 9007199254740993, which is out of range/,
+      headers: (t) => ({
+        'ce-specversion': '1.0',
+        'ce-id': 'big-1',
+        'ce-source': '/x',
+        'ce-type': t.payment,
+      }),
+    },
+  ],
   [
     'long: 2^63 as a string',
     invalid(event(payment({ amount_minor: '9223372036854775808' })), data('amount_minor')),
@@ -374,27 +439,83 @@ const cases: Array<[string, BadRequest]> = [
     'a type of another domain',
     { body: event(payment(), { type: 'payments.payment.received' }), status: 403, pointer: '/type' },
   ],
-  // traceparent.
-  ['traceparent not W3C', { body: event(payment()), status: 400, headers: { traceparent: 'abc' } }],
+  // Repeated member names: JSON.parse would keep the last one silently.
   [
-    'traceparent version ff',
-    {
-      body: event(payment()),
-      status: 400,
-      headers: { traceparent: 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
-    },
+    'a repeated data field',
+    repeated(rawEvent('{"amount_minor":100,"amount_minor":999999}'), data('amount_minor')),
   ],
   [
-    'traceparent in upper case',
-    {
-      body: event(payment()),
-      status: 400,
-      headers: { traceparent: '00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01' },
-    },
+    'a repeated data field, the rest valid',
+    repeated(
+      rawEvent(
+        JSON.stringify(payment()).replace(
+          '"amount_minor":12550',
+          '"amount_minor":12550,"amount_minor":999999',
+        ),
+      ),
+      data('amount_minor'),
+    ),
   ],
   [
-    'traceparent too short',
-    { body: event(payment()), status: 400, headers: { traceparent: '00-4bf92f35-00f067aa-01' } },
+    'a repeated nested data field',
+    repeated(rawEvent('{"card":{"last4":"4242","last4":"0000"}}'), '/data/card/last4'),
+  ],
+  [
+    'a repeated envelope field',
+    repeated((t) => `{"type":"${t.payment}","type":"${t.order}","data":{}}`, '/type'),
+  ],
+  [
+    'a repeated data member in the envelope',
+    repeated((t) => `{"type":"${t.payment}","data":{},"data":{}}`, '/data'),
+  ],
+  ['a repeated field name with a slash', repeated(rawEvent('{"a/b":1,"a/b":2}'), '/data/a~1b')],
+  [
+    'a repeated field spelled with an escape',
+    repeated(rawEvent('{"amount_minor":1,"amount_\\u006dinor":2}'), data('amount_minor')),
+  ],
+  [
+    'a repeated field in a batch entry',
+    repeated(
+      (t) => `{"events":[{"type":"${t.payment}","data":{"amount_minor":1,"amount_minor":2}}]}`,
+      '/events/0/data/amount_minor',
+      {
+        url: '/v1/events/batch',
+      },
+    ),
+  ],
+  [
+    'a repeated batch field',
+    repeated(
+      (t) => `{"events":[{"type":"${t.payment}","data":{}}],"atomic":false,"atomic":true}`,
+      '/atomic',
+      {
+        url: '/v1/events/batch',
+      },
+    ),
+  ],
+  [
+    'a repeated CloudEvents attribute (structured)',
+    repeated(
+      (t) =>
+        `{"specversion":"1.0","id":"ce-dup","source":"/x","type":"${t.payment}","type":"${t.order}","data":{}}`,
+      '/type',
+      { headers: { 'content-type': 'application/cloudevents+json' } },
+    ),
+  ],
+  [
+    'a repeated field in CloudEvents data (structured)',
+    repeated(
+      (t) =>
+        `{"specversion":"1.0","id":"ce-dup2","source":"/x","type":"${t.payment}","data":{"amount_minor":1,"amount_minor":2}}`,
+      data('amount_minor'),
+      { headers: { 'content-type': 'application/cloudevents+json' } },
+    ),
+  ],
+  [
+    'a repeated field in CloudEvents data (binary)',
+    repeated(() => '{"amount_minor":1,"amount_minor":2}', data('amount_minor'), {
+      headers: { 'ce-specversion': '1.0', 'ce-id': 'b-dup', 'ce-source': '/x', 'ce-type': 'a.b.c' },
+    }),
   ],
   // CloudEvents.
   ...(
@@ -567,8 +688,33 @@ const cases: Array<[string, BadRequest]> = [
       body: (t) => `{"atomic":true,"events":[{"type":"${t.payment}","data":${deepArrays(10_000)}}]}`,
     },
   ],
-  // Routes and methods.
-  ['GET on the publish route', { method: 'GET', body: () => '', status: 404 }],
+  // Routes and methods: a known route's other methods are 405 with Allow.
+  ['GET on the publish route', { method: 'GET', body: () => '', status: 405, allow: 'POST' }],
+  ['PUT on the publish route', { method: 'PUT', body: event(payment()), status: 405, allow: 'POST' }],
+  ['DELETE on the publish route', { method: 'DELETE', body: () => '', status: 405, allow: 'POST' }],
+  ['PATCH on the publish route', { method: 'PATCH', body: event(payment()), status: 405, allow: 'POST' }],
+  [
+    'GET on the batch route',
+    { method: 'GET', url: '/v1/events/batch', body: () => '', status: 405, allow: 'POST' },
+  ],
+  [
+    'PUT on the batch route',
+    { method: 'PUT', url: '/v1/events/batch', body: () => ({ events: [] }), status: 405, allow: 'POST' },
+  ],
+  [
+    'PUT with a CloudEvent',
+    {
+      method: 'PUT',
+      body: (t) => ({ specversion: '1.0', id: 'ce-put', source: '/x', type: t.payment, data: payment() }),
+      status: 405,
+      allow: 'POST',
+      headers: { 'content-type': 'application/cloudevents+json' },
+    },
+  ],
+  [
+    'POST on the catalog',
+    { url: '/v1/event-types', body: event(payment()), status: 405, allow: 'GET, HEAD' },
+  ],
   ['an unknown route', { url: '/v1/event', body: event(payment()), status: 404 }],
 ];
 
@@ -602,7 +748,8 @@ describe('gateway bad-input corpus', () => {
       'content-type': 'application/json',
       authorization: `Bearer ${gateway.apiKey}`,
     };
-    for (const [name, value] of Object.entries(bad.headers ?? {})) {
+    const extraHeaders = typeof bad.headers === 'function' ? bad.headers(types) : bad.headers;
+    for (const [name, value] of Object.entries(extraHeaders ?? {})) {
       if (value === null) delete headers[name];
       else headers[name] = value;
     }
@@ -612,10 +759,15 @@ describe('gateway bad-input corpus', () => {
       headers,
       body: method === 'GET' ? undefined : body,
     });
+    expect(response.headers.get('allow')).toBe(bad.allow ?? null);
     const text = await response.text();
     expect({ status: response.status, text }).toEqual({ status: bad.status, text: anyOf(String) });
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const problem = JSON.parse(text) as { status: number; detail: string; errors: Array<{ path: string }> };
+    const problem = JSON.parse(text) as {
+      status: number;
+      detail: string;
+      errors: Array<{ path: string; message: string }>;
+    };
     expect(problem.status).toBe(bad.status);
     expect(problem.detail.trim()).not.toBe('');
     if (bad.pointer !== undefined) {
@@ -625,6 +777,13 @@ describe('gateway bad-input corpus', () => {
         .find((p) => p === pointer || p.startsWith(`${pointer}/`));
       expect({ pointer: named, errors: problem.errors }).toEqual({
         pointer: anyOf(String),
+        errors: problem.errors,
+      });
+    }
+    if (bad.message !== undefined) {
+      const violation = problem.errors.find((e) => e.path === bad.pointer);
+      expect({ violation, errors: problem.errors }).toEqual({
+        violation: { path: bad.pointer, message: expect.stringMatching(bad.message) as unknown },
         errors: problem.errors,
       });
     }

@@ -366,7 +366,8 @@ describe('gateway HTTP status codes', () => {
       expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       await expectProblem(limited[0]!, 429, 'rate-limited');
 
-      // A batch larger than the whole budget can never pass: 429 at once.
+      // A batch larger than the whole budget can never pass: 413 at once, not 429, since a client
+      // retrying 429 would retry it for ever; no Retry-After.
       const batch = [0, 1, 2].map(() => ({
         id: `limited-${randomUUID()}`,
         type: gateway.types.payment,
@@ -374,8 +375,10 @@ describe('gateway HTTP status codes', () => {
       }));
       batch.forEach((e) => rejected.add(e.id));
       const response = await gateway.post('/v1/events/batch', { events: batch }, auth);
-      expect(response.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
-      await expectProblem(response, 429, 'rate-limited');
+      expect(response.headers.get('retry-after')).toBeNull();
+      const problem = await expectProblem(response, 413, 'exceeds-rate-limit');
+      expect(problem.errors).toEqual([{ path: '/events', message: anyOf(String) }]);
+      expect(problem.errors[0]!.message).toContain('at most 2 events');
     });
   });
 
@@ -614,6 +617,71 @@ describe('gateway HTTP status codes', () => {
       expect(accepted.get(body.id)?.traceparent).toBe(traceparent);
     });
 
+    it.each([
+      ['not W3C', 'abc'],
+      ['version ff', 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'],
+      ['upper case', '00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01'],
+      ['too short', '00-4bf92f35-00f067aa-01'],
+      ['an all-zero trace id', '00-00000000000000000000000000000000-00f067aa0ba902b7-01'],
+      ['an all-zero parent id', '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01'],
+      [
+        'version 00 with a field after the flags',
+        '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x',
+      ],
+    ])(
+      'an invalid traceparent (%s) is ignored: the event is accepted and carries none',
+      async (_name, traceparent) => {
+        const body = await expectAccepted(
+          await gateway.post('/v1/events', { type: gateway.types.payment, data: payment() }, { traceparent }),
+        );
+        // The consumer-side check at the end finds no traceparent header on its record.
+        expect(accepted.get(body.id)?.traceparent).toBeUndefined();
+      },
+    );
+
+    it('a traceparent of a later version is carried as version 00', async () => {
+      const ids = '4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      const body = await expectAccepted(
+        await gateway.post(
+          '/v1/events',
+          { type: gateway.types.payment, data: payment() },
+          { traceparent: `cc-${ids}-future` },
+        ),
+        { traceparent: `00-${ids}` },
+      );
+      // The consumer-side check at the end compares the record's header with this.
+      expect(accepted.get(body.id)?.traceparent).toBe(`00-${ids}`);
+    });
+
+    it('405 with Allow on the publish routes for other methods, as problem+json', async () => {
+      for (const [method, path] of [
+        ['GET', '/v1/events'],
+        ['PUT', '/v1/events'],
+        ['DELETE', '/v1/events'],
+        ['PATCH', '/v1/events/batch'],
+        ['GET', '/v1/events/batch'],
+      ] as const) {
+        const response = await fetch(`${gateway.url}${path}`, { method });
+        expect({ method, path, status: response.status, allow: response.headers.get('allow') }).toEqual({
+          method,
+          path,
+          status: 405,
+          allow: 'POST',
+        });
+        const problem = await expectProblem(response, 405, 'method-not-allowed');
+        expect(problem.detail).toContain(method);
+      }
+      const catalog = await fetch(`${gateway.url}/v1/event-types`, { method: 'POST' });
+      expect(catalog.headers.get('allow')).toBe('GET, HEAD');
+      await expectProblem(catalog, 405, 'method-not-allowed');
+      // A path no route serves stays 404.
+      const nowhere = await fetch(`${gateway.url}/v1/nothing`, { method: 'GET' });
+      expect({ status: nowhere.status, allow: nowhere.headers.get('allow') }).toEqual({
+        status: 404,
+        allow: null,
+      });
+    });
+
     it('GET /v1/event-types lists the catalog with every version', async () => {
       const response = await fetch(`${gateway.url}/v1/event-types`);
       expect(response.status).toBe(200);
@@ -661,7 +729,8 @@ describe('gateway HTTP status codes', () => {
       });
       expect(record.headers.ce_dataschema).toMatch(new RegExp(`/versions/${expected.version}$`));
       if (expected.key !== undefined) expect(record.key).toBe(expected.key);
-      if (expected.traceparent !== undefined) expect(record.headers.traceparent).toBe(expected.traceparent);
+      // Absent when the request had none, or an invalid one (ignored, W3C Trace Context).
+      expect(record.headers.traceparent).toBe(expected.traceparent);
       expect(record.headers.ce_source).not.toMatch(/spoofed/);
     }
   });

@@ -10,7 +10,9 @@ import { EventPublisher, type BatchItemResult, type PublishResult } from '../dom
 import { GatewayLimits } from '../domain/gateway-limits';
 import { PublisherAuthenticator } from '../domain/publisher-authenticator';
 import { GatewayMetrics } from '../gateway.metrics';
-import { readBatch, readSingleEvent } from './event-requests';
+import { GatewayError } from '../domain/gateway-errors';
+import { readBatch, readSingleEvent, withNumberTexts } from './event-requests';
+import type { NumberTexts } from './gateway-body.parser';
 import { ACCEPTED_EVENT, BATCH_REQUEST, BATCH_RESPONSE, EVENT_ENVELOPE, PROBLEM } from './openapi-schemas';
 import { problemFor, type Problem } from './problem';
 
@@ -31,11 +33,19 @@ function accepted(result: PublishResult): AcceptedBody {
   return duplicate ? { ...coordinates, duplicate: true } : coordinates;
 }
 
-function batchResult(item: BatchItemResult): BatchResultBody {
+function batchResult(item: BatchItemResult, numberTexts: NumberTexts): BatchResultBody {
   if (item.status === 'accepted') return { status: 'accepted', ...accepted(item.result) };
-  return item.id === undefined
-    ? { status: 'rejected', error: problemFor(item.error) }
-    : { status: 'rejected', id: item.id, error: problemFor(item.error) };
+  const error = problemFor(withNumberTexts(item.error, numberTexts));
+  return item.id === undefined ? { status: 'rejected', error } : { status: 'rejected', id: item.id, error };
+}
+
+/** Runs `work`, its errors' violations about inexact numbers saying what was sent. */
+async function reporting<T>(numberTexts: NumberTexts, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof GatewayError ? withNumberTexts(error, numberTexts) : error;
+  }
 }
 
 @ApiTags('events')
@@ -60,9 +70,9 @@ export class EventsController {
   async publish(@Req() request: FastifyRequest): Promise<AcceptedBody> {
     return this.track('single', async () => {
       const publisher = await this.authenticator.authenticate(request.headers.authorization);
-      const event = readSingleEvent(request);
+      const { event, numberTexts } = readSingleEvent(request);
       await this.authenticator.consume(publisher, 1);
-      return accepted(await this.publisher.publishOne(event, publisher));
+      return accepted(await reporting(numberTexts, () => this.publisher.publishOne(event, publisher)));
     });
   }
 
@@ -81,11 +91,13 @@ export class EventsController {
       const batch = readBatch(request, this.limits.maxBatchEvents);
       await this.authenticator.consume(publisher, batch.entries.length);
       if (batch.atomic) {
-        const results = await this.publisher.publishAtomic(batch.entries, publisher);
+        const results = await reporting(batch.numberTexts, () =>
+          this.publisher.publishAtomic(batch.entries, publisher),
+        );
         return { results: results.map((result) => ({ status: 'accepted' as const, ...accepted(result) })) };
       }
       const results = await this.publisher.publishBatch(batch.entries, publisher);
-      return { results: results.map(batchResult) };
+      return { results: results.map((item) => batchResult(item, batch.numberTexts)) };
     });
   }
 

@@ -1,23 +1,41 @@
 /**
  * Request bodies arrive as raw bytes and are decoded here with the checks a strict API needs:
  * invalid UTF-8 is refused (Fastify's default would silently replace it), prototype-poisoning
- * keys (`__proto__`, `constructor.prototype`) are refused, nesting is bounded, and every content type reaches the
- * controller so an unsupported one gets a 415 problem instead of Fastify's own body.
+ * keys (`__proto__`, `constructor.prototype`) are refused, nesting is bounded, a member name repeated in
+ * one object is refused (JSON.parse would keep the last silently), numbers JSON cannot hold exactly
+ * keep their text for the answer, and every content type reaches the controller so an unsupported
+ * one gets a 415 problem instead of Fastify's own body.
  */
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { visit } from 'jsonc-parser';
 import secureJson from 'secure-json-parse';
 import { GatewayError } from '../domain/gateway-errors';
 
 const REPLACED_PARSERS = ['application/json', 'application/x-www-form-urlencoded', 'text/plain'];
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * The JSON text of each number in a body that JSON.parse could not read exactly (beyond ±2^53, or
+ * beyond any double: `1e400` reads as Infinity), by JSON pointer, so that an answer can say what was
+ * sent rather than what it became.
+ */
+export type NumberTexts = ReadonlyMap<string, string>;
+
+const NO_NUMBER_TEXTS: NumberTexts = new Map();
+
+/** A parsed body and the texts of its numbers that JSON could not hold exactly. */
+export interface ParsedJson {
+  readonly value: unknown;
+  readonly numberTexts: NumberTexts;
+}
+
 /** A body as received: bytes, decoded on demand by the controller for its content type. */
 export class RawBody {
   constructor(readonly bytes: Buffer) {}
 
-  json(): unknown {
+  json(): ParsedJson {
     let text: string;
     try {
       text = UTF8.decode(this.bytes);
@@ -31,13 +49,15 @@ export class RawBody {
     } catch (error) {
       throw GatewayError.malformed(`the request body is not valid JSON: ${(error as Error).message}`);
     }
-    const tooDeep = pathBeyondDepth(value, MAX_NESTING);
-    if (tooDeep !== undefined) {
+    const shape = measure(value, MAX_NESTING);
+    if (shape.tooDeep) {
+      const tooDeep = firstPathBeyond(value, MAX_NESTING);
       throw GatewayError.malformed(`the request body nests deeper than ${MAX_NESTING} levels`, [
         { path: tooDeep, message: `nested deeper than ${MAX_NESTING} levels` },
       ]);
     }
-    return value;
+    if (countMemberNames(text) !== shape.members) throw duplicateMemberError(text);
+    return { value, numberTexts: shape.inexactNumbers ? inexactNumberTexts(text) : NO_NUMBER_TEXTS };
   }
 }
 
@@ -48,43 +68,151 @@ export class RawBody {
  */
 const MAX_NESTING = 64;
 
-/**
- * The JSON pointer of the first value nested deeper than `max`, found without recursion. The
- * common case (not too deep) is settled by a pass that builds no pointers.
- */
-function pathBeyondDepth(root: unknown, max: number): string | undefined {
-  return nestsDeeperThan(root, max) ? firstPathBeyond(root, max) : undefined;
+interface Shape {
+  readonly tooDeep: boolean;
+  /** Object members JSON.parse kept: fewer than the text names when a name is repeated. */
+  readonly members: number;
+  /** A number JSON.parse could not hold exactly (an integer beyond ±2^53, or an overflow). */
+  readonly inexactNumbers: boolean;
 }
 
-function nestsDeeperThan(root: unknown, max: number): boolean {
+const inexact = (n: number): boolean =>
+  !Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n));
+
+/**
+ * One pass over the parsed value, without recursion and building no pointers: whether it nests
+ * deeper than `max`, how many object members it kept, and whether a number lost its value.
+ */
+function measure(root: unknown, max: number): Shape {
   const values: unknown[] = [root];
   const depths: number[] = [0];
+  let members = 0;
+  let inexactNumbers = typeof root === 'number' && inexact(root);
   while (values.length > 0) {
     const value = values.pop();
     const depth = depths.pop()!;
     if (typeof value !== 'object' || value === null) continue;
-    if (depth >= max) return true;
-    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    if (depth >= max) return { tooDeep: true, members, inexactNumbers };
+    let children: unknown[];
+    if (Array.isArray(value)) {
+      children = value;
+    } else {
+      children = Object.values(value);
+      members += children.length;
+    }
+    for (const child of children) {
       if (typeof child === 'object' && child !== null) {
         values.push(child);
         depths.push(depth + 1);
+      } else if (typeof child === 'number' && !inexactNumbers && inexact(child)) {
+        inexactNumbers = true;
       }
     }
   }
-  return false;
+  return { tooDeep: false, members, inexactNumbers };
 }
 
-function firstPathBeyond(root: unknown, max: number): string | undefined {
+/**
+ * Every string token of a JSON text, in order, and whether it is a member name (a colon follows).
+ * On valid JSON a global regex stays aligned: outside strings a quote always opens a string, and
+ * each match consumes one whole string.
+ */
+const STRING_TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?/g;
+
+/** Member names in a valid JSON text (native regex scan; no second parse). */
+function countMemberNames(text: string): number {
+  let names = 0;
+  STRING_TOKEN.lastIndex = 0;
+  for (let match = STRING_TOKEN.exec(text); match !== null; match = STRING_TOKEN.exec(text)) {
+    if (match[1] !== undefined) names++;
+  }
+  return names;
+}
+
+const escapeToken = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * JSON.parse keeps the last of repeated member names and drops the others silently, so
+ * `"amount_minor":100,"amount_minor":999999` would publish 999999 whatever a reviewer of the
+ * request read first. Found only once the counts differ: the first repeated name, with its pointer.
+ */
+function duplicateMemberError(text: string): GatewayError {
+  const seen: Array<Set<string> | undefined> = [];
+  let found: { path: string; name: string } | undefined;
+  visit(text, {
+    onObjectBegin: () => {
+      seen.push(new Set());
+    },
+    onObjectEnd: () => {
+      seen.pop();
+    },
+    onArrayBegin: () => {
+      seen.push(undefined);
+    },
+    onArrayEnd: () => {
+      seen.pop();
+    },
+    onObjectProperty: (name, _offset, _length, _line, _column, pathSupplier) => {
+      const names = seen[seen.length - 1];
+      if (found !== undefined || names === undefined) return;
+      if (names.has(name)) {
+        found = {
+          name,
+          path: [...pathSupplier(), name].map((part) => `/${escapeToken(String(part))}`).join(''),
+        };
+      }
+      names.add(name);
+    },
+  });
+  const where = found ?? { name: '?', path: '/' };
+  return GatewayError.malformed(`the member name "${where.name}" appears twice in one object`, [
+    { path: where.path, message: `"${where.name}" appears more than once; send each member once` },
+  ]);
+}
+
+/**
+ * The JSON text of each number JSON.parse could not hold exactly, by pointer. Rare (such a body
+ * is usually refused), so a second parse that reads each number's source text is affordable.
+ */
+function inexactNumberTexts(text: string): NumberTexts {
+  const sources = new WeakMap<object, Map<string, string>>();
+  const root = JSON.parse(
+    text,
+    function (this: object, key: string, value: unknown, context?: { source?: string }) {
+      if (typeof value === 'number' && inexact(value) && context?.source !== undefined) {
+        let holder = sources.get(this);
+        if (holder === undefined) sources.set(this, (holder = new Map<string, string>()));
+        holder.set(key, context.source);
+      }
+      return value;
+    },
+  ) as unknown;
+  const texts = new Map<string, string>();
+  if (typeof root === 'number') texts.set('/', text.trim());
+  const stack: Array<{ value: unknown; path: string }> = [{ value: root, path: '' }];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (typeof node.value !== 'object' || node.value === null) continue;
+    const holder = sources.get(node.value);
+    for (const [key, child] of Object.entries(node.value)) {
+      const path = `${node.path}/${escapeToken(key)}`;
+      const source = holder?.get(key);
+      if (source !== undefined) texts.set(path, source);
+      stack.push({ value: child, path });
+    }
+  }
+  return texts;
+}
+
+function firstPathBeyond(root: unknown, max: number): string {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '', depth: 0 }];
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     if (typeof node.value !== 'object' || node.value === null) continue;
     if (node.depth >= max) return node.path || '/';
     for (const [key, child] of Object.entries(node.value)) {
-      const token = key.replace(/~/g, '~0').replace(/\//g, '~1');
-      stack.push({ value: child, path: `${node.path}/${token}`, depth: node.depth + 1 });
+      stack.push({ value: child, path: `${node.path}/${escapeToken(key)}`, depth: node.depth + 1 });
     }
   }
-  return undefined;
+  return '/';
 }
 
 export function installGatewayBodyParsers(fastify: FastifyInstance, bodyLimit: number): void {

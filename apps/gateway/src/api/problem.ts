@@ -19,8 +19,11 @@ const ANSWERS: Readonly<Record<GatewayErrorKind, readonly [status: number, title
   malformed: [400, 'Malformed request'],
   unauthenticated: [401, 'Missing or unknown API key'],
   forbidden: [403, 'Event type not allowed for this API key'],
+  'method-not-allowed': [405, 'Method not allowed'],
   conflict: [409, 'Event id already used for different content'],
   'too-large': [413, 'Request or event too large'],
+  // Never retriable: the batch can never fit the key's budget of one second; split it.
+  'exceeds-rate-limit': [413, "Batch larger than the key's rate limit"],
   'unsupported-media-type': [415, 'Unsupported content type'],
   unprocessable: [422, 'Event rejected'],
   'rate-limited': [429, 'Rate limit exceeded'],

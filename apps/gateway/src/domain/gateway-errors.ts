@@ -13,8 +13,10 @@ export type GatewayErrorKind =
   | 'malformed'
   | 'unauthenticated'
   | 'forbidden'
+  | 'method-not-allowed'
   | 'conflict'
   | 'too-large'
+  | 'exceeds-rate-limit'
   | 'unsupported-media-type'
   | 'unprocessable'
   | 'rate-limited'
@@ -22,6 +24,9 @@ export type GatewayErrorKind =
 
 export class GatewayError extends Error {
   override name = 'GatewayError';
+
+  /** For method-not-allowed: the methods the route takes (the `Allow` header). */
+  allowedMethods?: readonly string[];
 
   constructor(
     readonly kind: GatewayErrorKind,
@@ -45,6 +50,15 @@ export class GatewayError extends Error {
 
   static unprocessable(message: string, violations: readonly Violation[] = []): GatewayError {
     return new GatewayError('unprocessable', message, violations);
+  }
+
+  static methodNotAllowed(method: string, path: string, allowed: readonly string[]): GatewayError {
+    const error = new GatewayError(
+      'method-not-allowed',
+      `${path} takes ${allowed.join(', ')}, not ${method}`,
+    );
+    error.allowedMethods = allowed;
+    return error;
   }
 
   static unavailable(message: string, retryAfterSeconds: number, cause?: unknown): GatewayError {

@@ -138,9 +138,23 @@ describe('parseEnvelope and withTraceparent', () => {
     TRACEPARENT.toUpperCase(),
     `${TRACEPARENT}-extra`,
     '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7',
+    '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
+    '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01',
+    '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1',
+    '0-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    ` ${TRACEPARENT}`,
     '',
-  ])('refuses traceparent %j', (traceparent) => {
-    const error = malformed(() => withTraceparent(valid, traceparent));
-    expect(error.message).toMatch(/traceparent/);
+  ])('ignores the invalid traceparent %j (W3C: restart the trace, do not refuse)', (traceparent) => {
+    expect(withTraceparent(valid, traceparent)).toEqual(valid);
+    expect(parseEnvelope(valid, traceparent)).toEqual(valid);
+  });
+
+  it('reads a later version as version 00, its extra fields dropped', () => {
+    const later = `cc${TRACEPARENT.slice(2)}-what-the-future-holds`;
+    expect(withTraceparent(valid, later)).toEqual({ ...valid, traceparent: TRACEPARENT });
+    expect(withTraceparent(valid, `cc${TRACEPARENT.slice(2)}`)).toEqual({
+      ...valid,
+      traceparent: TRACEPARENT,
+    });
   });
 });

@@ -46,7 +46,28 @@ export const envelopeSchema = z.strictObject({
   data: z.unknown().refine((value) => value !== undefined, 'required: the event data'),
 });
 
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+/** W3C Trace Context `traceparent`: version, trace id, parent id, flags; later versions may append fields. */
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_PARENT_ID = '0'.repeat(16);
+
+/**
+ * The `traceparent` to carry to Kafka, or undefined when the header is not valid W3C Trace Context
+ * (https://www.w3.org/TR/trace-context/#traceparent-header): the spec says to ignore such a header
+ * and start a new trace, not to refuse the request. Invalid: not lower-case hex in the version-00
+ * layout, version `ff`, an all-zero trace id or parent id, or version 00 with anything after the
+ * flags. A later version is read as version 00 and carried as such, as the spec asks of a
+ * participant that only knows version 00.
+ */
+export function validTraceparent(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = TRACEPARENT.exec(header);
+  if (match === null) return undefined;
+  const [, version, traceId, parentId, flags, rest] = match;
+  if (version === 'ff' || traceId === ZERO_TRACE_ID || parentId === ZERO_PARENT_ID) return undefined;
+  if (version === '00') return rest === undefined ? header : undefined;
+  return `00-${traceId}-${parentId}-${flags}`;
+}
 
 export function pointer(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
   return prefix + path.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
@@ -76,12 +97,8 @@ export function parseEnvelope(body: unknown, traceparent: string | undefined): P
   return withTraceparent(result, traceparent);
 }
 
+/** The request with the header's traceparent when it is valid; an invalid one is ignored. */
 export function withTraceparent(request: PublishRequest, traceparent: string | undefined): PublishRequest {
-  if (traceparent === undefined) return request;
-  if (!TRACEPARENT.test(traceparent) || traceparent.startsWith('ff')) {
-    throw GatewayError.malformed(
-      'the traceparent header is not W3C Trace Context (00-<32 hex>-<16 hex>-<2 hex>)',
-    );
-  }
-  return { ...request, traceparent };
+  const valid = validTraceparent(traceparent);
+  return valid === undefined ? request : { ...request, traceparent: valid };
 }

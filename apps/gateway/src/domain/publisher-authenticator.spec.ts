@@ -70,7 +70,21 @@ describe('PublisherAuthenticator', () => {
     expect(error).toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 1 });
     const other = await authenticator.authenticate('Bearer hrld_good');
     await expect(authenticator.consume(other, 10)).resolves.toBeUndefined();
-    await expect(authenticator.consume(other, 11)).rejects.toMatchObject({ kind: 'rate-limited' });
+  });
+
+  it("refuses a request larger than the key's whole budget for a second as never admissible, not retriable", async () => {
+    keys.keys.set('hrld_five', key({ id: 'key_5', rateLimitPerSecond: 5 }));
+    const five = await authenticator.authenticate('Bearer hrld_five');
+    const error = await authenticator.consume(five, 6).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toMatchObject({
+      kind: 'exceeds-rate-limit',
+      retriable: false,
+      retryAfterSeconds: undefined,
+      violations: [{ path: '/events', message: expect.stringContaining('at most 5 events') as unknown }],
+    });
+    // Its budget is untouched: five events still pass in the same second.
+    await expect(authenticator.consume(five, 5)).resolves.toBeUndefined();
   });
 
   it('answers 503 with a Retry-After when the shared rate counter does not answer', async () => {

@@ -85,11 +85,11 @@ export class PublisherAuthenticator {
   async consume(publisher: AuthenticatedPublisher, events: number): Promise<void> {
     const limit = publisher.rateLimitPerSecond;
     if (events > limit) {
+      // Never admissible, so not 429: a client that retries 429 would retry it for ever.
       throw new GatewayError(
-        'rate-limited',
-        `this request has ${events} events; the key's limit is ${limit} per second`,
-        [],
-        1,
+        'exceeds-rate-limit',
+        `this batch has ${events} events and the key's rate limit is ${limit} per second, so it can never be admitted; send at most ${limit} events per request`,
+        [{ path: '/events', message: `at most ${limit} events, the key's limit per second` }],
       );
     }
     let limiter = this.limiters.get(limit);
