@@ -41,6 +41,19 @@ export class HeraldError extends Error {
 /** Statuses that mean "not now" rather than "never": rate limited, or the gateway or Kafka unavailable. */
 const RETRIABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
+/**
+ * Problem types that mean "never" whatever their status: a batch larger than the API key's rate limit
+ * per second can never be admitted (the gateway answers 413; one that answered 429 would still be
+ * refused for ever), so it is not retried. Split it, or ask for a higher limit.
+ */
+export const NEVER_RETRIABLE_PROBLEM_TYPES: ReadonlySet<string> = new Set([
+  'https://herald.dev/problems/exceeds-rate-limit',
+]);
+
+function isRetriableProblem(problem: ProblemDetails): boolean {
+  return RETRIABLE_STATUSES.has(problem.status) && !NEVER_RETRIABLE_PROBLEM_TYPES.has(problem.type);
+}
+
 /** The gateway refused the request (or one event of a batch) with a problem+json answer. */
 export class HeraldProblemError extends HeraldError {
   override readonly name: string = 'HeraldProblemError';
@@ -55,7 +68,7 @@ export class HeraldProblemError extends HeraldError {
     /** From `Retry-After`, when the gateway sent one (429, 503). */
     readonly retryAfterMs?: number,
   ) {
-    super(problemMessage(problem), RETRIABLE_STATUSES.has(problem.status));
+    super(problemMessage(problem), isRetriableProblem(problem));
     this.status = problem.status;
     this.type = problem.type;
     this.title = problem.title;

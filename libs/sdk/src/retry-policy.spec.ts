@@ -60,6 +60,30 @@ describe('withRetries', () => {
     expect(calls).toBe(1);
   });
 
+  it.each([413, 429])(
+    "throws a batch larger than the key's rate limit at once (problem type exceeds-rate-limit, status %d)",
+    async (status) => {
+      let calls = 0;
+      const never = new HeraldProblemError(
+        {
+          type: 'https://herald.dev/problems/exceeds-rate-limit',
+          title: "Batch larger than the key's rate limit",
+          status,
+          errors: [{ path: '/events', message: "at most 5 events, the key's limit per second" }],
+        },
+        1_000,
+      );
+      expect(never.retriable).toBe(false);
+      await expect(
+        withRetries(async () => {
+          calls++;
+          throw never;
+        }, fast),
+      ).rejects.toBe(never);
+      expect(calls).toBe(1);
+    },
+  );
+
   it('throws the last error when the retries are used up', async () => {
     let calls = 0;
     await expect(
