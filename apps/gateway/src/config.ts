@@ -55,6 +55,14 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_PRODUCE_BATCH_RECORDS: whole('records', 1, 1_000_000, 5_000),
   /** Records waiting for Kafka in one process; a request past this gets 503 at once (back-pressure). */
   GATEWAY_PRODUCE_QUEUE_RECORDS: whole('records', 1, 10_000_000, 100_000),
+  /**
+   * The Kafka client of the gateway's producer: `kafkajs` (default) or `platformatic`
+   * (@platformatic/kafka), same guarantees (docs/gateway.md#kafka-client). Partition counts
+   * and everything else Kafka in the gateway stay on kafkajs.
+   */
+  GATEWAY_KAFKA_CLIENT: z
+    .enum(['kafkajs', 'platformatic'], { error: 'must be kafkajs or platformatic' })
+    .default('kafkajs'),
   /** How long an event id is remembered for deduplication. */
   GATEWAY_DEDUPE_WINDOW_HOURS: whole('hours', 1, 24 * 30, 24),
   /**

@@ -36,6 +36,7 @@ import { GatewayLifecycle } from './gateway.lifecycle';
 import { GatewayMetrics } from './gateway.metrics';
 import { CATALOG, EVENT_PRODUCER, IDEMPOTENCY_STORE, KAFKA_ADMIN, REGISTRY } from './gateway.tokens';
 import { KafkaEventProducer } from './kafka/kafka-event.producer';
+import { PlatformaticEventProducer } from './kafka/platformatic-event.producer';
 import { TopicPartitions } from './kafka/topic-partitions';
 import { rateLimiterForThisProcess } from './rate-limiters';
 import { GATEWAY_SCHEMA, gatewayMigrations } from './storage/gateway-migrations';
@@ -64,7 +65,15 @@ function adapterProviders(config: GatewayConfig): Provider[] {
       provide: EVENT_PRODUCER,
       inject: [KAFKA, KAFKA_ADMIN, GatewayMetrics],
       useFactory: (kafka: Kafka, admin: Admin, metrics: GatewayMetrics) =>
-        new KafkaEventProducer(kafka, new TopicPartitions(admin), producerSettings(config), metrics),
+        config.GATEWAY_KAFKA_CLIENT === 'platformatic'
+          ? new PlatformaticEventProducer(
+              kafkaConnection(config),
+              'herald-gateway',
+              new TopicPartitions(admin),
+              producerSettings(config),
+              metrics,
+            )
+          : new KafkaEventProducer(kafka, new TopicPartitions(admin), producerSettings(config), metrics),
     },
     {
       provide: IDEMPOTENCY_STORE,
