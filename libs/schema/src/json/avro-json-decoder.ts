@@ -146,20 +146,7 @@ function lengthPrefixed(t: Cursor): number {
 
 function readString(t: Cursor): string {
   const pos = lengthPrefixed(t);
-  if (pos < 0) return '';
-  const buf = t.buf;
-  const end = t.pos;
-  // Short ASCII strings (ids, codes) are cheaper in JS than through the native utf8 decoder.
-  if (end - pos <= 16) {
-    let ascii = '';
-    for (let i = pos; i < end; i++) {
-      const c = buf[i] as number;
-      if (c > 0x7f) return (buf as unknown as BufferSlices).utf8Slice(pos, end);
-      ascii += String.fromCharCode(c);
-    }
-    return ascii;
-  }
-  return (buf as unknown as BufferSlices).utf8Slice(pos, end);
+  return pos < 0 ? '' : (t.buf as unknown as BufferSlices).utf8Slice(pos, t.pos);
 }
 
 function readBytes(t: Cursor): string {
