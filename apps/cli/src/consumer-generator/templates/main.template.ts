@@ -5,7 +5,14 @@ export function mainTemplate(s: ConsumerSpec): string {
   return `/** Entry point of ${s.name}: validated config, the HTTP app (health, metrics, docs), then the Kafka consumer. */
 import { Logger } from 'nestjs-pino';
 import { connectHeraldConsumer } from '${lib('kafka')}';
-import { ConfigError, MetricsService, createHttpApp, loadConfig } from '${lib('platform')}';
+import {
+  ConfigError,
+  MetricsService,
+  createHttpApp,
+  kafkaConnection,
+  loadConfig,
+  registryConnection,
+} from '${lib('platform')}';
 import { RegistryClient } from '${lib('registry-client')}';
 import { ${s.camelName}ConfigSchema, type ${s.className}Config } from './config';
 import { ${s.className}Module } from './${s.name}.module';
@@ -26,10 +33,10 @@ async function main(): Promise<void> {
       description: 'Herald consumer app ${s.name}.',
     });
     connectHeraldConsumer(app, {
-      brokers: config.KAFKA_BROKERS,
+      ...kafkaConnection(config),
       groupId: config.CONSUMER_GROUP,
       clientId: 'herald-${s.name}',
-      schemaSource: new RegistryClient({ url: config.SCHEMA_REGISTRY_URL }),
+      schemaSource: new RegistryClient(registryConnection(config)),
       metrics: app.get(MetricsService).registry,
     });
     await app.startAllMicroservices();
