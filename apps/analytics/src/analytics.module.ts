@@ -25,6 +25,7 @@ import { AnalyticsIngest } from './domain/analytics-ingest';
 import { AnalyticsQueries } from './domain/analytics-queries';
 import { MetricRebuilder } from './rebuild/metric-rebuilder';
 import { ANALYTICS_MIGRATIONS } from './storage/analytics-migrations';
+import type { AnalyticsDatabase } from './storage/analytics-tables';
 import { IngestStore } from './storage/ingest-store';
 import { StatsReader } from './storage/stats-reader';
 
@@ -86,7 +87,8 @@ export class AnalyticsModule {
         },
         {
           provide: AnalyticsQueries,
-          useFactory: (db: Kysely<unknown>) => new AnalyticsQueries(db, new StatsReader(db), declared),
+          useFactory: (db: Kysely<unknown>) =>
+            new AnalyticsQueries(db, new StatsReader(db.withTables<AnalyticsDatabase>()), declared),
           inject: [DATABASE],
         },
         {

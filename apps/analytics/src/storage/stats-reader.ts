@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Interval, TimeRange } from '../domain/stats-request';
+import type { AnalyticsDatabase } from './analytics-tables';
 
 const step = (interval: Interval): string => (interval === 'hour' ? '1 hour' : '1 minute');
 const iso = (millis: number): string => new Date(millis).toISOString();
@@ -19,7 +20,7 @@ export interface MetricPointRow {
 }
 
 export class StatsReader {
-  constructor(private readonly db: Kysely<unknown>) {}
+  constructor(private readonly db: Kysely<AnalyticsDatabase>) {}
 
   async counts(
     type: string,
@@ -69,18 +70,19 @@ export class StatsReader {
     range: TimeRange,
     type?: string,
   ): Promise<Array<{ type: string; bucket: Date; sketch: Buffer }>> {
-    const { rows } = await sql<{ type: string; bucket: Date; sketch: Buffer }>`
-      SELECT type, bucket, sketch FROM latency_sketches
-      WHERE (${type ?? null}::text IS NULL OR type = ${type ?? null})
-        AND bucket >= ${iso(range.from)}::timestamptz AND bucket < ${iso(range.to)}::timestamptz
-      ORDER BY type, bucket`.execute(this.db);
-    return rows;
+    return this.db
+      .selectFrom('latency_sketches')
+      .select(['type', 'bucket', 'sketch'])
+      .$if(type !== undefined, (query) => query.where('type', '=', type as string))
+      .where('bucket', '>=', new Date(range.from))
+      .where('bucket', '<', new Date(range.to))
+      .orderBy('type')
+      .orderBy('bucket')
+      .execute();
   }
 
   async types(): Promise<string[]> {
-    const { rows } = await sql<{
-      type: string;
-    }>`SELECT DISTINCT type FROM event_counts ORDER BY type`.execute(this.db);
+    const rows = await this.db.selectFrom('event_counts').select('type').distinct().orderBy('type').execute();
     return rows.map((r) => r.type);
   }
 }
