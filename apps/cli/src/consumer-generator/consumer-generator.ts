@@ -42,6 +42,7 @@ async function knownEventTypes(root: string): Promise<Set<string>> {
  */
 async function formatted(path: string, text: string): Promise<string> {
   try {
+    // eslint-disable-next-line import-x/no-extraneous-dependencies -- optional: the catch below writes unformatted files without it
     const prettier = await import('prettier');
     const options = (await prettier.resolveConfig(path)) ?? {};
     return await prettier.format(text, { ...options, filepath: path });
