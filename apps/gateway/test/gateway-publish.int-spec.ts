@@ -3,7 +3,8 @@
  * decode with @kafkajs/confluent-schema-registry, the headers follow the CloudEvents Kafka
  * binding, keys and partitions follow event.yaml, duplicates write nothing.
  */
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import * as avro from 'avsc';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { RegistryClient } from '@app/registry-client';
 import type { AvroSchemaJson } from '@app/schema';
@@ -43,6 +44,34 @@ async function readTopic(brokers: readonly string[], topic: string, count: numbe
   }
   return messages;
 }
+
+/**
+ * docs/adding-a-consumer.md's recipe, verbatim: longs as BigInt for @kafkajs/confluent-schema-registry,
+ * which otherwise refuses a long beyond 2^53 ("potential precision loss"). A typeHook, not a
+ * `registry` option: the library passes the same options object for every schema, and avsc adds
+ * each schema's named types to a given registry, so a second version of a type would collide.
+ */
+const bigIntLong = avro.types.LongType.__with({
+  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
+  toBuffer: (n: bigint) => {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(n);
+    return buf;
+  },
+  fromJSON: (json: unknown) => BigInt(json as string),
+  toJSON: (n: bigint) => n.toString(),
+  isValid: (n: unknown) => typeof n === 'bigint',
+  compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
+});
+const longsAsBigInt = {
+  [SchemaType.AVRO]: {
+    // Plain longs only: a long with a logical type (timestamp-millis) stays a number.
+    typeHook: (schema: avro.Schema) =>
+      typeof schema === 'object' && 'type' in schema && schema.type === 'long' && !('logicalType' in schema)
+        ? bigIntLong
+        : undefined,
+  },
+};
 
 describe('gateway publish', () => {
   let gateway: GatewayHarness;
@@ -90,6 +119,28 @@ describe('gateway publish', () => {
       'content-type': 'application/avro',
       traceparent,
     });
+  });
+
+  it('a long beyond 2^53 decodes exactly with @kafkajs/confluent-schema-registry and the documented option', async () => {
+    const type = gateway.types.payment;
+    const big = '9007199254740993'; // 2^53 + 1: sent as a string, as JSON numbers that large are not exact
+    const id = `big-long-${Date.now()}`;
+    const response = await gateway.post('/v1/events', { id, type, data: payment({ amount_minor: big }) });
+    expect(response.status).toBe(202);
+    // The first test's event and this one.
+    const messages = await readTopic(gateway.brokers, type, 2);
+    const message = messages.find((m) => String(m.headers?.ce_id) === id);
+    expect(message).toBeDefined();
+
+    await expect(new SchemaRegistry({ host: gateway.registry.url }).decode(message!.value!)).rejects.toThrow(
+      /precision/,
+    );
+    const registry = new SchemaRegistry({ host: gateway.registry.url }, longsAsBigInt);
+    const decoded = (await registry.decode(message!.value!)) as Record<string, unknown>;
+    expect(decoded.amount_minor).toBe(BigInt(big));
+    expect(decoded.payment_id).toBe(payment().payment_id);
+    // A long with a logical type stays a number (milliseconds are far below 2^53).
+    expect(decoded.received_at).toBe(Date.parse(payment().received_at));
   });
 
   it('publishes a version pushed to the registry after boot, without a restart', async () => {
