@@ -8,7 +8,7 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { crossChecked, secret, type CrossCheck } from './config';
+import { crossChecked, loadConfig, secret, type CrossCheck, type Env } from './config';
 
 /** Every variable below ends in `.optional()`: unset, its key is optional in the config type too. */
 const onOff = (variable: string) =>
@@ -238,6 +238,14 @@ export function kafkaSecurity(config: KafkaSecurityValues): Pick<KafkaConnection
       ? { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password }
       : undefined;
   return { ...(ssl && { ssl }), ...(sasl && { sasl }) };
+}
+
+/**
+ * The TLS and SASL variables of `env`, checked (ConfigError), as a connection's ssl/sasl: for
+ * code with no config schema of its own (the CLI's commands, test helpers).
+ */
+export function kafkaSecurityFromEnv(env: Env): Pick<KafkaConnection, 'ssl' | 'sasl'> {
+  return kafkaSecurity(loadConfig(z.object(kafkaSecurityVariables), env));
 }
 
 /** KAFKA_BROKERS and the security variables of an app's config, as createKafka takes them. */

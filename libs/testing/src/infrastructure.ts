@@ -4,6 +4,7 @@
  * per test.
  */
 import { sql, type Kysely } from 'kysely';
+import { kafkaSecurityFromEnv } from '@app/config';
 import { createDatabase, ensureDatabase } from '@app/persistence';
 import { createKafka } from '@app/kafka';
 import { logLevel, type Kafka } from 'kafkajs';
@@ -23,7 +24,11 @@ export function testDatabaseUrl(): string {
  * only log what the caller asks for.
  */
 export function testKafka(clientId = 'herald-test', level: logLevel = logLevel.NOTHING): Kafka {
-  return createKafka({ brokers: testBrokers(), clientId }, { logLevel: level });
+  // KAFKA_SSL* / KAFKA_SASL_* too: the suite may run against a secure cluster, as the apps it boots do.
+  return createKafka(
+    { brokers: testBrokers(), clientId, ...kafkaSecurityFromEnv(process.env) },
+    { logLevel: level },
+  );
 }
 
 export interface TestSchema<DB> {
