@@ -4,5 +4,4 @@
  */
 export * from './config';
 export * from './project-root';
-export * from './project-root';
 export * from './connections';
