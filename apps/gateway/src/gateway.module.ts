@@ -38,9 +38,9 @@ import { CATALOG, EVENT_PRODUCER, IDEMPOTENCY_STORE, KAFKA_ADMIN, REGISTRY } fro
 import { KafkaEventProducer } from './kafka/kafka-event.producer';
 import { PlatformaticEventProducer } from './kafka/platformatic-event.producer';
 import { TopicPartitions } from './kafka/topic-partitions';
-import { rateLimiterForThisProcess } from './rate-limiters';
 import { GATEWAY_SCHEMA, gatewayMigrations } from './storage/gateway-migrations';
 import { PostgresIdempotencyStore } from './storage/postgres-idempotency.store';
+import { postgresRateLimiters } from './storage/postgres-rate-leases.store';
 
 /** The HTTP side: body parsing, limits, the catalog it lists, problem+json errors. */
 function httpProviders(config: GatewayConfig): Provider[] {
@@ -95,7 +95,7 @@ function domainProviders(config: GatewayConfig): Provider[] {
           config.GATEWAY_RATE_LIMIT_PER_SECOND,
           config.GATEWAY_KEY_CACHE_MS,
           Date.now,
-          rateLimiterForThisProcess(),
+          postgresRateLimiters(db),
         ),
     },
     {

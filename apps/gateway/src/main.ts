@@ -2,7 +2,6 @@ import { runService } from '@app/platform';
 import { GATEWAY_SECURITY_SCHEMES } from './api/openapi-schemas';
 import { gatewayConfigSchema } from './config';
 import { GatewayModule } from './gateway.module';
-import { serveSharedRateLimits } from './rate-limiters';
 
 void runService(
   {
@@ -14,7 +13,7 @@ void runService(
     module: (config) => GatewayModule.register(config),
     port: (config) => config.GATEWAY_PORT,
     host: (config) => config.HOST,
-    cluster: { workers: (config) => config.GATEWAY_WORKERS, primary: serveSharedRateLimits },
+    cluster: { workers: (config) => config.GATEWAY_WORKERS },
   },
   process.env,
 );

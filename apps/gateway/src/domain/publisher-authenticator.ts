@@ -1,9 +1,8 @@
 /**
  * Who is calling: the Bearer API key, looked up by its hash (cached for `cacheTtlMs`, so a
  * revocation takes effect within that time on every instance), and each key's rate limit in
- * events per second. Limits count per gateway instance (one process, or the primary of a
- * gateway's worker processes; see rate-limiters.ts): a counter shared between hosts would put a
- * database round trip on every request.
+ * events per second. Limits count across every gateway process sharing the database, through
+ * leases of each key's budget (rate-leases.ts), not a database round trip per request.
  */
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { keyAllowsType, type ApiKeyRecord } from '@app/api-keys';
@@ -43,7 +42,7 @@ export interface KeyRateLimiter {
 /** A limiter allowing `eventsPerSecond` points per key per second. */
 export type RateLimiterFactory = (eventsPerSecond: number) => KeyRateLimiter;
 
-/** Counts in this process's memory (one process; see rate-limiters.ts for worker processes). */
+/** Counts in this process's memory (unit tests; the fallback while PostgreSQL does not answer). */
 export const memoryRateLimiter: RateLimiterFactory = (eventsPerSecond) => {
   const limiter = new RateLimiterMemory({ points: eventsPerSecond, duration: 1 });
   return {

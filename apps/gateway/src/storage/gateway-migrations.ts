@@ -30,5 +30,6 @@ export const gatewayMigrations: Readonly<Record<string, Migration>> = {
       await sql`CREATE INDEX published_events_claimed_at ON published_events (claimed_at)`.execute(db);
     },
   },
+  '0003_rate_windows': rateWindowsMigration,
   '0004_published_answers': publishedAnswersMigration,
 };
