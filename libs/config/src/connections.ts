@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { crossChecked, loadConfig, secret, type CrossCheck, type Env } from './config';
 
 /** Every variable below ends in `.optional()`: unset, its key is optional in the config type too. */
-const onOff = (variable: string) =>
+const onOff = () =>
   z
     .string()
     .transform((value, ctx) => {
@@ -19,7 +19,7 @@ const onOff = (variable: string) =>
       const lower = value.toLowerCase();
       if (lower === 'true' || lower === '1') return true;
       if (lower === 'false' || lower === '0') return false;
-      ctx.addIssue({ code: 'custom', message: `${variable} must be true or false` });
+      ctx.addIssue({ code: 'custom', message: 'must be true or false' });
       return z.NEVER;
     })
     .optional();
@@ -189,7 +189,7 @@ const kafkaSecurityCheck: CrossCheck = (values) => {
  */
 export const kafkaSecurityVariables = {
   /** `true`: connect over TLS (the listener is SSL or SASL_SSL). */
-  KAFKA_SSL: crossChecked(onOff('KAFKA_SSL'), kafkaSecurityCheck),
+  KAFKA_SSL: crossChecked(onOff(), kafkaSecurityCheck),
   /** PEM CA bundle the brokers' certificates are checked against (default: Node's public CAs). */
   KAFKA_SSL_CA_FILE: readableFile('one or more CA certificates (-----BEGIN CERTIFICATE-----)'),
   /** PEM client certificate, for brokers that require one (mutual TLS); with KAFKA_SSL_KEY_FILE. */
@@ -199,7 +199,7 @@ export const kafkaSecurityVariables = {
   /** The name the brokers' certificates are checked against, when it differs from the broker host. */
   KAFKA_SSL_SERVERNAME: optionalText(),
   /** `false` accepts any broker certificate: for a test only, never in production. Default true. */
-  KAFKA_SSL_REJECT_UNAUTHORIZED: onOff('KAFKA_SSL_REJECT_UNAUTHORIZED'),
+  KAFKA_SSL_REJECT_UNAUTHORIZED: onOff(),
   /** PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512; unset: no SASL. */
   KAFKA_SASL_MECHANISM: saslMechanism,
   KAFKA_SASL_USERNAME: optionalText(),
