@@ -151,9 +151,7 @@ describe('connection settings', () => {
         KAFKA_SASL_PASSWORD_FILE: passwordFile,
       }),
     ).toContain('KAFKA_SASL_PASSWORD_FILE: is set together with KAFKA_SASL_PASSWORD');
-    expect(problems({ KAFKA_SSL: 'yes' })).toContain(
-      'KAFKA_SSL: must be true or false (got "yes")',
-    );
+    expect(problems({ KAFKA_SSL: 'yes' })).toContain('KAFKA_SSL: must be true or false (got "yes")');
   });
 
   it('never prints a secret value in an error', () => {
