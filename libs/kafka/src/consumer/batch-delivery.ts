@@ -180,7 +180,7 @@ export class BatchDelivery {
         writer = control.writer = await this.writers.resolve(control.topic, value.schemaId);
       }
       events[i] = {
-        data: this.payloads.toHandler(control.readerSchema ?? writer.schema, value.value),
+        data: this.payloads.toHandler(control.readerSchema ?? writer.schema, value),
         envelope: new RecordEnvelope(control.topic, control.partition, records[i]!, writer),
         value: recordValue(records[i]!),
       };

@@ -3,9 +3,10 @@
  * runs several partitions' batches concurrently, up to `partitionsConcurrency`). A batch is first
  * admitted against the stored positions (partition-positions.ts: records already applied are
  * skipped, a group offset past the stored position seeks back). Then either a batch handler
- * takes it in chunks (batch-delivery.ts), or each record goes to its handler. Records are decoded with `decodeBatch` in chunks of DECODE_CHUNK
- * (a whole fetch decoded up front kept thousands of payloads alive across young-generation
- * collections, and GC became the benchmark's largest cost); each record is then delivered,
+ * takes it in chunks (batch-delivery.ts), or each record goes to its handler. Records are decoded in chunks of
+ * DECODE_CHUNK (a whole fetch decoded up front kept thousands of payloads alive across young-generation
+ * collections, and GC became the benchmark's largest cost), with `decodeBatchJson` for the default JSON payloads
+ * (straight from the bytes) or `decodeBatch` for avsc values; each record is then delivered,
  * and its offset resolved only when its delivery is done. The loop guards the kafkajs
  * pitfalls listed in docs/consumer-runtime.md: it checks isRunning()/isStale() before every
  * record, heartbeats between records, during backoff and while a slow handler runs, commits
@@ -15,9 +16,8 @@
 // The global `performance` is a lazy getter in Node 20 (a function call per access, measurable per record).
 import { performance } from 'node:perf_hooks';
 import type { LoggerService } from '@nestjs/common';
-import type * as avro from 'avsc';
 import type { EachBatchPayload } from 'kafkajs';
-import type { AvroCodec, CodecError, DecodedMessage } from '@app/schema';
+import type { CodecError, DecodedMessage } from '@app/schema';
 import type { BatchDelivery } from './batch-delivery';
 import type { ConsumerMetrics, TopicMetrics } from './consumer-metrics';
 import type { HandlerCall } from './handler-call';
@@ -25,7 +25,7 @@ import type { HandlerTable } from './handler-table';
 import { recordValue, type MessageDelivery, type PartitionControl } from './message-delivery';
 import type { Admission, PartitionPositions, Seek } from './partition-positions';
 import { waitWithTicks } from './retry-backoff';
-import type { ReaderTypes } from './schema-resolution';
+import type { LoadedReader, ReaderTypes } from './schema-resolution';
 
 const DECODE_CHUNK = 256;
 
@@ -42,7 +42,6 @@ export class BatchProcessor {
   private readonly warnedTopics = new Set<string>();
 
   constructor(
-    private readonly codec: AvroCodec,
     private readonly table: HandlerTable,
     private readonly readers: ReaderTypes,
     private readonly delivery: MessageDelivery,
@@ -80,8 +79,8 @@ export class BatchProcessor {
     try {
       done =
         (route.batch
-          ? await this.deliverBatches(payload, route.call, reader?.type, admission.start, control)
-          : await this.deliverEach(payload, route.call, reader?.type, admission.start, control)) ?? skipped;
+          ? await this.deliverBatches(payload, route.call, reader, admission.start, control)
+          : await this.deliverEach(payload, route.call, reader, admission.start, control)) ?? skipped;
     } finally {
       clearInterval(ticker);
       // The runner commits resolved offsets after eachBatch (or when it throws): resolve the last done record first.
@@ -116,7 +115,7 @@ export class BatchProcessor {
   private async deliverEach(
     payload: EachBatchPayload,
     call: HandlerCall,
-    reader: avro.Type | undefined,
+    reader: LoadedReader | undefined,
     start: number,
     control: PartitionControl,
   ): Promise<string | undefined> {
@@ -130,12 +129,12 @@ export class BatchProcessor {
       const record = batch.messages[i]!;
       const slot = (i - start) % DECODE_CHUNK;
       if (slot === 0) {
-        decoded = await this.codec.decodeBatch(
+        decoded = await this.delivery.decode(
           batch.messages.slice(i, i + DECODE_CHUNK).map(recordValue),
           reader,
         );
       }
-      let result = this.delivery.deliver(record, decoded[slot]!, call, reader, control);
+      let result = this.delivery.deliver(record, decoded[slot]!, call, reader?.type, control);
       // A synchronous delivery returns 'done' itself: no promise, no microtask hop per record.
       if (result !== 'done') result = await result;
       if (result === 'aborted') break;
@@ -149,7 +148,7 @@ export class BatchProcessor {
   private async deliverBatches(
     payload: EachBatchPayload,
     call: HandlerCall,
-    reader: avro.Type | undefined,
+    reader: LoadedReader | undefined,
     start: number,
     control: PartitionControl,
   ): Promise<string | undefined> {
@@ -159,8 +158,9 @@ export class BatchProcessor {
     for (let i = start; i < batch.messages.length; i += this.settings.maxBatchSize) {
       if (control.shouldStop()) return done;
       const records = batch.messages.slice(i, i + this.settings.maxBatchSize);
-      const decoded = await this.codec.decodeBatch(records.map(recordValue), reader);
-      if ((await this.batches.deliver(records, decoded, call, reader, control)) === 'aborted') return done;
+      const decoded = await this.delivery.decode(records.map(recordValue), reader);
+      const delivered = await this.batches.deliver(records, decoded, call, reader?.type, control);
+      if (delivered === 'aborted') return done;
       done = records[records.length - 1]!.offset;
       await this.pace(payload, pace, done);
     }

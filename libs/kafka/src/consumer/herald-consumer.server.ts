@@ -220,7 +220,6 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
     const delivery = new MessageDelivery(codec, writers, deadLetters, payloads, settings, this.log);
     const batches = new BatchDelivery(delivery, writers, payloads, positions, settings, this.log);
     return new BatchProcessor(
-      codec,
       table,
       readers,
       delivery,

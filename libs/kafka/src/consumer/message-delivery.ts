@@ -22,7 +22,7 @@ import { HeraldEventContext } from './herald-event.context';
 import type { PayloadMapper } from './payload-mapping';
 import { waitBeforeRetry } from './retry-backoff';
 import { rfc3339Millis } from './rfc3339-time';
-import type { WriterInfos } from './schema-resolution';
+import type { LoadedReader, WriterInfos } from './schema-resolution';
 
 export interface DeliverySettings extends BackoffSettings {
   readonly maxAttempts: number;
@@ -149,7 +149,7 @@ export class MessageDelivery {
         return this.attempt(record, decoded, call, attempt, control);
       });
     }
-    const data = this.payloads.toHandler(control.readerSchema ?? writer.schema, decoded.value);
+    const data = this.payloads.toHandler(control.readerSchema ?? writer.schema, decoded);
     const context = call.takesContext
       ? new HeraldEventContext(new RecordEnvelope(control.topic, control.partition, record, writer), attempt)
       : undefined;
@@ -189,6 +189,14 @@ export class MessageDelivery {
     const published = publishedAt(record);
     if (!Number.isNaN(published))
       control.metrics.endToEndSeconds.observe(Math.max(0, Date.now() - published) / 1000);
+  }
+
+  /** Decodes a chunk of record values for delivery, in the handlers' payload shape. */
+  decode(
+    values: readonly Buffer[],
+    reader: LoadedReader | undefined,
+  ): Promise<Array<DecodedMessage | CodecError>> {
+    return this.payloads.decode(this.codec, values, reader);
   }
 
   private async redecode(
