@@ -22,6 +22,9 @@ describe('RawBody.json: repeated member names', () => {
     ['{"a/b~":1,"a/b~":1}', '/a~1b~0'],
     ['{"amount":1,"amo\\u0075nt":2}', '/amount'],
     ['{ "a" : 1 ,\n "a"\t:\r2 }', '/a'],
+    // A repeat hidden by an escaped colon elsewhere still counts.
+    ['{"a":"x","a":"\\u003a"}', '/a'],
+    ['{"t":"10:15","t":"10:16"}', '/t'],
   ])('refuses %s with the pointer %s', (text, path) => {
     const error = refusal(text);
     expect(error.kind).toBe('malformed');
@@ -38,6 +41,8 @@ describe('RawBody.json: repeated member names', () => {
     '{"":1,"x":""}',
     '"just a string: with a colon"',
     '{"k":"\\u0022:"}',
+    '{"k":"\\u003a","l":"\\u003A:"}',
+    '{"a:b":"c:d","e":["f:g",":"]}',
   ])('accepts %s, whose names are each used once per object', (text) => {
     expect(parse(text).value).toEqual(JSON.parse(text));
   });

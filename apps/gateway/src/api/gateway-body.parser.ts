@@ -56,7 +56,13 @@ export class RawBody {
         { path: tooDeep, message: `nested deeper than ${MAX_NESTING} levels` },
       ]);
     }
-    if (countMemberNames(text) !== shape.members) throw duplicateMemberError(text);
+    // Cheap exact test: without repeated names, every colon of the text is a member's or inside a
+    // string JSON.parse kept. A repeat drops a member, so fewer colons are accounted for; an escaped
+    // colon (\u003a) in a string counts in the value only, so then the names are checked one by one.
+    if (colons(text) !== shape.accountedColons || text.includes('\\u003')) {
+      const repeated = repeatedMemberError(text);
+      if (repeated !== undefined) throw repeated;
+    }
     return { value, numberTexts: shape.inexactNumbers ? inexactNumberTexts(text) : NO_NUMBER_TEXTS };
   }
 }
@@ -70,8 +76,8 @@ const MAX_NESTING = 64;
 
 interface Shape {
   readonly tooDeep: boolean;
-  /** Object members JSON.parse kept: fewer than the text names when a name is repeated. */
-  readonly members: number;
+  /** Colons of the text the parsed value accounts for: one per member, and those inside its strings. */
+  readonly accountedColons: number;
   /** A number JSON.parse could not hold exactly (an integer beyond ±2^53, or an overflow). */
   readonly inexactNumbers: boolean;
 }
@@ -79,54 +85,49 @@ interface Shape {
 const inexact = (n: number): boolean =>
   !Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n));
 
-/**
- * One pass over the parsed value, without recursion and building no pointers: whether it nests
- * deeper than `max`, how many object members it kept, and whether a number lost its value.
- */
-function measure(root: unknown, max: number): Shape {
-  const values: unknown[] = [root];
-  const depths: number[] = [0];
-  let members = 0;
-  let inexactNumbers = typeof root === 'number' && inexact(root);
-  while (values.length > 0) {
-    const value = values.pop();
-    const depth = depths.pop()!;
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth >= max) return { tooDeep: true, members, inexactNumbers };
-    let children: unknown[];
-    if (Array.isArray(value)) {
-      children = value;
-    } else {
-      children = Object.values(value);
-      members += children.length;
-    }
-    for (const child of children) {
-      if (typeof child === 'object' && child !== null) {
-        values.push(child);
-        depths.push(depth + 1);
-      } else if (typeof child === 'number' && !inexactNumbers && inexact(child)) {
-        inexactNumbers = true;
-      }
-    }
-  }
-  return { tooDeep: false, members, inexactNumbers };
+function colons(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf(':'); at !== -1; at = text.indexOf(':', at + 1)) count++;
+  return count;
 }
 
 /**
- * Every string token of a JSON text, in order, and whether it is a member name (a colon follows).
- * On valid JSON a global regex stays aligned: outside strings a quote always opens a string, and
- * each match consumes one whole string.
+ * One pass over the parsed value, without recursion and building no pointers: whether it nests
+ * deeper than `max`, the colons it accounts for, and whether a number lost its value.
  */
-const STRING_TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?/g;
-
-/** Member names in a valid JSON text (native regex scan; no second parse). */
-function countMemberNames(text: string): number {
-  let names = 0;
-  STRING_TOKEN.lastIndex = 0;
-  for (let match = STRING_TOKEN.exec(text); match !== null; match = STRING_TOKEN.exec(text)) {
-    if (match[1] !== undefined) names++;
+function measure(root: unknown, max: number): Shape {
+  const values: object[] = [];
+  const depths: number[] = [];
+  let accountedColons = 0;
+  let inexactNumbers = false;
+  const see = (child: unknown, depth: number): void => {
+    if (typeof child === 'object') {
+      if (child !== null) {
+        values.push(child);
+        depths.push(depth);
+      }
+    } else if (typeof child === 'string') {
+      if (child.length > 0) accountedColons += colons(child);
+    } else if (typeof child === 'number' && !inexactNumbers) {
+      inexactNumbers = inexact(child);
+    }
+  };
+  see(root, 0);
+  while (values.length > 0) {
+    const value = values.pop()!;
+    const depth = depths.pop()!;
+    if (depth >= max) return { tooDeep: true, accountedColons, inexactNumbers };
+    if (Array.isArray(value)) {
+      for (const child of value) see(child, depth + 1);
+    } else {
+      // JSON.parse's objects are plain: for...in walks exactly their own members.
+      for (const key in value) {
+        accountedColons += 1 + (key.length > 0 ? colons(key) : 0);
+        see((value as Record<string, unknown>)[key], depth + 1);
+      }
+    }
   }
-  return names;
+  return { tooDeep: false, accountedColons, inexactNumbers };
 }
 
 const escapeToken = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -134,9 +135,9 @@ const escapeToken = (key: string): string => key.replace(/~/g, '~0').replace(/\/
 /**
  * JSON.parse keeps the last of repeated member names and drops the others silently, so
  * `"amount_minor":100,"amount_minor":999999` would publish 999999 whatever a reviewer of the
- * request read first. Found only once the counts differ: the first repeated name, with its pointer.
+ * request read first. The first repeated name, with its pointer, or undefined when there is none.
  */
-function duplicateMemberError(text: string): GatewayError {
+function repeatedMemberError(text: string): GatewayError | undefined {
   const seen: Array<Set<string> | undefined> = [];
   let found: { path: string; name: string } | undefined;
   visit(text, {
@@ -164,9 +165,9 @@ function duplicateMemberError(text: string): GatewayError {
       names.add(name);
     },
   });
-  const where = found ?? { name: '?', path: '/' };
-  return GatewayError.malformed(`the member name "${where.name}" appears twice in one object`, [
-    { path: where.path, message: `"${where.name}" appears more than once; send each member once` },
+  if (found === undefined) return undefined;
+  return GatewayError.malformed(`the member name "${found.name}" appears twice in one object`, [
+    { path: found.path, message: `"${found.name}" appears more than once; send each member once` },
   ]);
 }
 
