@@ -17,7 +17,7 @@ import {
 const httpUrl = (fallback: string, example: string) =>
   z.url({ error: `must be an http(s) URL such as ${example}` }).default(fallback);
 
-const cliConfigSchema = z.object({
+export const cliConfigSchema = z.object({
   KAFKA_BROKERS: optionalBrokerList,
   /** TLS and SASL to Kafka, as every app reads them (docs/operations.md). */
   ...kafkaSecurityVariables,
