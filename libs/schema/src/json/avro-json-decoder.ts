@@ -256,6 +256,11 @@ function encodesToNothing(node: AvroNode, seen: readonly AvroNode[] = []): boole
   }
 }
 
+/** A number as JavaScript source (NaN and Infinity included): schema sizes never become code. */
+function numberLiteral(value: number): string {
+  return String(Number(value));
+}
+
 /** A property name in an object literal; `__proto__` would set the prototype unless computed. */
 function property(name: string): string {
   return name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name);
@@ -315,15 +320,15 @@ class DecoderCompiler {
       case 'bytes':
         return 'readBytes(t)';
       case 'fixed':
-        return `readFixed(t, ${node.size})`;
+        return `readFixed(t, ${numberLiteral(node.size)})`;
       case 'date':
         return 'readDate(t)';
       case 'timestamp':
         return node.unit === 'millis' ? 'readTimestampMillis(t)' : 'readTimestampMicros(t)';
       case 'decimal':
         return node.fixedSize === undefined
-          ? `readDecimalBytes(t, ${node.scale})`
-          : `readDecimalFixed(t, ${node.fixedSize}, ${node.scale})`;
+          ? `readDecimalBytes(t, ${numberLiteral(node.scale)})`
+          : `readDecimalFixed(t, ${numberLiteral(node.fixedSize)}, ${numberLiteral(node.scale)})`;
       case 'enum':
         return `${this.enumReader(node.symbols)}(t)`;
       case 'record':
