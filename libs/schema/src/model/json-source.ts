@@ -76,6 +76,9 @@ type State = 'key' | 'colon' | 'value' | 'after';
 
 interface Frame {
   readonly kind: 'document' | 'object' | 'array';
+  /** Its key or index in the enclosing container. */
+  readonly token: string | number;
+  /** Its JSON pointer, kept only when positions are indexed (else built for the rare duplicate). */
   readonly pointer: string;
   state: State;
   index: number;
@@ -91,10 +94,11 @@ class SourceVisitor implements JSONVisitor, JsonSourceScan {
   readonly duplicateKeys: JsonDuplicateKey[] = [];
   readonly offsets = new Map<string, number>();
   private readonly stack: Frame[] = [
-    { kind: 'document', pointer: '', state: 'value', index: 0, keys: undefined },
+    { kind: 'document', token: '', pointer: '', state: 'value', index: 0, keys: undefined },
   ];
   /** The container whose end was just visited: jsonc reports a missing `}` or `]` after leaving it. */
   private closed: Frame | undefined;
+  private key = '';
   private member = '';
 
   constructor(
@@ -107,30 +111,34 @@ class SourceVisitor implements JSONVisitor, JsonSourceScan {
   }
 
   onObjectBegin = (offset: number): void => {
-    const pointer = this.valueStarts(offset);
-    this.stack.push({ kind: 'object', pointer, state: 'key', index: 0, keys: new Set() });
+    const [token, pointer] = this.valueStarts(offset);
+    this.stack.push({ kind: 'object', token, pointer, state: 'key', index: 0, keys: new Set() });
   };
 
   onObjectProperty = (key: string, offset: number): void => {
     const frame = this.frame;
     frame.state = 'colon';
-    this.member = childPointer(frame.pointer, key);
-    if (frame.keys?.has(key)) this.duplicateKeys.push({ pointer: this.member, key });
+    this.key = key;
+    if (this.positions) {
+      this.member = childPointer(frame.pointer, key);
+      this.offsets.set(this.member, offset);
+    }
+    if (frame.keys?.has(key)) this.duplicateKeys.push({ pointer: this.pointerTo(key), key });
     frame.keys?.add(key);
-    if (this.positions) this.offsets.set(this.member, offset);
   };
 
   onObjectEnd = (): void => this.leave();
 
   onArrayBegin = (offset: number): void => {
-    const pointer = this.valueStarts(offset);
-    this.stack.push({ kind: 'array', pointer, state: 'value', index: 0, keys: undefined });
+    const [token, pointer] = this.valueStarts(offset);
+    this.stack.push({ kind: 'array', token, pointer, state: 'value', index: 0, keys: undefined });
   };
 
   onArrayEnd = (): void => this.leave();
 
   onLiteralValue = (_value: unknown, offset: number): void => {
-    this.valueStarts(offset);
+    this.closed = undefined;
+    if (this.positions || this.stack.length > MAX_JSON_DEPTH) this.valueStarts(offset);
     this.frame.state = 'after';
   };
 
@@ -153,16 +161,28 @@ class SourceVisitor implements JSONVisitor, JsonSourceScan {
     this.syntaxError = this.describe(error, offset);
   };
 
-  /** A value begins at `offset`: checks the depth, indexes an array element, returns its pointer. */
-  private valueStarts(offset: number): string {
+  /**
+   * A value begins at `offset`: checks the depth and indexes an array element; returns the value's
+   * token in its container and (when positions are indexed) its pointer.
+   */
+  private valueStarts(offset: number): [string | number, string] {
     const frame = this.frame;
     this.closed = undefined;
     if (this.stack.length > MAX_JSON_DEPTH + 1 && this.syntaxError === undefined)
       this.syntaxError = { offset, message: `nesting deeper than ${MAX_JSON_DEPTH} levels` };
-    if (frame.kind === 'object') return this.member; // located at its key
+    if (frame.kind === 'object') return [this.key, this.member]; // a member is located at its key
+    const token = frame.kind === 'array' ? frame.index : '';
+    if (!this.positions) return [token, ''];
     const pointer = frame.kind === 'array' ? childPointer(frame.pointer, frame.index) : '';
-    if (this.positions) this.offsets.set(pointer, offset);
-    return pointer;
+    this.offsets.set(pointer, offset);
+    return [token, pointer];
+  }
+
+  /** The pointer of member `key` of the current object, from the tokens of the open containers (the root has none). */
+  private pointerTo(key: string): string {
+    let pointer = '';
+    for (let i = 2; i < this.stack.length; i++) pointer = childPointer(pointer, this.stack[i]!.token);
+    return childPointer(pointer, key);
   }
 
   private leave(): void {
