@@ -5,8 +5,8 @@
  * arranges for apps → resolveOffset/commit/heartbeat, metrics on) ÷ a bare kafkajs consumer whose
  * eachBatch only counts records. Both use kafkajs' default fetch settings and the same
  * partitionsConsumedConcurrently. The runtime runs twice per round: with avsc payloads
- * (`payload: 'avro'`, the decode + no-op handler the target is about) and with the default
- * JSON-mapped payloads. Each round reads the whole pre-produced topic with a fresh group; time
+ * (`payload: 'avro'`, decodeBatch) and with the default JSON-mapped payloads (decodeBatchJson: the
+ * reader is the writer's schema, so the JSON comes straight from the bytes). Each round reads the whole pre-produced topic with a fresh group; time
  * runs from the first record delivered to the last, so group-join time (seconds, and noisy) is
  * out of both sides. Process CPU per record over the same window is reported too.
  *   npm run bench:consumer        (needs Kafka: KAFKA_BROKERS or 127.0.0.1:9092; writes docs/benchmarks/consumer.json)
