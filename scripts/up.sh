@@ -10,4 +10,4 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npm run -s build
-exec node bin/herald.js up
+exec node bin/herald.js up "$@"

@@ -2,14 +2,17 @@
  * The README's `npm run up`, run as a user runs it: every app comes up healthy and its URL is
  * printed; the README's quickstart block publishes an event and finds exactly that event in Kafka
  * and in the audit log; Ctrl-C (SIGINT to the foreground process group) stops everything and
- * exits 0. Uses a private Kafka node, free ports and a throw-away database: the quickstart writes
- * to the catalog's real topics, which a platform the user runs on the shared test broker reads.
+ * exits 0. `npm run demo` (`up --demo`): events of every catalog type reach the audit log, the
+ * analytics counts and the sample receiver, which verifies their signatures, within a minute. Uses
+ * a private Kafka node, free ports and throw-away databases: the quickstart and the demo write to
+ * the catalog's real topics, which a platform the user runs on the shared test broker reads.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '@app/config';
+import { loadCatalog } from '@app/schema';
 import {
   databaseUrlFor,
   dropTestDatabase,
@@ -27,6 +30,7 @@ const PORT_VARS = ['GATEWAY_PORT', 'REGISTRY_PORT', 'WEBHOOKS_PORT', 'ANALYTICS_
 
 describe('npm run up', () => {
   const database = uniqueIdentifier('herald_up');
+  const demoDatabase = uniqueIdentifier('herald_demo');
   // Where `herald up` keeps the secrets it generates (the registry's write token, the webhooks'
   // admin token and key): this test's own, not the user's.
   const home = mkdtempSync(join(tmpdir(), 'herald-up-home-'));
@@ -46,6 +50,7 @@ describe('npm run up', () => {
       await exited;
     }
     await dropTestDatabase(database);
+    await dropTestDatabase(demoDatabase);
     await kafka?.remove();
   }, 90_000);
 
@@ -166,6 +171,88 @@ describe('npm run up', () => {
         { timeoutMs: 30_000, description: `port ${port} to close` },
       );
     }
+    expect(output).not.toContain('stopped unexpectedly');
+  });
+
+  it('npm run demo: every event type reaches audit, analytics and the signature-verifying receiver within a minute', async () => {
+    const ports: Record<string, string> = {};
+    for (const name of [...PORT_VARS, 'HERALD_DEMO_RECEIVER_PORT']) ports[name] = String(await freePort());
+    const demoHome = mkdtempSync(join(tmpdir(), 'herald-demo-home-'));
+    const child = spawn('npm', ['run', 'demo'], {
+      cwd: projectRoot(),
+      env: {
+        ...process.env,
+        ...ports,
+        KAFKA_BROKERS: brokers(),
+        DATABASE_URL: databaseUrlFor(demoDatabase),
+        REGISTRY_TOPIC: uniqueName('_schemas-demo'),
+        AUDIT_GROUP_ID: uniqueName('audit-demo'),
+        WEBHOOKS_GROUP_ID: uniqueName('webhooks-demo'),
+        ANALYTICS_GROUP_ID: uniqueName('analytics-demo'),
+        LOG_LEVEL: 'warn',
+        HERALD_HOME: demoHome,
+      },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    platform = child;
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<string>((resolve) =>
+      child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
+    );
+    try {
+      await Promise.race([
+        waitFor(() => output.includes('Herald is up.'), {
+          timeoutMs: 150_000,
+          intervalMs: 250,
+          description: '"Herald is up."',
+        }),
+        exited.then((how) => {
+          throw new Error(`npm run demo stopped (${how}) before "Herald is up."`);
+        }),
+      ]).catch((error: Error) => {
+        throw new Error(`${error.message}\n--- npm run demo printed:\n${output}`);
+      });
+      expect(output).toContain(`Demo: every catalog type is published`);
+      expect(output).toContain(`http://127.0.0.1:${ports['HERALD_DEMO_RECEIVER_PORT']}/webhooks`);
+
+      const types = (await loadCatalog(join(projectRoot(), 'schemas'))).eventTypes.map((t) => t.type);
+      const audit = `http://127.0.0.1:${ports['AUDIT_PORT']}`;
+      const analytics = `http://127.0.0.1:${ports['ANALYTICS_PORT']}`;
+      const hour = 3_600_000;
+      const range = `from=${new Date(Date.now() - hour).toISOString()}&to=${new Date(Date.now() + hour).toISOString()}&interval=hour`;
+      await waitFor(
+        async () => {
+          for (const type of types) {
+            if (!output.includes(`demo receiver: signature verified, ${type} `)) return false;
+            const stored = (await (await fetch(`${audit}/v1/audit?type=${type}&limit=1`)).json()) as {
+              items?: unknown[];
+            };
+            if ((stored.items?.length ?? 0) === 0) return false;
+            const stats = (await (await fetch(`${analytics}/v1/stats?type=${type}&${range}`)).json()) as {
+              points?: Array<{ value: number }>;
+            };
+            if ((stats.points ?? []).reduce((sum, p) => sum + p.value, 0) === 0) return false;
+          }
+          return true;
+        },
+        {
+          timeoutMs: 60_000,
+          intervalMs: 1_000,
+          description: `every type (${types.join(', ')}) in the receiver, audit and analytics`,
+        },
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}\n--- npm run demo printed:\n${output}`);
+      });
+      expect(output).not.toContain('signature NOT verified');
+      expect(output).not.toContain('not published');
+    } finally {
+      process.kill(-(child.pid as number), 'SIGINT');
+      rmSync(demoHome, { recursive: true, force: true });
+    }
+    expect(['exit 0', 'SIGINT']).toContain(await exited);
     expect(output).not.toContain('stopped unexpectedly');
   });
 });

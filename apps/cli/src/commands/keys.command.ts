@@ -15,7 +15,8 @@ import {
 import { databaseConnection } from '@app/config';
 import { cliConfig } from '../cli-config';
 
-async function withStore<T>(work: (store: ApiKeyStore) => Promise<T>): Promise<T> {
+/** The gateway's API key store in DATABASE_URL (migrated first), for `work` only. */
+export async function withApiKeyStore<T>(work: (store: ApiKeyStore) => Promise<T>): Promise<T> {
   // DATABASE_URL with DATABASE_SSL_CA_FILE as its sslrootcert (one connection: the pool size is not used).
   const { url } = databaseConnection(cliConfig());
   // Loaded on use: @app/persistence pulls in Nest, which other commands should not pay for.
@@ -59,7 +60,7 @@ interface CreateOptions {
 
 async function create(options: CreateOptions): Promise<void> {
   try {
-    const created = await withStore((store) =>
+    const created = await withApiKeyStore((store) =>
       store.create({
         producer: options.producer,
         patterns: options.types,
@@ -82,7 +83,7 @@ async function create(options: CreateOptions): Promise<void> {
 }
 
 async function list(options: { json?: boolean }): Promise<void> {
-  const keys = await withStore((store) => store.list());
+  const keys = await withApiKeyStore((store) => store.list());
   if (options.json) {
     process.stdout.write(`${JSON.stringify(keys.map(describeKey))}\n`);
     return;
@@ -103,7 +104,7 @@ async function list(options: { json?: boolean }): Promise<void> {
 }
 
 async function revoke(id: string): Promise<void> {
-  const found = await withStore((store) => store.revoke(id));
+  const found = await withApiKeyStore((store) => store.revoke(id));
   if (!found) {
     process.stderr.write(`herald keys revoke: no API key with id "${id}" (see herald keys list)\n`);
     process.exitCode = 1;

@@ -6,6 +6,7 @@
  * generated into HERALD_HOME, see local-secrets.ts) that only it and the push receive.
  * The webhooks app admits 127.0.0.1 as a destination (WEBHOOKS_ALLOWLIST, unless the environment
  * sets it), so `herald webhooks listen` and local receivers work on a developer's machine.
+ * `--demo` then starts a sample receiver, its endpoint and traffic of every type (up-demo.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { projectRoot } from '@app/config';
 import { LocalKafkaCluster, LocalKafkaError } from '@app/local-kafka';
 import { cliConfig } from '../cli-config';
 import { localSecrets, registryWriteSecrets, WEBHOOKS_SECRETS, type LocalSecrets } from './local-secrets';
+import type { RunningDemo } from './up-demo';
 
 interface AppSpec {
   readonly name: string;
@@ -29,6 +31,11 @@ const APPS: readonly AppSpec[] = [
   { name: 'analytics', portVar: 'ANALYTICS_PORT', defaultPort: 8083 },
   { name: 'audit', portVar: 'AUDIT_PORT', defaultPort: 8084 },
 ];
+
+const APP_BY_NAME = Object.fromEntries(APPS.map((app) => [app.name, app])) as Record<
+  'schema-registry' | 'gateway' | 'webhooks' | 'analytics' | 'audit',
+  AppSpec
+>;
 
 const READY_TIMEOUT_MS = 90_000;
 
@@ -80,7 +87,11 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function up(): Promise<void> {
+interface UpOptions {
+  demo: boolean;
+}
+
+async function up(options: UpOptions): Promise<void> {
   const config = cliConfig();
   const root = projectRoot();
   let kafka: LocalKafkaCluster | undefined;
@@ -99,9 +110,11 @@ async function up(): Promise<void> {
 
   const children = new Map<string, ChildProcess>();
   let stopping: Promise<void> | undefined;
+  let demo: RunningDemo | undefined;
   const shutdown = (code: number): Promise<void> =>
     (stopping ??= (async () => {
       process.stdout.write('\nStopping Herald...\n');
+      await demo?.stop().catch(() => undefined);
       await Promise.all([...children.values()].map(stopChild));
       if (kafka !== undefined) await kafka.stop();
       process.exit(code);
@@ -152,6 +165,18 @@ async function up(): Promise<void> {
     );
     if (pushed !== 0) throw new Error('pushing schemas/ to the registry failed (see above)');
     await Promise.all(others.map((app) => waitReady(app, start(app))));
+    if (options.demo) {
+      const { startDemo } = await import('./up-demo');
+      demo = await startDemo({
+        root,
+        gatewayUrl: appUrl(APP_BY_NAME.gateway),
+        webhooksUrl: appUrl(APP_BY_NAME.webhooks),
+        webhooksAdminToken: env['WEBHOOKS_ADMIN_TOKEN'] ?? '',
+        receiverPort: Number(process.env['HERALD_DEMO_RECEIVER_PORT'] ?? 8090),
+        ratePerSecond: Number(process.env['HERALD_DEMO_RATE'] ?? 4),
+        print: (line) => void process.stdout.write(`${line}\n`),
+      });
+    }
   } catch (error) {
     process.stderr.write(`herald up: ${error instanceof Error ? error.message : String(error)}\n`);
     await shutdown(1);
@@ -164,9 +189,21 @@ async function up(): Promise<void> {
       secretsNotice(webhooksSecrets, registrySecrets) +
       `Webhook destinations allowed despite the SSRF rules: WEBHOOKS_ALLOWLIST=${env['WEBHOOKS_ALLOWLIST']}` +
       `${process.env['WEBHOOKS_ALLOWLIST'] === undefined ? ' (the local default, for herald webhooks listen)' : ''}\n` +
+      (demo === undefined ? '' : demoNotice(demo)) +
       'Press Ctrl-C to stop everything.\n',
   );
   await new Promise<never>(() => undefined);
+}
+
+/** What the demo runs and where to watch it. */
+function demoNotice(demo: RunningDemo): string {
+  return (
+    '\nDemo: every catalog type is published through the SDK (producer herald-demo) a few times a second.\n' +
+    `  watch them arrive in audit:              ${appUrl(APP_BY_NAME.audit)}/v1/audit?limit=10\n` +
+    `  in the analytics dashboard:              ${appUrl(APP_BY_NAME.analytics)}/\n` +
+    `  and at the sample receiver (lines below), ${demo.receiverUrl}, which verifies every signature;\n` +
+    `  its deliveries in the webhooks portal:   ${appUrl(APP_BY_NAME.webhooks)}/\n`
+  );
 }
 
 /** Where the generated secrets are, and how another shell uses the registry's write token. */
@@ -189,5 +226,10 @@ function secretsNotice(webhooks: LocalSecrets, registry: LocalSecrets, env = pro
 export function upCommand(): Command {
   return new Command('up')
     .description('start Kafka and every Herald app in the foreground; Ctrl-C stops them all')
+    .option(
+      '--demo',
+      'also run a sample webhook receiver that verifies signatures, an endpoint for it, and traffic of every event type',
+      false,
+    )
     .action(up);
 }
