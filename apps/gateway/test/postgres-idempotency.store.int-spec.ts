@@ -265,6 +265,20 @@ describe('PostgresIdempotencyStore across modes and takeovers', () => {
     },
   );
 
+  it('a released claim takes the late answer of the owner it was taken over from with it', async () => {
+    const id = randomUUID();
+    const [first] = (await table.claim([{ id, fingerprint: 'f' }])) as Array<{ token: string }>;
+    await age(id, 60);
+    const [second] = (await table.claim([{ id, fingerprint: 'f' }])) as Array<{ token: string }>;
+    await table.complete([{ token: first!.token, result: answer(id, '1') }]);
+    expect(await answerRows(id)).toEqual([{ claim_token: first!.token }]);
+    // The new owner's send fails: the id is free again, and no answer is left behind.
+    await table.release([{ id, token: second!.token }]);
+    expect(await rowOf(test.db, id)).toBeUndefined();
+    expect(await answerRows(id)).toEqual([]);
+    expect(await table.claim([{ id, fingerprint: 'f' }])).toEqual([{ kind: 'claimed', token: anyString() }]);
+  });
+
   it('an expired row is claimed afresh and its old answer dropped; pruning takes answers with claims', async () => {
     const id = randomUUID();
     const [old] = (await table.claim([{ id, fingerprint: 'f' }])) as Array<{ token: string }>;

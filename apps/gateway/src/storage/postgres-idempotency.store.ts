@@ -298,17 +298,22 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     );
   }
 
-  /** An answered claim is never released (a send is answered or fails, never both). */
+  /**
+   * An answered claim is never released (a send is answered or fails, never both). A released
+   * id's answer rows can only be late answers of an owner it was taken over from (stale): they
+   * go with it, so no answer outlives its claim.
+   */
   async release(claims: ReadonlyArray<{ id: string; token: string }>): Promise<void> {
     if (claims.length === 0) return;
     await sql`
-      DELETE FROM published_events p
-      WHERE p.event_id = ANY(${claims.map((c) => c.id)}::text[])
-        AND p.claim_token = ANY(${claims.map((c) => c.token)}::text[]) AND p.result IS NULL
-        AND NOT EXISTS (
-          SELECT 1 FROM published_answers a WHERE a.event_id = p.event_id AND a.claim_token = p.claim_token)`.execute(
-      this.db,
-    );
+      WITH released AS (
+        DELETE FROM published_events p
+        WHERE p.event_id = ANY(${claims.map((c) => c.id)}::text[])
+          AND p.claim_token = ANY(${claims.map((c) => c.token)}::text[]) AND p.result IS NULL
+          AND NOT EXISTS (
+            SELECT 1 FROM published_answers a WHERE a.event_id = p.event_id AND a.claim_token = p.claim_token)
+        RETURNING p.event_id)
+      DELETE FROM published_answers a USING released r WHERE a.event_id = r.event_id`.execute(this.db);
   }
 
   /** Deletes rows past the window with their answers, a bounded slice at a time; returns how many went. */
