@@ -265,6 +265,22 @@ describe('PostgresIdempotencyStore across modes and takeovers', () => {
     },
   );
 
+  it('answers of the old and the new owner of one id sent together: the new owner’s counts', async () => {
+    // Answers linger for company, so both would go out in one statement.
+    const lingering = new PostgresIdempotencyStore(test.db, { ...settings, answerLingerMs: 50 });
+    const id = randomUUID();
+    const [first] = (await table.claim([{ id, fingerprint: 'f' }])) as Array<{ token: string }>;
+    await age(id, 60);
+    const [second] = (await table.claim([{ id, fingerprint: 'f' }])) as Array<{ token: string }>;
+    await Promise.all([
+      lingering.complete([{ token: first!.token, result: answer(id, '1') }]),
+      lingering.complete([{ token: second!.token, result: answer(id, '2') }]),
+    ]);
+    expect(await table.claim([{ id, fingerprint: 'f' }])).toEqual([
+      { kind: 'duplicate', result: answer(id, '2') },
+    ]);
+  });
+
   it('a released claim takes the late answer of the owner it was taken over from with it', async () => {
     const id = randomUUID();
     const [first] = (await table.claim([{ id, fingerprint: 'f' }])) as Array<{ token: string }>;

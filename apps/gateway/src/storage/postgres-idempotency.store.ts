@@ -105,6 +105,9 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       maxConcurrent,
       maxItems: MAX_ROWS_PER_STATEMENT,
       lingerMs,
+      // Two answers for one id (a late one from an owner the claim was taken over from, and the
+      // new owner's) never share a statement: its ON CONFLICT fallback could not touch the row twice.
+      key: (completion) => completion.result.id,
     });
     this.records = new GroupCommit((events) => this.recordTogether(events), {
       maxConcurrent,
