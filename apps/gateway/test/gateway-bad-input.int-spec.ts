@@ -21,6 +21,8 @@ interface Types {
   readonly payment: string;
   readonly order: string;
   readonly domain: string;
+  /** An API key limited to 5 events per second. */
+  readonly fivePerSecondKey: string;
 }
 
 type Body = string | Buffer | Record<string, unknown> | unknown[];
@@ -632,6 +634,21 @@ const cases: Array<[string, BadRequest]> = [
       }),
     },
   ],
+  // It could never be admitted: not 429 (which clients retry), and its budget stays untouched.
+  ...[false, true].map((atomic): [string, BadRequest] => [
+    `batch${atomic ? ' atomic' : ''}: 6 events on a key limited to 5 per second`,
+    {
+      url: '/v1/events/batch',
+      status: 413,
+      pointer: '/events',
+      message: /at most 5 events/,
+      headers: (t) => ({ authorization: `Bearer ${t.fivePerSecondKey}` }),
+      body: (t) => ({
+        atomic,
+        events: Array.from({ length: 6 }, () => ({ type: t.payment, data: payment() })),
+      }),
+    },
+  ]),
   [
     'batch atomic: a number as an event',
     {
@@ -730,7 +747,13 @@ describe('gateway bad-input corpus', () => {
         GATEWAY_MAX_BATCH_EVENTS: String(MAX_BATCH_EVENTS),
       },
     });
-    types = { ...gateway.types, domain: gateway.types.payment.split('.')[0]! };
+    const domain = gateway.types.payment.split('.')[0]!;
+    const fivePerSecondKey = await gateway.createKey({
+      producer: 'five-per-second',
+      patterns: [`${domain}.*`],
+      rateLimitPerSecond: 5,
+    });
+    types = { ...gateway.types, domain, fivePerSecondKey };
   });
 
   afterAll(async () => {
