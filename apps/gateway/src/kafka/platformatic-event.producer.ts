@@ -25,13 +25,18 @@ import type { TopicPartitions } from './topic-partitions';
 type Client = Producer<Buffer, Buffer, Buffer, Buffer>;
 
 /**
- * Retries of one operation: 20 ms doubling to 2 s, ten times (about 8 s before a failure is
- * reported, close to kafkajs' defaults). The library's own default for an idempotent producer
- * is to retry for ever at 1 s steps, which would keep a failed send unsettled (and its ids
- * claimed) for as long as Kafka is away; a 1 s first step also slows transactions, whose
- * commit is often answered CONCURRENT_TRANSACTIONS once before it goes through.
+ * Retries, 20 ms doubling to 2 s apart. Sends retry until Kafka answers (the library's own
+ * default for an idempotent producer): a produce the library gives up on may still have been
+ * written, and it then starts a new producer id, so the client's retry of those ids would be
+ * written a second time (with 10 retries, the broker-outage int spec saw an SDK event twice).
+ * Retrying under the same producer id and sequence lets the broker drop the repeat, and the
+ * send settles with the record's real coordinates once Kafka is back; meanwhile the queue
+ * bound and the send timeout answer 503. Transactions give up after 10 retries (about 8 s,
+ * close to kafkajs' defaults): a failed one is aborted, so nothing of it is read. The short
+ * first step matters there: a commit is often answered CONCURRENT_TRANSACTIONS once.
  */
-const RETRIES = 10;
+const SEND_RETRIES = Number.MAX_SAFE_INTEGER;
+const TRANSACTION_RETRIES = 10;
 const retryDelay = (_client: unknown, _operation: string, attempt: number): number =>
   Math.min(20 * 2 ** (attempt - 1), 2_000);
 
@@ -61,7 +66,7 @@ export class PlatformaticEventProducer implements EventProducer {
 
   /** Reaches the cluster (the library connects lazily; this fails while Kafka is away). */
   async connect(): Promise<void> {
-    await this.producer.metadata({ topics: [] });
+    await this.producer.metadata({ topics: [], retries: 0 });
   }
 
   async disconnect(): Promise<void> {
@@ -148,7 +153,7 @@ export class PlatformaticEventProducer implements EventProducer {
       idempotent: true,
       acks: ProduceAcks.ALL,
       autocreateTopics: false,
-      retries: RETRIES,
+      retries: transactionalId === undefined ? SEND_RETRIES : TRANSACTION_RETRIES,
       retryDelay,
       ...(transactionalId !== undefined && { transactionalId }),
     };
