@@ -7,8 +7,8 @@
  *   flight, for SECONDS; "1" sends every batch to one instance, "2" alternates between two.
  *   Rounds alternate 1, 2, 1, 2, ... Each instance runs one process (GATEWAY_WORKERS=1).
  * - Consumer apps: EVENTS events are published first; then per round a fresh database and consumer
- *   group, K instances started (the second once the first is ready), and the rate is the events
- *   processed from the moment all K are ready until the last, over that time. Webhooks deliver
+ *   group, K instances started together, and the rate is the events processed from the first one
+ *   processed until the last, over that time (the group's rebalance as the second joins included). Webhooks deliver
  *   each event to one loopback receiver that answers 204.
  *
  * The machine's cores are shared by the three brokers, PostgreSQL, the apps and this process, so
@@ -198,10 +198,10 @@ async function consumerRate(
   const started: App[] = [];
   try {
     if (app.name === 'webhooks') {
-      // The endpoint exists before any instance reads the topic: a setup instance that reads nothing.
+      // The endpoint exists before any instance reads the topic: an instance of the same group
+      // (a database serves one group) that reads no topic creates it, and stops.
       const setup = await startApp('webhooks', 'WEBHOOKS_PORT', {
         ...env,
-        WEBHOOKS_GROUP_ID: `${group}-setup`,
         WEBHOOKS_TOPIC_PATTERN: '^none\\.none\\.none$',
       });
       const created = await fetch(`${setup.url}/v1/endpoints`, {
@@ -212,14 +212,22 @@ async function consumerRate(
       if (created.status !== 201) throw new Error(`endpoint: ${created.status} ${await created.text()}`);
       await stopProcess(setup.child);
     }
-    for (let i = 0; i < instances; i++) started.push(await startApp(app.name, app.portVar, env));
-    const from = await count(url, app.done);
-    const t0 = performance.now();
+    // The instances boot together and join the group together (the rebalance is part of the
+    // measure); the clock starts at the first event processed and stops at the last.
+    started.push(
+      ...(await Promise.all(Array.from({ length: instances }, () => startApp(app.name, app.portVar, env)))),
+    );
+    let first: { at: number; done: number } | undefined;
+    const deadline = performance.now() + 600_000;
     for (;;) {
       const done = await count(url, app.done);
-      if (done >= EVENTS) return (EVENTS - from) / ((performance.now() - t0) / 1_000);
-      if (performance.now() - t0 > 600_000) throw new Error(`${app.name}: ${done} of ${EVENTS} after 600 s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = performance.now();
+      if (first === undefined && done > 0) first = { at: now, done };
+      if (done >= EVENTS && first !== undefined) {
+        return now === first.at ? Number.NaN : (EVENTS - first.done) / ((now - first.at) / 1_000);
+      }
+      if (now > deadline) throw new Error(`${app.name}: ${done} of ${EVENTS} after 600 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   } finally {
     await Promise.all(started.map((s) => stopProcess(s.child)));
