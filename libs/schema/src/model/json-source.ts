@@ -191,6 +191,13 @@ class SourceVisitor implements JSONVisitor, JsonSourceScan {
   }
 
   private describe(error: ParseErrorCode, offset: number): JsonSyntaxError {
+    const closing =
+      error === ParseErrorCode.CloseBraceExpected || error === ParseErrorCode.CloseBracketExpected;
+    const frame = closing ? (this.closed ?? this.frame) : this.frame;
+    const open = closing && this.closed !== undefined ? this.stack.length + 1 : this.stack.length;
+    // Whatever stands where a value should, the value would nest too deep.
+    if (frame.kind !== 'document' && frame.state === 'value' && open > MAX_JSON_DEPTH + 1)
+      return { offset, message: `nesting deeper than ${MAX_JSON_DEPTH} levels` };
     switch (error) {
       case ParseErrorCode.UnexpectedEndOfString:
       case ParseErrorCode.InvalidCharacter:
