@@ -74,7 +74,12 @@ function shape(path: Path, type: string): Shape {
   const ids = path.endsWith('ClientIds');
   const event = (n: number) => ({ type, ...(ids ? { id: ID_SLOT } : {}), data: payment(n) });
   if (path === 'single' || path === 'singleClientIds') {
-    return { route: '/v1/events', body: JSON.stringify(event(1)), events: 1, connections: SINGLE_CONNECTIONS };
+    return {
+      route: '/v1/events',
+      body: JSON.stringify(event(1)),
+      events: 1,
+      connections: SINGLE_CONNECTIONS,
+    };
   }
   const size = path === 'atomic' ? ATOMIC_SIZE : BATCH_SIZE;
   const events = Array.from({ length: size }, (_, i) => event(i));

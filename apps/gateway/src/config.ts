@@ -86,9 +86,7 @@ export const gatewayConfigSchema = z.object({
    * (an INSERT each); `row`, the claim's row (an UPDATE, what gateways before 2026-12-06 read).
    * Set `row` while a rolling upgrade from such a gateway is under way (docs/gateway.md).
    */
-  GATEWAY_DEDUPE_ANSWERS: z
-    .enum(['table', 'row'], { error: 'must be table or row' })
-    .default('table'),
+  GATEWAY_DEDUPE_ANSWERS: z.enum(['table', 'row'], { error: 'must be table or row' }).default('table'),
   /**
    * Outside strict mode, answers being written after the client was answered, at most; past
    * this, answers wait for their writes, so a slow PostgreSQL slows publishing instead of

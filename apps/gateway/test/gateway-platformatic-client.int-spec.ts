@@ -36,7 +36,11 @@ function javaPartition(topic: string, key: string): number {
 }
 
 /** Every record id on the topic, including those of aborted transactions. */
-async function readUncommittedIds(brokers: readonly string[], topic: string, atLeast: number): Promise<string[]> {
+async function readUncommittedIds(
+  brokers: readonly string[],
+  topic: string,
+  atLeast: number,
+): Promise<string[]> {
   const kafka = new Kafka({ brokers: [...brokers], logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: uniqueName('gw-uncommitted'), readUncommitted: true });
   const ids: string[] = [];
@@ -75,9 +79,7 @@ describe('gateway on @platformatic/kafka', () => {
 
   it('answers a batch with every event on the partition of its key and its own offset', async () => {
     const events = Array.from({ length: 40 }, () => ({ type: gateway.types.payment, data: payment() }));
-    const concurrent = await Promise.all(
-      [0, 1, 2].map(() => gateway.post('/v1/events/batch', { events })),
-    );
+    const concurrent = await Promise.all([0, 1, 2].map(() => gateway.post('/v1/events/batch', { events })));
     for (const response of concurrent) {
       expect(response.status).toBe(200);
       const { results } = (await response.json()) as { results: Array<Accepted & { status: string }> };
@@ -101,7 +103,10 @@ describe('gateway on @platformatic/kafka', () => {
     // transaction wrote lands one offset past the transaction's last record there.
     const last = new Map<number, bigint>();
     for (const { partition, offset } of results) {
-      last.set(partition, BigInt(offset) > (last.get(partition) ?? -1n) ? BigInt(offset) : last.get(partition)!);
+      last.set(
+        partition,
+        BigInt(offset) > (last.get(partition) ?? -1n) ? BigInt(offset) : last.get(partition)!,
+      );
     }
     const [partition, lastOffset] = [...last][0]!;
     let next: Accepted | undefined;
@@ -225,7 +230,10 @@ describe('gateway on @platformatic/kafka while the broker is away', () => {
       while (loading) await publish(randomUUID(), payment());
     };
     const load = Array.from({ length: 8 }, () => worker());
-    await waitFor(() => acknowledged.size >= 50, { timeoutMs: 30_000, description: 'load before the outage' });
+    await waitFor(() => acknowledged.size >= 50, {
+      timeoutMs: 30_000,
+      description: 'load before the outage',
+    });
 
     await kafka.cluster.stop();
     await waitFor(() => (statuses.get(503) ?? 0) >= 10, { timeoutMs: 30_000, description: '503s' });

@@ -223,7 +223,11 @@ export class PlatformaticEventProducer implements EventProducer {
     } catch (error) {
       const aborted =
         transaction !== undefined &&
-        (transaction.completed || (await transaction.abort().then(() => true, () => false)));
+        (transaction.completed ||
+          (await transaction.abort().then(
+            () => true,
+            () => false,
+          )));
       if (!aborted) {
         // The library keeps a transaction it could not begin or end as the active one and
         // refuses to begin another: start over with a fresh producer (and transactional id);

@@ -112,7 +112,9 @@ describe('PlacedRecords', () => {
   it("partitions keys with Java's murmur2 through TopicPartitions", async () => {
     const admin = {
       fetchTopicMetadata: async () => ({
-        topics: [{ name: 'orders', partitions: Array.from({ length: 12 }, (_, partitionId) => ({ partitionId })) }],
+        topics: [
+          { name: 'orders', partitions: Array.from({ length: 12 }, (_, partitionId) => ({ partitionId })) },
+        ],
       }),
     };
     const partitions = new TopicPartitions(admin as never);
