@@ -31,6 +31,10 @@ const SECONDS = Number(process.env['SCALE_BENCH_SECONDS'] ?? 8);
 const ROUNDS = Number(process.env['SCALE_BENCH_ROUNDS'] ?? 2);
 const EVENTS = Number(process.env['SCALE_BENCH_EVENTS'] ?? 20_000);
 const BATCH = 100;
+/** 3 (RF 3, min ISR 2: the deployment this measures) or 1, to compare the gateway with one broker. */
+const NODES = process.env['SCALE_BENCH_NODES'] === '1' ? 1 : 3;
+/** `gateway` skips the consumer apps. */
+const ONLY = process.env['SCALE_BENCH_ONLY'];
 const IN_FLIGHT = 16;
 const REGISTRY_TOKEN = 'scale-bench-registry-token-0123456789';
 const ADMIN_TOKEN = 'scale-bench-admin-token-0123456789ab';
@@ -143,7 +147,9 @@ async function gatewayRate(gateways: readonly App[], key: string, seconds: numbe
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
       while (performance.now() < deadline) {
-        accepted += await postBatch(gateways[next++ % gateways.length] as App, key);
+        // Not `accepted += await ...`: that reads `accepted` before the await, losing the other loops' counts.
+        const sent = await postBatch(gateways[next++ % gateways.length] as App, key);
+        accepted += sent;
       }
     }),
   );
@@ -247,8 +253,8 @@ async function main(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'herald-scale-bench-'));
   const low = 20_000 + Math.floor(Math.random() * 8_000);
   const cluster = new LocalKafkaCluster({
-    nodes: 3,
-    ports: [low, low + 10, low + 20],
+    nodes: NODES,
+    ports: [low, low + 10, low + 20].slice(0, NODES),
     stateDir,
     heapMb: 512,
     log: () => undefined,
@@ -314,7 +320,7 @@ async function main(): Promise<void> {
     await stopProcess(publisher.child);
 
     const consumers: Record<string, Record<'1' | '2', number[]>> = {};
-    for (const app of CONSUMER_APPS) {
+    for (const app of ONLY === 'gateway' ? [] : CONSUMER_APPS) {
       consumers[app.name] = { '1': [], '2': [] };
       for (let round = 0; round < ROUNDS; round++) {
         for (const instances of [1, 2] as const) {
@@ -341,7 +347,7 @@ async function main(): Promise<void> {
         model: cpus()[0]?.model,
         loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
       },
-      cluster: '3 local KRaft brokers, RF 3, min.insync.replicas 2',
+      cluster: NODES === 3 ? '3 local KRaft brokers, RF 3, min.insync.replicas 2' : '1 local KRaft broker',
       events: EVENTS,
       gatewayAnswers503: unavailable,
       gateway: { batch: BATCH, inFlight: IN_FLIGHT, seconds: SECONDS, ...summary(gatewayRounds) },
@@ -350,10 +356,13 @@ async function main(): Promise<void> {
       ),
     };
     console.log(JSON.stringify(results, null, 2));
-    writeFileSync(
-      join(ROOT, 'docs', 'benchmarks', 'scale-out.json'),
-      `${JSON.stringify(results, null, 2)}\n`,
-    );
+    // Only the full measure (3 brokers, every app) is the recorded result.
+    if (NODES === 3 && ONLY === undefined) {
+      writeFileSync(
+        join(ROOT, 'docs', 'benchmarks', 'scale-out.json'),
+        `${JSON.stringify(results, null, 2)}\n`,
+      );
+    }
   } finally {
     await Promise.all(children.map(stopProcess));
     receiver.close();
