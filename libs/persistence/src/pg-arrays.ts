@@ -2,8 +2,8 @@
  * Array parameters for bulk statements (`unnest($1::text[], $2::int[], …)`), encoded as
  * PostgreSQL array literals in one pass. node-postgres can take a JS array, but it prepares
  * and escapes each element through generic code, and a JSON parameter makes PostgreSQL parse
- * JSON per row: on the gateway's idempotency writes, a JSON row set cost PostgreSQL 21–24 µs
- * of CPU per row against 12–13 µs for `unnest` of literals (docs/benchmarks.md).
+ * JSON per row: on the gateway's idempotency writes, a JSON row set cost PostgreSQL far more CPU
+ * per row than `unnest` of literals (figures in docs/benchmarks.md).
  */
 
 const NEEDS_ESCAPE = /["\\]/;

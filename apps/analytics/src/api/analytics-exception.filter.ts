@@ -4,7 +4,7 @@
  * the framework's client errors and a bare 500): invalid parameters 400, an unknown metric 404, a
  * metric not computed yet 409, Kafka not answering the lag query 503. ANALYTICS_HTTP_OPTIONS
  * gives the same form to errors Fastify's router answers itself. (Being global, the filter puts
- * the batch handler on Nest's pipeline: about 1.5 µs per call, and a call is a whole batch.)
+ * the batch handler on Nest's pipeline: a small cost per call, and a call is a whole batch.)
  */
 import { Catch } from '@nestjs/common';
 import { problem, ProblemExceptionFilter, problemHttpOptions, type ProblemAnswer } from '@app/platform';

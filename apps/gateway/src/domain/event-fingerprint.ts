@@ -48,8 +48,8 @@ export function encodedFingerprint(event: EncodedEvent): string {
     event.subject ?? null,
     event.time === undefined ? null : canonicalInstant(event.time),
   ]);
-  // One-shot hash of the concatenated input: a Hash object and its updates cost ~1 µs more
-  // per event than the hashing itself.
+  // One-shot hash of the concatenated input: a Hash object and its updates cost more per event
+  // than the hashing itself.
   const digest = hash('sha256', Buffer.concat([Buffer.from(`${envelope}\0avro\0`), event.wire]), 'hex');
   return `${FINGERPRINT_VERSION}${event.version}:${digest}`;
 }

@@ -1,9 +1,9 @@
 /**
  * Default event ids: UUIDv7 (time-ordered, so the idempotency table's primary key index stays
  * append-mostly) from the `uuidv7` package, fed by a larger buffer of CSPRNG words. The
- * package's default refills an 8-word buffer through `crypto.getRandomValues`, which was
- * ~2.5% of the gateway's CPU on the single-event benchmark; one `randomFillSync` per 1,024
- * words costs the same per call and runs 128 times less often.
+ * package's default refills an 8-word buffer through `crypto.getRandomValues`, which showed in
+ * the gateway's single-event profile; one `randomFillSync` per 1,024 words costs the same per
+ * call and runs 128 times less often.
  */
 import { randomFillSync } from 'node:crypto';
 import { V7Generator } from 'uuidv7';

@@ -2,8 +2,9 @@
  * Kafka's default partitioner for keyed records, as the Java client computes it
  * (`Utils.murmur2` over the key's UTF-8 bytes, `toPositive(hash) % partitions`), so a key lands
  * on the partition every Kafka client picks. kafkajs ships the same function on 64-bit `Long`
- * objects and a fresh Buffer per key, ~5% of the gateway's CPU on batches; this one is 32-bit
- * integer arithmetic (`Math.imul`) and hashes ASCII keys without allocating.
+ * objects and a fresh Buffer per key, a visible share of the gateway's CPU on batches (see
+ * docs/benchmarks.md); this one is 32-bit integer arithmetic (`Math.imul`) and hashes ASCII keys
+ * without allocating.
  */
 const SEED = 0x9747b28c;
 const M = 0x5bd1e995;

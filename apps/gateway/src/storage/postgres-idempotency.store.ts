@@ -17,13 +17,11 @@
  * Claims and completions of concurrent requests share statements (GroupCommit): each is a
  * commit that waits for PostgreSQL's WAL flush, so one per request would cap throughput.
  *
- * Every write goes in as a plain INSERT first: PostgreSQL's `ON CONFLICT` path costs about a
- * third more per row, and the UPDATE of a completion about twice an INSERT of the answer
- * (non-HOT: a new row version and new entries in both indexes). Only a statement that meets a
- * unique violation (a retry of a known id, a re-post of a generated one) goes again the
- * careful way. PostgreSQL's CPU per client-id event in the batch bench went from 30-38 µs (claim
- * by ON CONFLICT, answer by UPDATE) to 17-19 µs, against 10-13 µs for a generated id's single
- * record (docs/benchmarks.md).
+ * Every write goes in as a plain INSERT first: PostgreSQL's `ON CONFLICT` path costs more per
+ * row, and the UPDATE of a completion more than an INSERT of the answer (non-HOT: a new row
+ * version and new entries in both indexes). Only a statement that meets a unique violation (a
+ * retry of a known id, a re-post of a generated one) goes again the careful way. The measured
+ * costs are in docs/benchmarks.md (Gateway publish, "Client ids").
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';

@@ -84,7 +84,7 @@ interface Finished {
  * the backlog. PostgreSQL's estimates of the due rows that pass the endpoint filters are far off
  * (a default selectivity for the ordered-endpoint test, and statistics from before a burst, when
  * pending rows were rare), and with FOR UPDATE a sort cannot stop early: it planned a full scan
- * and sort of every due row, ~100 ms per claim at 50,000 (docs/benchmarks.md, Webhooks). Sorting
+ * and sort of every due row, whose cost grows with the backlog (docs/benchmarks.md, Webhooks). Sorting
  * only the few claimed rows (the window function) stays possible; JIT is off because those
  * penalties push the cost estimate past its threshold.
  */

@@ -16,8 +16,8 @@ export class PostgresFanOutStore implements FanOutStore {
 
   /**
    * Records are new unless redelivered (after a crash or a rebalance): plain INSERTs first, which
-   * cost PostgreSQL ~12% less than ON CONFLICT's speculative insertion (docs/benchmarks.md,
-   * Webhooks), and on a unique violation the transaction goes again keeping what exists.
+   * cost PostgreSQL less than ON CONFLICT's speculative insertion (docs/benchmarks.md, Webhooks),
+   * and on a unique violation the transaction goes again keeping what exists.
    */
   async store(fannedOut: readonly FannedOut[], position: FanOutPosition): Promise<void> {
     try {

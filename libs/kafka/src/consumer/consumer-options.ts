@@ -42,7 +42,7 @@ export interface HeraldConsumerOptions {
   /**
    * Resolved offsets are committed when this much time passed since the last commit (default
    * 1 s), and after every batch. A commit is a broker round trip awaited inside the partition's
-   * loop: committing every N records capped throughput at ~6k records/s in the benchmark.
+   * loop: committing every N records capped throughput (docs/benchmarks.md, consumer runtime).
    */
   readonly commitIntervalMs?: number;
   /** Also commit once this many offsets are resolved (default: no count threshold, time only). */

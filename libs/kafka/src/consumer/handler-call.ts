@@ -1,7 +1,7 @@
 /**
  * How the runtime calls an `@EventPattern` handler. Nest's RPC pipeline (RpcContextCreator:
  * guards, interceptors, pipes, exception filters, param extraction, a chain of async wrappers)
- * cost ~1.5 µs per record in the benchmark, about as much as the rest of the runtime. When a
+ * cost about as much per record as the rest of the runtime (docs/benchmarks.md). When a
  * handler provably has none of that (no enhancer on the method, its class or the app, a static
  * controller, only plain @Payload()/@Ctx() parameters), the runtime calls the method directly
  * with the parameters resolved once at boot. Anything it cannot prove keeps Nest's pipeline.
