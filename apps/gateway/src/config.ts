@@ -14,7 +14,7 @@ import {
   registryClientVariables,
 } from '@app/platform';
 import type { AnswerWriterSettings } from './domain/answer-writer';
-import type { ProducerSettings } from './kafka/kafka-event.producer';
+import type { ProducerSettings } from './kafka/queued-event.producer';
 import type { IdempotencySettings } from './storage/postgres-idempotency.store';
 
 const whole = (what: string, min: number, max: number, fallback: number) =>

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricsService } from '@app/platform';
 import type { PublishObserver } from './domain/event-publisher';
-import type { ProduceObserver } from './kafka/kafka-event.producer';
+import type { ProduceObserver } from './kafka/queued-event.producer';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 

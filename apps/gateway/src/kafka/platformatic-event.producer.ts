@@ -12,14 +12,9 @@ import { randomUUID } from 'node:crypto';
 import { ProduceAcks, Producer } from '@platformatic/kafka';
 import type { KafkaConnection } from '@app/platform';
 import { GatewayError } from '../domain/gateway-errors';
-import {
-  UnacknowledgedSendError,
-  type EventProducer,
-  type OutgoingRecord,
-  type RecordCoordinates,
-} from '../domain/ports';
-import type { ProduceObserver, ProducerSettings } from './kafka-event.producer';
+import type { OutgoingRecord, RecordCoordinates } from '../domain/ports';
 import { PlacedRecords, platformaticConnectionOptions, type ClientOptions } from './platformatic-records';
+import { QueuedEventProducer, type ProduceObserver, type ProducerSettings } from './queued-event.producer';
 import type { TopicPartitions } from './topic-partitions';
 
 type Client = Producer<Buffer, Buffer, Buffer, Buffer>;
@@ -40,27 +35,18 @@ const TRANSACTION_RETRIES = 10;
 const retryDelay = (_client: unknown, _operation: string, attempt: number): number =>
   Math.min(20 * 2 ** (attempt - 1), 2_000);
 
-interface Pending {
-  readonly records: readonly OutgoingRecord[];
-  state: 'queued' | 'sending' | 'abandoned';
-  settle(result: RecordCoordinates[] | Error): void;
-}
-
-export class PlatformaticEventProducer implements EventProducer {
+export class PlatformaticEventProducer extends QueuedEventProducer {
   private readonly producer: Client;
   private transactional: Client | undefined;
-  private transactionChain: Promise<unknown> = Promise.resolve();
-  private readonly queue: Pending[] = [];
-  private queuedRecords = 0;
-  private draining = false;
 
   constructor(
     private readonly connection: KafkaConnection,
     private readonly clientId: string,
-    private readonly partitions: TopicPartitions,
-    private readonly settings: ProducerSettings,
-    private readonly observer: ProduceObserver,
+    partitions: TopicPartitions,
+    settings: ProducerSettings,
+    observer: ProduceObserver,
   ) {
+    super(partitions, settings, observer);
     this.producer = new Producer(this.options());
   }
 
@@ -73,75 +59,12 @@ export class PlatformaticEventProducer implements EventProducer {
     await Promise.allSettled([this.producer.close(), this.transactional?.close()]);
   }
 
-  send(records: readonly OutgoingRecord[]): Promise<RecordCoordinates[]> {
-    if (this.queuedRecords + records.length > this.settings.maxQueuedRecords) {
-      return Promise.reject(
-        GatewayError.unavailable('the gateway is at its Kafka queue limit; retry shortly', 1),
-      );
-    }
-    return new Promise((resolve, reject) => {
-      let settleLate: (result: RecordCoordinates[] | Error) => void = () => undefined;
-      const late = new Promise<RecordCoordinates[]>((res, rej) => {
-        settleLate = (result) => (result instanceof Error ? rej(result) : res(result));
-      });
-      late.catch(() => undefined);
-      const pending: Pending = {
-        records,
-        state: 'queued',
-        settle: (result) => {
-          clearTimeout(timer);
-          settleLate(result);
-          if (result instanceof Error) reject(result);
-          else resolve(result);
-        },
-      };
-      const timer = setTimeout(() => {
-        if (pending.state === 'queued') {
-          // Never sent: drop it, and the caller may release its claims at once.
-          pending.state = 'abandoned';
-          reject(
-            GatewayError.unavailable(
-              `Kafka did not accept the event within ${this.settings.sendTimeoutMs} ms`,
-              2,
-            ),
-          );
-        } else {
-          reject(
-            new UnacknowledgedSendError(
-              `Kafka did not acknowledge within ${this.settings.sendTimeoutMs} ms`,
-              late,
-            ),
-          );
-        }
-      }, this.settings.sendTimeoutMs);
-      this.queue.push(pending);
-      this.queuedRecords += records.length;
-      this.observer.queueDepth(this.queuedRecords);
-      if (!this.draining) void this.drain();
-    });
-  }
-
-  async sendAtomic(records: readonly OutgoingRecord[]): Promise<RecordCoordinates[]> {
-    const run = this.transactionChain.then(() => this.runTransaction(records));
-    this.transactionChain = run.catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new UnacknowledgedSendError(
-              `the Kafka transaction did not commit within ${this.settings.sendTimeoutMs} ms`,
-              run,
-            ),
-          ),
-        this.settings.sendTimeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([run, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  protected async produce(
+    requests: ReadonlyArray<readonly OutgoingRecord[]>,
+  ): Promise<RecordCoordinates[][]> {
+    const placed = new PlacedRecords(requests, this.partitions);
+    const result = await this.producer.send({ messages: placed.messages });
+    return placed.coordinates(result);
   }
 
   private options(transactionalId?: string): ClientOptions {
@@ -159,58 +82,7 @@ export class PlatformaticEventProducer implements EventProducer {
     };
   }
 
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.takeBatch();
-        if (batch.length > 0) await this.flush(batch);
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  private takeBatch(): Pending[] {
-    const batch: Pending[] = [];
-    let records = 0;
-    while (this.queue.length > 0) {
-      const next = this.queue[0]!;
-      if (batch.length > 0 && records + next.records.length > this.settings.maxBatchRecords) break;
-      this.queue.shift();
-      this.queuedRecords -= next.records.length;
-      if (next.state === 'abandoned') continue;
-      next.state = 'sending';
-      batch.push(next);
-      records += next.records.length;
-    }
-    this.observer.queueDepth(this.queuedRecords);
-    return batch;
-  }
-
-  private async flush(batch: Pending[]): Promise<void> {
-    const started = process.hrtime.bigint();
-    try {
-      await this.partitions.load(batch.flatMap((p) => p.records.map((r) => r.topic)));
-      const placed = new PlacedRecords(
-        batch.map((p) => p.records),
-        this.partitions,
-      );
-      const result = await this.producer.send({ messages: placed.messages });
-      const coordinates = placed.coordinates(result);
-      batch.forEach((pending, i) => pending.settle(coordinates[i]!));
-      const records = batch.reduce((n, p) => n + p.records.length, 0);
-      this.observer.produced(records, Number(process.hrtime.bigint() - started) / 1e9);
-    } catch (error) {
-      const failure =
-        error instanceof GatewayError
-          ? error
-          : GatewayError.unavailable('Kafka is unavailable; retry shortly', 2, error);
-      batch.forEach((pending) => pending.settle(failure));
-    }
-  }
-
-  private async runTransaction(records: readonly OutgoingRecord[]): Promise<RecordCoordinates[]> {
+  protected async runTransaction(records: readonly OutgoingRecord[]): Promise<RecordCoordinates[]> {
     await this.partitions.load(records.map((r) => r.topic));
     const placed = new PlacedRecords([records], this.partitions);
     const producer = this.transactionalProducer();
