@@ -59,23 +59,31 @@ describe('npm run up', () => {
     return kafka.cluster.brokers.join(',');
   };
 
-  it('brings up every app healthy, prints their URLs, and Ctrl-C stops them all', async () => {
-    const ports: Record<string, string> = {};
-    for (const name of PORT_VARS) ports[name] = String(await freePort());
-    const child = spawn('npm', ['run', 'up'], {
+  /**
+   * `npm run <script>` as a user runs it, in its own process group, on `ports`, this test's
+   * database and HERALD_HOME, and group ids of its own; resolves once it printed "Herald is up."
+   * (or fails at once, with what it printed, when it stops before that).
+   */
+  async function startPlatform(
+    script: 'up' | 'demo',
+    ports: Record<string, string>,
+    databaseName: string,
+    heraldHome: string,
+  ): Promise<{ child: ChildProcess; output: () => string; exited: Promise<string> }> {
+    const child = spawn('npm', ['run', script], {
       cwd: projectRoot(),
       env: {
         ...process.env,
         ...ports,
         KAFKA_BROKERS: brokers(),
-        DATABASE_URL: databaseUrlFor(database),
+        DATABASE_URL: databaseUrlFor(databaseName),
         // Test runs refuse the production group ids (HERALD_REFUSE_DEFAULT_GROUPS), private broker or not.
-        REGISTRY_TOPIC: uniqueName('_schemas-up'),
-        AUDIT_GROUP_ID: uniqueName('audit-up'),
-        WEBHOOKS_GROUP_ID: uniqueName('webhooks-up'),
-        ANALYTICS_GROUP_ID: uniqueName('analytics-up'),
+        REGISTRY_TOPIC: uniqueName(`_schemas-${script}`),
+        AUDIT_GROUP_ID: uniqueName(`audit-${script}`),
+        WEBHOOKS_GROUP_ID: uniqueName(`webhooks-${script}`),
+        ANALYTICS_GROUP_ID: uniqueName(`analytics-${script}`),
         LOG_LEVEL: 'warn',
-        HERALD_HOME: home,
+        HERALD_HOME: heraldHome,
       },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,22 +95,28 @@ describe('npm run up', () => {
     const exited = new Promise<string>((resolve) =>
       child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
     );
-
     await Promise.race([
       waitFor(() => output.includes('Herald is up.'), {
         timeoutMs: 150_000,
         intervalMs: 250,
         description: '"Herald is up."',
       }),
-      // A failed build or start ends `npm run up` at once: say so instead of waiting out the timeout.
+      // A failed build or start ends `npm run` at once: say so instead of waiting out the timeout.
       exited.then((how) => {
-        throw new Error(`npm run up stopped (${how}) before "Herald is up."`);
+        throw new Error(`npm run ${script} stopped (${how}) before "Herald is up."`);
       }),
     ]).catch((error: Error) => {
-      throw new Error(`${error.message}\n--- npm run up printed:\n${output}`);
+      throw new Error(`${error.message}\n--- npm run ${script} printed:\n${output}`);
     });
+    return { child, output: () => output, exited };
+  }
+
+  it('brings up every app healthy, prints their URLs, and Ctrl-C stops them all', async () => {
+    const ports: Record<string, string> = {};
+    for (const name of PORT_VARS) ports[name] = String(await freePort());
+    const { child, output, exited } = await startPlatform('up', ports, database, home);
     for (const port of Object.values(ports)) {
-      expect(output).toContain(`http://127.0.0.1:${port}`);
+      expect(output()).toContain(`http://127.0.0.1:${port}`);
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(ready.status).toBe(200);
     }
@@ -110,7 +124,7 @@ describe('npm run up', () => {
     // The registry runs with a generated write token, printed where it is kept; `up` pushed the
     // schemas with it (or it would not be up), and a write without it is refused.
     const tokenFile = join(home, 'registry.env');
-    expect(output).toContain(`REGISTRY_WRITE_TOKEN in ${tokenFile}`);
+    expect(output()).toContain(`REGISTRY_WRITE_TOKEN in ${tokenFile}`);
     const token = /^REGISTRY_WRITE_TOKEN=(\S+)$/m.exec(readFileSync(tokenFile, 'utf8'))?.[1];
     const register = (headers: Record<string, string>) =>
       fetch(`http://127.0.0.1:${ports.REGISTRY_PORT}/subjects/up-write-auth-value/versions`, {
@@ -160,7 +174,7 @@ describe('npm run up', () => {
     process.kill(-(child.pid as number), 'SIGINT');
     // npm re-raises the signal it was stopped by; `herald up` itself exits 0 after stopping the apps.
     expect(['exit 0', 'SIGINT']).toContain(await exited);
-    await waitFor(() => output.includes('Stopping Herald...'), { description: 'the shutdown message' });
+    await waitFor(() => output().includes('Stopping Herald...'), { description: 'the shutdown message' });
     for (const port of Object.values(ports)) {
       await waitFor(
         () =>
@@ -171,52 +185,17 @@ describe('npm run up', () => {
         { timeoutMs: 30_000, description: `port ${port} to close` },
       );
     }
-    expect(output).not.toContain('stopped unexpectedly');
+    expect(output()).not.toContain('stopped unexpectedly');
   });
 
   it('npm run demo: every event type reaches audit, analytics and the signature-verifying receiver within a minute', async () => {
     const ports: Record<string, string> = {};
     for (const name of [...PORT_VARS, 'HERALD_DEMO_RECEIVER_PORT']) ports[name] = String(await freePort());
     const demoHome = mkdtempSync(join(tmpdir(), 'herald-demo-home-'));
-    const child = spawn('npm', ['run', 'demo'], {
-      cwd: projectRoot(),
-      env: {
-        ...process.env,
-        ...ports,
-        KAFKA_BROKERS: brokers(),
-        DATABASE_URL: databaseUrlFor(demoDatabase),
-        REGISTRY_TOPIC: uniqueName('_schemas-demo'),
-        AUDIT_GROUP_ID: uniqueName('audit-demo'),
-        WEBHOOKS_GROUP_ID: uniqueName('webhooks-demo'),
-        ANALYTICS_GROUP_ID: uniqueName('analytics-demo'),
-        LOG_LEVEL: 'warn',
-        HERALD_HOME: demoHome,
-      },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    platform = child;
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<string>((resolve) =>
-      child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
-    );
+    const { child, output, exited } = await startPlatform('demo', ports, demoDatabase, demoHome);
     try {
-      await Promise.race([
-        waitFor(() => output.includes('Herald is up.'), {
-          timeoutMs: 150_000,
-          intervalMs: 250,
-          description: '"Herald is up."',
-        }),
-        exited.then((how) => {
-          throw new Error(`npm run demo stopped (${how}) before "Herald is up."`);
-        }),
-      ]).catch((error: Error) => {
-        throw new Error(`${error.message}\n--- npm run demo printed:\n${output}`);
-      });
-      expect(output).toContain(`Demo: every catalog type is published`);
-      expect(output).toContain(`http://127.0.0.1:${ports['HERALD_DEMO_RECEIVER_PORT']}/webhooks`);
+      expect(output()).toContain(`Demo: every catalog type is published`);
+      expect(output()).toContain(`http://127.0.0.1:${ports['HERALD_DEMO_RECEIVER_PORT']}/webhooks`);
 
       const types = (await loadCatalog(join(projectRoot(), 'schemas'))).eventTypes.map((t) => t.type);
       const audit = `http://127.0.0.1:${ports['AUDIT_PORT']}`;
@@ -226,7 +205,7 @@ describe('npm run up', () => {
       await waitFor(
         async () => {
           for (const type of types) {
-            if (!output.includes(`demo receiver: signature verified, ${type} `)) return false;
+            if (!output().includes(`demo receiver: signature verified, ${type} `)) return false;
             const stored = (await (await fetch(`${audit}/v1/audit?type=${type}&limit=1`)).json()) as {
               items?: unknown[];
             };
@@ -244,16 +223,16 @@ describe('npm run up', () => {
           description: `every type (${types.join(', ')}) in the receiver, audit and analytics`,
         },
       ).catch((error: Error) => {
-        throw new Error(`${error.message}\n--- npm run demo printed:\n${output}`);
+        throw new Error(`${error.message}\n--- npm run demo printed:\n${output()}`);
       });
-      expect(output).not.toContain('signature NOT verified');
-      expect(output).not.toContain('not published');
+      expect(output()).not.toContain('signature NOT verified');
+      expect(output()).not.toContain('not published');
     } finally {
       process.kill(-(child.pid as number), 'SIGINT');
       rmSync(demoHome, { recursive: true, force: true });
     }
     expect(['exit 0', 'SIGINT']).toContain(await exited);
-    expect(output).not.toContain('stopped unexpectedly');
+    expect(output()).not.toContain('stopped unexpectedly');
   });
 });
 

@@ -6,18 +6,17 @@
  * private cluster.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { startPrivateKafka, startTestRegistry, type PrivateKafka, type TestRegistry } from '@app/testing';
+import { copyPaymentType } from './spec-support/payment-type-copy';
 
 jest.setTimeout(240_000);
 
 const ROOT = join(__dirname, '..', '..', '..');
 const HERALD = join(ROOT, 'bin', 'herald.js');
-const PAYMENTS = join(ROOT, 'schemas', 'payments', 'payments.payment.received');
 
 let privateKafka: PrivateKafka;
 let registry: TestRegistry;
@@ -48,18 +47,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(workDir, { recursive: true, force: true }));
 
-/** A copy of payments.payment.received as `<fresh domain>.payment.received`. */
-function addPaymentType(): string {
-  const domain = `r${randomBytes(5).toString('hex')}`;
-  const type = `${domain}.payment.received`;
-  const folder = join(workDir, 'schemas', domain, type);
-  cpSync(PAYMENTS, folder, { recursive: true });
-  for (const version of ['v1', 'v2']) {
-    const file = join(folder, `${version}.avsc`);
-    writeFileSync(file, readFileSync(file, 'utf8').replace('"herald.payments"', `"herald.${domain}"`));
-  }
-  return type;
-}
+const addPaymentType = (): string => copyPaymentType(workDir, 'r').type;
 
 function push(env: NodeJS.ProcessEnv, ...args: string[]): { status: number | null; stdout: string } {
   const {

@@ -4,16 +4,16 @@
  * event types with names of its own, so topics and subjects never collide between tests.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigResourceTypes, type Admin } from 'kafkajs';
 import { startTestRegistry, testBrokers, testKafka, type TestRegistry } from '@app/testing';
+import { copyPaymentType } from './spec-support/payment-type-copy';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const HERALD = join(ROOT, 'bin', 'herald.js');
-const PAYMENTS = join(ROOT, 'schemas', 'payments', 'payments.payment.received');
 const JSON_TYPE = 'application/vnd.schemaregistry.v1+json';
 
 let registry: TestRegistry;
@@ -38,18 +38,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(workDir, { recursive: true, force: true }));
 
-/** A copy of payments.payment.received (v1, v2) as `<domain>.payment.received` with a fresh domain. */
+/** A copy of payments.payment.received with a fresh domain; its topic is deleted after the tests. */
 function addPaymentType(): { type: string; subject: string; folder: string } {
-  const domain = `t${randomBytes(5).toString('hex')}`;
-  const type = `${domain}.payment.received`;
-  const folder = join(workDir, 'schemas', domain, type);
-  cpSync(PAYMENTS, folder, { recursive: true });
-  for (const version of ['v1', 'v2']) {
-    const file = join(folder, `${version}.avsc`);
-    writeFileSync(file, readFileSync(file, 'utf8').replace('"herald.payments"', `"herald.${domain}"`));
-  }
-  createdTopics.push(type);
-  return { type, subject: `${type}-value`, folder };
+  const copied = copyPaymentType(workDir);
+  createdTopics.push(copied.type);
+  return copied;
 }
 
 function setEventYaml(folder: string, key: 'partitions' | 'retention', value: string): void {
