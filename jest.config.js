@@ -1,6 +1,7 @@
 // Three tiers (docs/architecture.md): unit tests beside the code (*.spec.ts), integration tests on
 // real Kafka and PostgreSQL (*.int-spec.ts), end-to-end tests that start the built apps the
-// way a user does (test/e2e/*.e2e-spec.ts). @swc/jest compiles TypeScript with decorator
+// way a user does (test/e2e/*.e2e-spec.ts); and the chaos runs (test/chaos, npm run test:chaos,
+// not part of npm test). @swc/jest compiles TypeScript with decorator
 // metadata (Nest DI needs it) in a fraction of ts-jest's time; `npm run lint` type-checks.
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -44,5 +45,10 @@ module.exports = {
       testTimeout: 60_000,
     }),
     project('e2e', ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], { slowTestThreshold: 60 }),
+    // `npm run test:chaos` only (HERALD_TEST_CHAOS=1): long fault runs on their own clusters, whose
+    // figures go to docs/reliability.md; `npm test` stays within its time budget without them.
+    ...(process.env.HERALD_TEST_CHAOS === '1'
+      ? [project('chaos', ['<rootDir>/test/chaos/**/*.chaos-spec.ts'], { slowTestThreshold: 300 })]
+      : []),
   ],
 };
