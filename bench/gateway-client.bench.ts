@@ -18,10 +18,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { GatewayStack, ROOT } from './support/gateway-stack';
+import { load, median, payment, round2 } from './support/gateway-payload';
 
 const env = process.env;
 const BROKERS = (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
@@ -40,23 +40,6 @@ const BATCH_CONNECTIONS = 8;
 const SINGLE_CONNECTIONS = 64;
 /** USER_HZ: the unit of /proc/<pid>/stat's utime and stime. */
 const TICKS_PER_SECOND = 100;
-
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const round2 = (x: number) => Math.round(x * 100) / 100;
-const load = () => loadavg().map(round2);
-
-function payment(n: number): Record<string, unknown> {
-  return {
-    payment_id: `0190f3c4-8a1b-7c3d-9e4f-${String(n).padStart(12, '0')}`,
-    merchant_id: 'merchant-42',
-    amount_minor: 12_550 + n,
-    currency: 'EUR',
-    method: 'CARD',
-    processor_reference: 'psp_3Nq8x2',
-    received_at: '2026-11-27T10:15:00.123Z',
-    card: { brand: 'VISA', last4: '4242' },
-  };
-}
 
 /** Replaced in a body template by a fresh event id, per request and per event. */
 const ID_SLOT = '__EVENT_ID__';

@@ -26,7 +26,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { format } from 'prettier';
@@ -36,6 +36,7 @@ import { AvroCodec, JsonAvroMapping } from '@app/schema';
 import { GatewayStack, ROOT, stopProcess } from './support/gateway-stack';
 import { runOpenLoop, type LatencySummary } from './support/open-loop';
 import { cpuMeter } from './gateway-cpu';
+import { load, median, payment, round2 } from './support/gateway-payload';
 
 const env = process.env;
 const BROKERS = (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
@@ -51,24 +52,6 @@ const BATCH_SIZE = 100;
 const BATCH_CONNECTIONS = 8;
 const SINGLE_CONNECTIONS = 64;
 const RATE = 1_000;
-
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const round2 = (x: number) => Math.round(x * 100) / 100;
-const load = () => loadavg().map(round2);
-
-/** A realistic payments.payment.received v2 payment (~300 B as a gateway envelope). */
-function payment(n: number): Record<string, unknown> {
-  return {
-    payment_id: `0190f3c4-8a1b-7c3d-9e4f-${String(n).padStart(12, '0')}`,
-    merchant_id: 'merchant-42',
-    amount_minor: 12_550 + n,
-    currency: 'EUR',
-    method: 'CARD',
-    processor_reference: 'psp_3Nq8x2',
-    received_at: '2026-11-27T10:15:00.123Z',
-    card: { brand: 'VISA', last4: '4242' },
-  };
-}
 
 function closedLoopCheck(what: string, result: autocannon.Result): void {
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0)
