@@ -13,6 +13,7 @@ import { ensureDatabase } from '@app/persistence';
 import { RegistryClient } from '@app/registry-client';
 import { AvroCodec, JsonAvroMapping, type AvroSchemaJson } from '@app/schema';
 import { ROOT } from './gateway-stack';
+import { payment } from './gateway-payload';
 
 export function databaseUrl(name: string): string {
   const url = new URL(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/herald');
@@ -37,19 +38,8 @@ export async function dropDatabase(name: string): Promise<void> {
   }
 }
 
-/** A realistic payments.payment.received v2 payment, as bench/gateway.bench.ts publishes it. */
-export function payment(n: number): Record<string, unknown> {
-  return {
-    payment_id: `0190f3c4-8a1b-7c3d-9e4f-${String(n).padStart(12, '0')}`,
-    merchant_id: 'merchant-42',
-    amount_minor: 12_550 + n,
-    currency: 'EUR',
-    method: 'CARD',
-    processor_reference: 'psp_3Nq8x2',
-    received_at: '2026-11-27T10:15:00.123Z',
-    card: { brand: 'VISA', last4: '4242' },
-  };
-}
+/** The payment every bench publishes (one definition, in gateway-payload.ts). */
+export { payment };
 
 /**
  * Records as the gateway writes them: key = payment_id, Confluent wire-format v2 value, the
