@@ -33,7 +33,7 @@ import { format } from 'prettier';
 import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import { RegistryClient } from '@app/registry-client';
 import { AvroCodec, JsonAvroMapping } from '@app/schema';
-import { GatewayStack, ROOT, stopProcess } from './support/gateway-stack';
+import { databaseUrl, GatewayStack, ROOT, stopProcess } from './support/gateway-stack';
 import { runOpenLoop, type LatencySummary } from './support/open-loop';
 import { cpuMeter } from './gateway-cpu';
 import { load, median, payment, round2 } from './support/gateway-payload';
@@ -67,6 +67,8 @@ interface RoundRates {
   readonly floor: number;
   readonly gateway: number;
   readonly gatewayClientIds: number;
+  /** The floor with client ids: a grouped claim in PostgreSQL before the send, the answer after. */
+  readonly floorClientIds: number;
   /** CPU µs per event (or request) of each measured path, by process group (bench/gateway-cpu.ts). */
   readonly cpu?: Readonly<Record<string, CpuPerUnit>>;
 }
@@ -83,7 +85,7 @@ async function withCpu<T extends { units: number }>(
   database: string,
   extra: Record<string, number>,
   measure: () => Promise<T>,
-  path: 'gateway' | 'extra' | 'bench' = 'gateway',
+  path: 'gateway' | 'extra' | 'extra+postgres' | 'bench' = 'gateway',
 ): Promise<T & { cpu: CpuPerUnit }> {
   const meter = cpuMeter({ database, extra });
   const benchBefore = process.cpuUsage();
@@ -96,8 +98,8 @@ async function withCpu<T extends { units: number }>(
   const counted = (group: string) =>
     path === 'gateway'
       ? group === 'gateway' || group === 'postgres'
-      : path === 'extra'
-        ? group in extra
+      : path === 'extra' || path === 'extra+postgres'
+        ? group in extra || (path === 'extra+postgres' && group === 'postgres')
         : group === 'bench';
   for (const [group, s] of Object.entries(seconds)) {
     cpu[`${group}Us`] = Math.round((s / Math.max(1, result.units)) * 1e7) / 10;
@@ -130,9 +132,12 @@ async function compareRounds(
     [`floor${names.unit}`]: Math.round(r.floor),
     ratio: round2(r.gateway / r.baseline),
     ratioClientIds: round2(r.gatewayClientIds / r.baseline),
+    [`floorClientIds${names.unit}`]: Math.round(r.floorClientIds),
     floorRatio: round2(r.floor / r.baseline),
     gatewayOfFloor: round2(r.gateway / r.floor),
     clientIdsOfFloor: round2(r.gatewayClientIds / r.floor),
+    clientIdFloorOfFloor: round2(r.floorClientIds / r.floor),
+    clientIdsOfClientIdFloor: round2(r.gatewayClientIds / r.floorClientIds),
     ...(r.cpu ? { cpuPerUnit: r.cpu } : {}),
   });
   for (let round = 0; round < ROUNDS; round++) {
@@ -144,8 +149,9 @@ async function compareRounds(
     floor: median(rounds.map((r) => r.floor)),
     gateway: median(rounds.map((r) => r.gateway)),
     gatewayClientIds: median(rounds.map((r) => r.gatewayClientIds)),
+    floorClientIds: median(rounds.map((r) => r.floorClientIds)),
     cpu: Object.fromEntries(
-      ['baseline', 'floor', 'gateway', 'gatewayClientIds'].map((k) => [
+      ['baseline', 'floor', 'gateway', 'gatewayClientIds', 'floorClientIds'].map((k) => [
         k,
         medianCpu(rounds.map((r) => r.cpu?.[k])),
       ]),
@@ -233,6 +239,7 @@ class GatewayBench {
       FLOOR_TOPIC: topic,
       FLOOR_VALUE: (this.rawMessages()[0]!.value as Buffer).toString('base64'),
       FLOOR_DATASCHEMA: `${this.stack.registryUrl}/subjects/${this.stack.type}-value/versions/2`,
+      FLOOR_DATABASE_URL: databaseUrl(this.database()),
     });
     return { ...server, topic };
   }
@@ -337,11 +344,13 @@ class GatewayBench {
       return { rate: events / result.duration, units: events };
     };
     const gateway = (body: string) => served('gateway batch', url, this.stack.topic, body);
-    const floorRate = () => served('floor batch', `${floor.url}/v1/events/batch`, floor.topic, bodies.batch);
+    const floorRate = (body = bodies.batch) =>
+      served('floor batch', `${floor.url}/v1/events/batch`, floor.topic, body);
     try {
       await gateway(bodies.batch);
       await gateway(bodies.batchClientIds);
       await floorRate();
+      await floorRate(bodies.batchClientIds);
       await raw(3);
       const compared = await compareRounds(
         'batch',
@@ -350,7 +359,13 @@ class GatewayBench {
           const database = this.database();
           const floorPid = { floor: floor.child.pid! };
           const baseline = await withCpu(database, {}, () => raw(SECONDS), 'bench');
-          const floorRun = await withCpu(database, floorPid, floorRate, 'extra');
+          const floorRun = await withCpu(database, floorPid, () => floorRate(), 'extra');
+          const floorClientIds = await withCpu(
+            database,
+            floorPid,
+            () => floorRate(bodies.batchClientIds),
+            'extra+postgres',
+          );
           const generated = await withCpu(database, {}, () => gateway(bodies.batch));
           const clientIds = await withCpu(database, {}, () => gateway(bodies.batchClientIds));
           return {
@@ -358,11 +373,13 @@ class GatewayBench {
             floor: floorRun.rate,
             gateway: generated.rate,
             gatewayClientIds: clientIds.rate,
+            floorClientIds: floorClientIds.rate,
             cpu: {
               baseline: baseline.cpu,
               floor: floorRun.cpu,
               gateway: generated.cpu,
               gatewayClientIds: clientIds.cpu,
+              floorClientIds: floorClientIds.cpu,
             },
           };
         },
@@ -395,6 +412,7 @@ class GatewayBench {
       await rate('gateway single, client ids', gatewayUrl, bodies.singleClientIds);
       await rate('bare Fastify', bareUrl);
       await rate('floor', floorUrl);
+      await rate('floor, client ids', floorUrl, bodies.singleClientIds);
       const compared = await compareRounds(
         'single',
         { unit: 'RequestsPerSec', baseline: 'bareFastify' },
@@ -412,6 +430,12 @@ class GatewayBench {
             () => rate('floor', floorUrl),
             'extra',
           );
+          const floorClientIds = await withCpu(
+            database,
+            { floor: floor.child.pid! },
+            () => rate('floor, client ids', floorUrl, bodies.singleClientIds),
+            'extra+postgres',
+          );
           const generated = await withCpu(database, {}, () => rate('gateway single', gatewayUrl));
           const clientIds = await withCpu(database, {}, () =>
             rate('gateway single, client ids', gatewayUrl, bodies.singleClientIds),
@@ -421,11 +445,13 @@ class GatewayBench {
             floor: floorRun.rate,
             gateway: generated.rate,
             gatewayClientIds: clientIds.rate,
+            floorClientIds: floorClientIds.rate,
             cpu: {
               baseline: baseline.cpu,
               floor: floorRun.cpu,
               gateway: generated.cpu,
               gatewayClientIds: clientIds.cpu,
+              floorClientIds: floorClientIds.cpu,
             },
           };
         },
@@ -442,45 +468,86 @@ class GatewayBench {
     }
   }
 
+  /**
+   * Open loop at RATE/s against the gateway (generated ids, client ids) and the floor, the three
+   * interleaved round by round so that they share the host's drift; the tax is gateway p99 −
+   * floor p99 of the same round.
+   */
   async latency(bodies: Bodies): Promise<void> {
-    const run = (seconds: number, template: string) =>
+    const floor = await this.startFloor();
+    const targets = {
+      floor: { url: `${floor.url}/v1/events`, template: bodies.single, pids: { floor: floor.child.pid! } },
+      floorClientIds: {
+        url: `${floor.url}/v1/events`,
+        template: bodies.singleClientIds,
+        pids: { floor: floor.child.pid! },
+      },
+      generated: { url: `${this.stack.url}/v1/events`, template: bodies.single, pids: {} },
+      clientIds: { url: `${this.stack.url}/v1/events`, template: bodies.singleClientIds, pids: {} },
+    };
+    type Kind = keyof typeof targets;
+    const run = (kind: Kind, seconds: number) =>
       runOpenLoop({
-        url: `${this.stack.url}/v1/events`,
+        url: targets[kind].url,
         headers: this.headers,
-        body: withFreshIds(template),
+        body: withFreshIds(targets[kind].template),
         ratePerSecond: RATE,
         seconds,
         expectStatus: 202,
       });
-    const measure = async (what: string, template: string) => {
-      const rounds: LatencySummary[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        await run(5, template);
-        const measured = await withCpu(this.database(), {}, async () => {
-          const summary = await run(LATENCY_SECONDS, template);
-          return { summary, units: RATE * LATENCY_SECONDS };
-        });
-        const summary = { ...measured.summary, cpuPerEvent: measured.cpu };
-        if (summary.errors > 0)
-          throw new Error(`latency (${what}): ${summary.errors} requests did not get 202`);
-        rounds.push(summary);
-        console.log(`latency (${what}) round`, round + 1, summary);
-      }
-      return {
-        rounds,
-        p50Ms: median(rounds.map((r) => r.p50Ms)),
-        p90Ms: median(rounds.map((r) => r.p90Ms)),
-        p99Ms: median(rounds.map((r) => r.p99Ms)),
-        maxMs: median(rounds.map((r) => r.maxMs)),
-      };
+    const rounds: Record<Kind, (LatencySummary & { cpuPerEvent: unknown })[]> = {
+      floor: [],
+      floorClientIds: [],
+      generated: [],
+      clientIds: [],
     };
-    const generated = await measure('generated ids', bodies.single);
-    const clientIds = await measure('client ids', bodies.singleClientIds);
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const kind of Object.keys(targets) as Kind[]) {
+          await run(kind, 5);
+          const measured = await withCpu(
+            this.database(),
+            targets[kind].pids,
+            async () => ({ summary: await run(kind, LATENCY_SECONDS), units: RATE * LATENCY_SECONDS }),
+            kind === 'floor' ? 'extra' : kind === 'floorClientIds' ? 'extra+postgres' : 'gateway',
+          );
+          const summary = { ...measured.summary, cpuPerEvent: measured.cpu };
+          if (summary.errors > 0)
+            throw new Error(`latency (${kind}): ${summary.errors} requests did not get 202`);
+          rounds[kind].push(summary);
+          console.log(`latency (${kind}) round`, round + 1, summary);
+        }
+      }
+    } finally {
+      await stopProcess(floor.child);
+    }
+    const summarise = (kind: Kind) => ({
+      rounds: rounds[kind],
+      p50Ms: median(rounds[kind].map((r) => r.p50Ms)),
+      p90Ms: median(rounds[kind].map((r) => r.p90Ms)),
+      p99Ms: median(rounds[kind].map((r) => r.p99Ms)),
+      maxMs: median(rounds[kind].map((r) => r.maxMs)),
+    });
+    const tax = (kind: Kind, floorKind: Kind = 'floor') =>
+      rounds[kind].map((r, n) => round2(r.p99Ms - rounds[floorKind][n]!.p99Ms));
     this.results['latency'] = {
-      load: `open loop, ${RATE} POST /v1/events per second, 5 s warm-up + ${LATENCY_SECONDS} s measured per round; latency from each request's intended send time`,
-      ...generated,
-      clientIds,
+      load: `open loop, ${RATE} POST /v1/events per second, 5 s warm-up + ${LATENCY_SECONDS} s measured per round; latency from each request's intended send time; the floor (plain and with client ids), generated ids and client ids interleaved round by round`,
+      ...summarise('generated'),
+      clientIds: summarise('clientIds'),
+      floor: summarise('floor'),
+      floorClientIds: summarise('floorClientIds'),
+      p99TaxMs: {
+        generated: median(tax('generated')),
+        clientIds: median(tax('clientIds')),
+        clientIdsOverClientIdFloor: median(tax('clientIds', 'floorClientIds')),
+      },
+      p99TaxMsRounds: {
+        generated: tax('generated'),
+        clientIds: tax('clientIds'),
+        clientIdsOverClientIdFloor: tax('clientIds', 'floorClientIds'),
+      },
       targetP99Ms: 25,
+      targetP99TaxMs: 3,
       loadAverage: load(),
     };
   }

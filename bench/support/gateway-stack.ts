@@ -80,7 +80,7 @@ export function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-function databaseUrl(name: string): string {
+export function databaseUrl(name: string): string {
   const url = new URL(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/herald');
   url.pathname = `/${name}`;
   return url.toString();
