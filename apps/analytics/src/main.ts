@@ -1,6 +1,6 @@
 /** The analytics app's entry point: validated config, then the metrics, the HTTP API and the consumer. */
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '@app/platform';
+import { ConfigError, loadConfig, startTracing } from '@app/platform';
 import { startAnalyticsApp } from './analytics-app';
 import { analyticsConfigSchema, type AnalyticsConfig } from './config';
 
@@ -8,6 +8,7 @@ async function main(): Promise<void> {
   let config: AnalyticsConfig;
   try {
     config = loadConfig(analyticsConfigSchema, process.env);
+    startTracing('analytics', process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`analytics: ${error.message}\n`);

@@ -1,6 +1,6 @@
 /** The audit app's entry point: validated config, then the HTTP API and the consumer. */
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '@app/platform';
+import { ConfigError, loadConfig, startTracing } from '@app/platform';
 import { startAuditApp } from './audit-app';
 import { auditConfigSchema, type AuditConfig } from './config';
 
@@ -8,6 +8,7 @@ async function main(): Promise<void> {
   let config: AuditConfig;
   try {
     config = loadConfig(auditConfigSchema, process.env);
+    startTracing('audit', process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`audit: ${error.message}\n`);

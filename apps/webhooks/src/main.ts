@@ -1,6 +1,6 @@
 /** The webhooks app's entry point: validated config, then the admin API, the fan-out and the delivery loop. */
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '@app/platform';
+import { ConfigError, loadConfig, startTracing } from '@app/platform';
 import { webhooksConfigSchema, type WebhooksConfig } from './config';
 import { startWebhooksApp } from './webhooks-app';
 
@@ -8,6 +8,7 @@ async function main(): Promise<void> {
   let config: WebhooksConfig;
   try {
     config = loadConfig(webhooksConfigSchema, process.env);
+    startTracing('webhooks', process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`webhooks: ${error.message}\n`);

@@ -1,7 +1,7 @@
 /**
  * Boots a Herald HTTP app the same way everywhere: Fastify adapter, pino logger, OpenAPI at
- * /docs (JSON at /docs-json), request metrics, graceful shutdown on SIGTERM/SIGINT, and a
- * config validated before anything connects.
+ * /docs (JSON at /docs-json), request metrics, graceful shutdown on SIGTERM/SIGINT, optional
+ * OpenTelemetry tracing (tracing.ts), and a config validated before anything connects.
  */
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -19,6 +19,7 @@ import type { z } from 'zod';
 import { ConfigError, loadConfig, type Env } from '@app/config';
 import { isClusterWorker, joinCluster, prepareClusterWorker, superviseWorkers } from './cluster';
 import { MetricsService } from './metrics';
+import { startTracing } from './tracing';
 
 /** Probes and scrapes are polled constantly; logging each would drown the useful lines. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -183,6 +184,7 @@ export async function runService<S extends z.ZodType>(spec: ServiceSpec<S>, env:
   let config: z.output<S>;
   try {
     config = loadConfig(spec.configSchema, env);
+    startTracing(spec.name, env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${spec.name}: ${error.message}\n`);

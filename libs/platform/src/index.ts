@@ -8,3 +8,4 @@ export * from './browser-page';
 export * from './retriable';
 export * from './backoff';
 export * from './problem-exception.filter';
+export * from './tracing';

@@ -6,6 +6,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthController, HealthRegistry } from './health';
 import { MetricsController, MetricsService } from './metrics';
+import { TracingShutdown } from './tracing';
 
 export interface PlatformOptions {
   /** Service name: the `service` field of every log line and the default metrics label. */
@@ -53,7 +54,11 @@ export class PlatformModule {
         }),
       ],
       controllers: [HealthController, MetricsController],
-      providers: [HealthRegistry, { provide: MetricsService, useValue: new MetricsService(options.service) }],
+      providers: [
+        HealthRegistry,
+        { provide: MetricsService, useValue: new MetricsService(options.service) },
+        TracingShutdown,
+      ],
       exports: [HealthRegistry, MetricsService],
     };
   }
