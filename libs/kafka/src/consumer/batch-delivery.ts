@@ -31,6 +31,7 @@ import {
 } from './message-delivery';
 import type { PartitionPositions } from './partition-positions';
 import type { PayloadMapper } from './payload-mapping';
+import { recordsLogFields, type ConsumerTracing } from './record-tracing';
 import { waitBeforeRetry } from './retry-backoff';
 import type { WriterInfos } from './schema-resolution';
 
@@ -46,6 +47,8 @@ export class BatchDelivery {
     private readonly positions: PartitionPositions,
     private readonly settings: DeliverySettings,
     private readonly logger: LoggerService,
+    /** Set only while tracing is on: spans per handler call. */
+    private readonly tracing?: ConsumerTracing,
   ) {}
 
   /** Delivers `records` (one chunk, in order); 'aborted' when the consumer stops or loses the partition. */
@@ -135,7 +138,7 @@ export class BatchDelivery {
           applied === undefined ? 0 : events.findIndex((e) => BigInt(e.envelope.offset) >= applied);
         if (from < 0) return 'done'; // another writer applied all of them
         const batch = this.batchOf(events.slice(from), stored, nextOffset, attempt, control);
-        await this.invoke(call, batch, control);
+        await this.invoke(call, batch, control, records.slice(from));
         this.positions.advance(control.topic, control.partition, nextOffset, true);
         this.succeeded(records.slice(from), control);
         return 'done';
@@ -145,9 +148,10 @@ export class BatchDelivery {
         control.metrics.failed(verdict.retriable).inc();
         const where = `${control.topic}[${control.partition}]@${records[0]!.offset}..${records[records.length - 1]!.offset}`;
         if (!verdict.retriable || attempt >= this.settings.maxAttempts) {
-          this.logger.warn?.(
-            `${where}: batch attempt ${attempt} failed (${verdict.message}); delivering it in halves`,
-          );
+          this.logger.warn?.({
+            msg: `${where}: batch attempt ${attempt} failed (${verdict.message}); delivering it in halves`,
+            ...recordsLogFields(records),
+          });
           const half = Math.ceil(records.length / 2);
           const first = await this.deliver(
             records.slice(0, half),
@@ -159,7 +163,10 @@ export class BatchDelivery {
           if (first === 'aborted') return 'aborted';
           return this.deliver(records.slice(half), decoded.slice(half), call, reader, control);
         }
-        this.logger.warn?.(`${where}: batch attempt ${attempt} failed, retrying: ${verdict.message}`);
+        this.logger.warn?.({
+          msg: `${where}: batch attempt ${attempt} failed, retrying: ${verdict.message}`,
+          ...recordsLogFields(records),
+        });
         if (!(await waitBeforeRetry(attempt, this.settings, control))) {
           return 'aborted';
         }
@@ -188,11 +195,23 @@ export class BatchDelivery {
     return events;
   }
 
-  private async invoke(call: HandlerCall, batch: HeraldBatch, control: PartitionControl): Promise<void> {
+  private async invoke(
+    call: HandlerCall,
+    batch: HeraldBatch,
+    control: PartitionControl,
+    records: readonly KafkaMessage[],
+  ): Promise<void> {
+    const spans = this.tracing?.start(control.topic, control.partition, records, batch.attempt);
     const started = performance.now();
     control.handlerStartedAt = started;
     try {
-      await call.invoke(batch, undefined);
+      await (spans === undefined
+        ? call.invoke(batch, undefined)
+        : spans.run(() => call.invoke(batch, undefined)));
+      spans?.end();
+    } catch (error) {
+      spans?.failed(error);
+      throw error;
     } finally {
       control.handlerStartedAt = Number.NaN;
       control.metrics.handlerSeconds.observe((performance.now() - started) / 1000);

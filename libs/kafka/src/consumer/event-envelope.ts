@@ -41,7 +41,8 @@ export interface WriterInfo {
   readonly schema: AvroSchemaJson;
 }
 
-function headerText(value: IHeaders[string]): string | undefined {
+/** A header's value as UTF-8 text (the last one of a repeated header). */
+export function headerText(value: IHeaders[string]): string | undefined {
   if (value === undefined) return undefined;
   const last = Array.isArray(value) ? value[value.length - 1] : value;
   if (last === undefined) return undefined;

@@ -32,6 +32,7 @@ import { LagMonitor } from './lag-monitor';
 import { MessageDelivery } from './message-delivery';
 import { PartitionPositions, type Seek } from './partition-positions';
 import { PayloadMapper } from './payload-mapping';
+import { consumerTracing } from './record-tracing';
 import { ReaderTypes, WriterInfos } from './schema-resolution';
 
 export const HERALD_TRANSPORT = Symbol('HERALD_KAFKA');
@@ -217,8 +218,9 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
       maxMs: this.options.retryMaxMs,
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
     };
-    const delivery = new MessageDelivery(codec, writers, deadLetters, payloads, settings, this.log);
-    const batches = new BatchDelivery(delivery, writers, payloads, positions, settings, this.log);
+    const tracing = consumerTracing(this.options.groupId);
+    const delivery = new MessageDelivery(codec, writers, deadLetters, payloads, settings, this.log, tracing);
+    const batches = new BatchDelivery(delivery, writers, payloads, positions, settings, this.log, tracing);
     return new BatchProcessor(
       table,
       readers,

@@ -20,6 +20,7 @@ import type { HandlerCall } from './handler-call';
 import { classifyFailure, type FailureVerdict } from './handler-error';
 import { HeraldEventContext } from './herald-event.context';
 import type { PayloadMapper } from './payload-mapping';
+import { recordLogFields, type ConsumerTracing, type HandlerSpans } from './record-tracing';
 import { waitBeforeRetry } from './retry-backoff';
 import { rfc3339Millis } from './rfc3339-time';
 import type { LoadedReader, WriterInfos } from './schema-resolution';
@@ -72,6 +73,8 @@ export class MessageDelivery {
     private readonly payloads: PayloadMapper,
     private readonly settings: DeliverySettings,
     private readonly logger: LoggerService,
+    /** Set only while tracing is on: spans per handler call. */
+    private readonly tracing?: ConsumerTracing,
   ) {}
 
   /**
@@ -115,9 +118,10 @@ export class MessageDelivery {
       if (!verdict.retriable || attempt >= this.settings.maxAttempts) {
         return this.deadLetter(record, verdict, attempt, control);
       }
-      this.logger.warn?.(
-        `${control.topic}[${control.partition}]@${record.offset} attempt ${attempt} failed, retrying: ${verdict.message}`,
-      );
+      this.logger.warn?.({
+        msg: `${control.topic}[${control.partition}]@${record.offset} attempt ${attempt} failed, retrying: ${verdict.message}`,
+        ...recordLogFields(record),
+      });
       if (!(await waitBeforeRetry(attempt, this.settings, control))) return 'aborted';
       try {
         await this.attempt(record, await this.redecode(record, reader), call, attempt + 1, control);
@@ -153,6 +157,8 @@ export class MessageDelivery {
     const context = call.takesContext
       ? new HeraldEventContext(new RecordEnvelope(control.topic, control.partition, record, writer), attempt)
       : undefined;
+    if (this.tracing !== undefined)
+      return this.traced(this.tracing, record, data, context, call, attempt, control);
     const started = performance.now();
     control.handlerStartedAt = started;
     let pending: Promise<void> | undefined;
@@ -177,6 +183,42 @@ export class MessageDelivery {
         throw error;
       },
     );
+  }
+
+  /** The handler call of attempt() while tracing is on: inside its `process` and `handle` spans. */
+  private traced(
+    tracing: ConsumerTracing,
+    record: KafkaMessage,
+    data: unknown,
+    context: HeraldEventContext | undefined,
+    call: HandlerCall,
+    attempt: number,
+    control: PartitionControl,
+  ): Promise<void> | undefined {
+    const spans: HandlerSpans = tracing.start(control.topic, control.partition, [record], attempt);
+    const started = performance.now();
+    control.handlerStartedAt = started;
+    const failed = (error: unknown): never => {
+      this.handlerEnded(control, started);
+      spans.failed(error);
+      throw error;
+    };
+    const done = (): void => {
+      this.handlerEnded(control, started);
+      spans.end();
+      this.succeeded(record, control);
+    };
+    let pending: Promise<void> | undefined;
+    try {
+      pending = spans.run(() => call.invoke(data, context));
+    } catch (error) {
+      return failed(error);
+    }
+    if (pending === undefined) {
+      done();
+      return undefined;
+    }
+    return pending.then(done, failed);
   }
 
   private handlerEnded(control: PartitionControl, started: number): void {
@@ -219,14 +261,16 @@ export class MessageDelivery {
       try {
         const target = await this.deadLetters.publish(record, facts);
         control.metrics.deadLettered.inc();
-        this.logger.error(
-          `${control.topic}[${control.partition}]@${record.offset} dead-lettered to ${target} after ${attempts} attempt(s): ${verdict.message}`,
-        );
+        this.logger.error({
+          msg: `${control.topic}[${control.partition}]@${record.offset} dead-lettered to ${target} after ${attempts} attempt(s): ${verdict.message}`,
+          ...recordLogFields(record),
+        });
         return 'done';
       } catch (error) {
-        this.logger.error(
-          `dead-letter write for ${control.topic}[${control.partition}]@${record.offset} failed: ${String(error)}`,
-        );
+        this.logger.error({
+          msg: `dead-letter write for ${control.topic}[${control.partition}]@${record.offset} failed: ${String(error)}`,
+          ...recordLogFields(record),
+        });
         if (!(await waitBeforeRetry(write, this.settings, control))) {
           return 'aborted';
         }
