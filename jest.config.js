@@ -39,7 +39,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.js',
   globalTeardown: '<rootDir>/test/global-teardown.js',
   projects: [
-    project('unit', ['<rootDir>/{apps,libs}/**/*.spec.ts']),
+    project('unit', ['<rootDir>/{apps,libs,bench}/**/*.spec.ts']),
     project('integration', ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'], {
       slowTestThreshold: 30,
       testTimeout: 60_000,

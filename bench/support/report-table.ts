@@ -1,0 +1,166 @@
+/**
+ * The generated summary at the top of docs/benchmarks.md: one table row per measure, the state
+ * of every benchmark in the run, the machine and the command. It lives between two marker
+ * comments that `npm run bench` rewrites, so the hand-written sections below are never touched.
+ */
+import type { Row, Target } from './report-rows';
+
+export const START_MARKER = '<!-- bench:summary:start -->';
+export const END_MARKER = '<!-- bench:summary:end -->';
+
+/** How one benchmark fared in this command. */
+export interface BenchOutcome {
+  name: string;
+  file: string;
+  /** ran: a fresh JSON from this run; failed: ran but gave no fresh JSON or a non-zero exit; kept: not run (--only, --report-only). */
+  status: 'ran' | 'failed' | 'kept';
+  reason?: string;
+  /** The date recorded in the JSON the rows come from. */
+  date: string | null;
+  seconds?: number;
+  rows: Row[];
+}
+
+export interface Machine {
+  cores: number;
+  cpuModel: string;
+  ramGiB: number;
+  node: string;
+  kafka: string;
+  loadAverageAtStart: number[];
+  loadAverageAtEnd: number[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface Summary {
+  command: string;
+  machine: Machine;
+  benches: BenchOutcome[];
+}
+
+const DIGITS = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** 27241 → "27,241"; 19.9 → "19.9"; 0.444 → "0.444": whole numbers above 100, three figures below. */
+export function formatNumber(value: number): string {
+  return Math.abs(value) >= 100 ? GROUPED.format(value) : DIGITS.format(value);
+}
+
+export function formatTarget(target: Target | null, unit: string): string {
+  if (target === null) return '';
+  const op = target.op === '>=' ? '≥' : '≤';
+  return target.on === 'ratio'
+    ? `ratio ${op} ${target.value}`
+    : `${op} ${formatNumber(target.value)} ${unit}`;
+}
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+const day = (date: string | null): string =>
+  date === null ? 'no date' : date.slice(0, 16).replace('T', ' ');
+
+function benchCell(outcome: BenchOutcome): string {
+  if (outcome.status === 'ran') return outcome.name;
+  if (outcome.status === 'kept') return `${outcome.name} (not run; JSON of ${day(outcome.date)})`;
+  return `${outcome.name} **FAILED**`;
+}
+
+function rowLine(outcome: BenchOutcome, row: Row, first: boolean): string {
+  const herald = `${formatNumber(row.herald.value)} ${row.herald.unit}`;
+  const baseline =
+    row.baseline === null
+      ? '–'
+      : `${formatNumber(row.baseline.value)} ${row.baseline.unit} (${row.baseline.what})`;
+  const ratio = row.ratio === null ? '–' : formatNumber(row.ratio);
+  const met = row.met === null ? '' : row.met ? '✔ yes' : '✘ no';
+  const cells = [
+    first ? benchCell(outcome) : '',
+    row.measure,
+    herald,
+    baseline,
+    ratio,
+    formatTarget(row.target, row.herald.unit),
+    met,
+  ];
+  return `| ${cells.map(cell).join(' | ')} |`;
+}
+
+function failedLine(outcome: BenchOutcome): string {
+  return `| ${cell(benchCell(outcome))} | ${cell(outcome.reason ?? 'failed')} | – | – | – | | ✘ no |`;
+}
+
+export function renderTable(benches: readonly BenchOutcome[]): string {
+  const lines = [
+    '| benchmark | measure | Herald | baseline (what) | ratio | target | met? |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const outcome of benches) {
+    if (outcome.status === 'failed') lines.push(failedLine(outcome));
+    else if (outcome.rows.length === 0)
+      lines.push(`| ${cell(benchCell(outcome))} | no headline figures in ${outcome.file} | – | – | – | | |`);
+    else outcome.rows.forEach((row, i) => lines.push(rowLine(outcome, row, i === 0)));
+  }
+  return lines.join('\n');
+}
+
+function renderMachine(m: Machine): string {
+  const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' / ');
+  return (
+    `Machine: ${m.cores} cores (${m.cpuModel}), ${m.ramGiB} GiB RAM, Node ${m.node}, Kafka ${m.kafka}; ` +
+    `load average (1 / 5 / 15 min) ${load(m.loadAverageAtStart)} at the start, ${load(m.loadAverageAtEnd)} at the end; ` +
+    `${m.startedAt} → ${m.finishedAt}. The machine is shared with other work, so absolute rates move between ` +
+    'runs; the ratios compare Herald with a baseline measured in the same run, in alternating rounds.'
+  );
+}
+
+function renderStatus(benches: readonly BenchOutcome[]): string {
+  return benches
+    .map((b) => {
+      const took = b.seconds === undefined ? '' : `, ${Math.round(b.seconds)} s`;
+      const state =
+        b.status === 'ran' ? 'ran' : b.status === 'kept' ? 'not run' : `FAILED: ${b.reason ?? ''}`;
+      return `[${b.name}](benchmarks/${b.file}) ${state} (JSON of ${day(b.date)}${took})`;
+    })
+    .join('; ');
+}
+
+/** The whole generated block, markers included. */
+export function renderSummary(summary: Summary): string {
+  return [
+    START_MARKER,
+    '## Summary of the last `npm run bench`',
+    '',
+    `Generated by \`${summary.command}\` (do not edit by hand) from the result JSONs listed under the table, ` +
+      'each with its date; the same figures are in [summary.json](benchmarks/summary.json). Ratio = Herald ÷ ' +
+      'baseline as each benchmark computes it (mostly the median of per-round ratios; for times and latencies, ' +
+      'lower is better). A target on "ratio" applies to the ratio, any other to Herald\'s own figure.',
+    '',
+    renderTable(summary.benches),
+    '',
+    `Benchmarks: ${renderStatus(summary.benches)}.`,
+    '',
+    renderMachine(summary.machine),
+    '',
+    '![Latency percentiles: gateway at 1,000 events/s and webhooks publish → delivered](benchmarks/latency.svg)',
+    '',
+    'Reproduce: `npm run bench` (add `-- --with-extras` for gateway-client and scale-out, `-- --only gateway,codec` ' +
+      'for a subset, `-- --report-only` to rebuild this block and the plot from the JSONs on disk).',
+    END_MARKER,
+  ].join('\n');
+}
+
+/**
+ * Puts `block` (markers included) in place of the one between the markers, or right after the
+ * document's title when the document has none yet.
+ */
+export function replaceSummary(document: string, block: string): string {
+  const start = document.indexOf(START_MARKER);
+  const end = document.indexOf(END_MARKER);
+  if (start !== -1 && end > start)
+    return document.slice(0, start) + block + document.slice(end + END_MARKER.length);
+  if (start !== -1 || end !== -1)
+    throw new Error('docs/benchmarks.md has one summary marker without the other');
+  const titleEnd = document.startsWith('# ') ? document.indexOf('\n') + 1 : 0;
+  const head = titleEnd === 0 ? '' : `${document.slice(0, titleEnd)}\n`;
+  return `${head}${block}\n\n${document.slice(titleEnd).replace(/^\n+/, '')}`;
+}
