@@ -14,6 +14,7 @@ import { KAFKA, KafkaModule } from '@app/kafka';
 import { DATABASE, PersistenceModule } from '@app/persistence';
 import {
   databaseConnection,
+  heraldTracer,
   kafkaConnection,
   MetricsService,
   PlatformModule,
@@ -37,6 +38,7 @@ import { GatewayMetrics } from './gateway.metrics';
 import { CATALOG, EVENT_PRODUCER, IDEMPOTENCY_STORE, KAFKA_ADMIN, REGISTRY } from './gateway.tokens';
 import { KafkaEventProducer } from './kafka/kafka-event.producer';
 import { PlatformaticEventProducer } from './kafka/platformatic-event.producer';
+import { tracedProducer } from './kafka/traced-event.producer';
 import { TopicPartitions } from './kafka/topic-partitions';
 import { GATEWAY_SCHEMA, gatewayMigrations } from './storage/gateway-migrations';
 import { PostgresIdempotencyStore } from './storage/postgres-idempotency.store';
@@ -114,7 +116,13 @@ function domainProviders(config: GatewayConfig): Provider[] {
           registryUrl: registry.url,
         });
         const answers = new AnswerWriter(idempotency, metrics, answerWriterSettings(config));
-        return new EventPublisher(preparer, producer, idempotency, metrics, answers);
+        return new EventPublisher(
+          preparer,
+          tracedProducer(producer, heraldTracer()),
+          idempotency,
+          metrics,
+          answers,
+        );
       },
     },
   ];

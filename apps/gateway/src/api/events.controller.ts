@@ -6,6 +6,7 @@
 import { applyDecorators, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { heraldTracer } from '@app/platform';
 import { EventPublisher, type BatchItemResult, type PublishResult } from '../domain/event-publisher';
 import { GatewayLimits } from '../domain/gateway-limits';
 import { PublisherAuthenticator } from '../domain/publisher-authenticator';
@@ -15,6 +16,7 @@ import { readBatch, readSingleEvent, withNumberTexts } from './event-requests';
 import type { NumberTexts } from './gateway-body.parser';
 import { ACCEPTED_EVENT, BATCH_REQUEST, BATCH_RESPONSE, EVENT_ENVELOPE, PROBLEM } from './openapi-schemas';
 import { problemFor, type Problem } from './problem';
+import { inPublishSpan } from './publish-span';
 
 /** The problem+json answers docs/gateway.md lists, on both publish routes. */
 const ApiProblemResponses = () =>
@@ -68,7 +70,7 @@ export class EventsController {
   @ApiResponse({ status: 202, description: 'Kafka acknowledged the event', schema: ACCEPTED_EVENT })
   @ApiProblemResponses()
   async publish(@Req() request: FastifyRequest): Promise<AcceptedBody> {
-    return this.track('single', async () => {
+    return this.track('single', request, async () => {
       const publisher = await this.authenticator.authenticate(request.headers.authorization);
       const { event, numberTexts } = readSingleEvent(request);
       await this.authenticator.consume(publisher, 1);
@@ -86,7 +88,7 @@ export class EventsController {
   @ApiResponse({ status: 200, description: 'one result per event, in request order', schema: BATCH_RESPONSE })
   @ApiProblemResponses()
   async publishBatch(@Req() request: FastifyRequest): Promise<{ results: BatchResultBody[] }> {
-    return this.track('batch', async () => {
+    return this.track('batch', request, async () => {
       const publisher = await this.authenticator.authenticate(request.headers.authorization);
       const batch = readBatch(request, this.limits.maxBatchEvents);
       await this.authenticator.consume(publisher, batch.entries.length);
@@ -101,12 +103,17 @@ export class EventsController {
     });
   }
 
-  private async track<T>(endpoint: 'single' | 'batch', work: () => Promise<T>): Promise<T> {
+  private async track<T>(
+    endpoint: 'single' | 'batch',
+    request: FastifyRequest,
+    work: () => Promise<T>,
+  ): Promise<T> {
     const stop = this.metrics.publishLatency.startTimer({ endpoint });
     this.metrics.requests.inc({ endpoint });
     this.metrics.inFlight.inc();
+    const tracer = heraldTracer();
     try {
-      return await work();
+      return await (tracer === undefined ? work() : inPublishSpan(tracer, request, endpoint, work));
     } finally {
       this.metrics.inFlight.dec();
       stop();
