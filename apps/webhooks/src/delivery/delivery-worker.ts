@@ -10,6 +10,7 @@
  * (polling at most every `pollMs`).
  */
 import type { LoggerService } from '@nestjs/common';
+import { heraldTracer, traceIdOf } from '@app/platform';
 import type { SigningSecrets, WebhookResponse, WebhookSender } from '../domain/ports';
 import type { RetryPolicy, Verdict } from '../domain/retry-policy';
 import type {
@@ -18,6 +19,7 @@ import type {
   DeliveryTransition,
   PostgresDeliveryStore,
 } from '../storage/delivery-store';
+import { DeliverSpan } from './deliver-span';
 import type { PayloadRenderer } from './payload-renderer';
 import { recordedRequest } from './recorded-request';
 import { signatureHeader } from './webhook-signer';
@@ -47,6 +49,8 @@ export class DeliveryWorker {
   private loop: Promise<void> | undefined;
   private lastError: string | undefined;
   private readonly settled = new Set<Promise<void>>();
+  /** Set while tracing is on (read once: the app starts tracing before it builds the worker). */
+  private readonly tracer = heraldTracer();
 
   constructor(
     private readonly store: PostgresDeliveryStore,
@@ -141,7 +145,10 @@ export class DeliveryWorker {
     const attempt = this.attempt(delivery, onAnswer)
       .catch((error: unknown) => {
         // The attempt's lease ends and the delivery is claimed again: logged, never lost.
-        this.logger.error(`delivery ${delivery.id} could not be recorded: ${String(error)}`);
+        this.logger.error({
+          msg: `delivery ${delivery.id} could not be recorded: ${String(error)}`,
+          ...deliveryLogFields(delivery),
+        });
       })
       .finally(() => {
         if (answered) this.recording--;
@@ -155,6 +162,7 @@ export class DeliveryWorker {
   /** `onAnswer` is called once the request is over (answered, failed or not sent), before the record. */
   private async attempt(delivery: ClaimedDelivery, onAnswer: () => void): Promise<void> {
     const attemptedAt = new Date();
+    const span = this.tracer === undefined ? undefined : new DeliverSpan(this.tracer, delivery);
     let response: WebhookResponse;
     let request: string | null = null;
     try {
@@ -174,7 +182,8 @@ export class DeliveryWorker {
         'webhook-timestamp': String(timestamp),
         'webhook-signature': signatureHeader(secrets, delivery.message.eventId, timestamp, rendered.body),
       };
-      if (delivery.traceparent !== null) headers['traceparent'] = delivery.traceparent;
+      const traceparent = span?.traceparent ?? delivery.traceparent;
+      if (traceparent !== null) headers['traceparent'] = traceparent;
       request = recordedRequest(delivery.url, headers, rendered.body);
       response = await this.sender.send({
         url: delivery.url,
@@ -191,6 +200,7 @@ export class DeliveryWorker {
         latencyMs: Date.now() - attemptedAt.getTime(),
       };
     }
+    span?.answered(response);
     onAnswer();
     const verdict = this.policy.verdict(
       response.kind === 'response'
@@ -203,7 +213,39 @@ export class DeliveryWorker {
     const transition = transitionOf(verdict, response);
     await this.store.finish(delivery, record, transition);
     this.observer.attempted(record.outcome, record.latencyMs, transition.to);
+    this.logAttempt(delivery, record, transition);
   }
+
+  /** Failed attempts only: a delivered one is in the attempts table and the metrics. */
+  private logAttempt(delivery: ClaimedDelivery, record: AttemptRecord, transition: DeliveryTransition): void {
+    if (transition.to === 'delivered') return;
+    const line = {
+      ...deliveryLogFields(delivery),
+      delivery_id: delivery.id,
+      endpoint_id: delivery.endpointId,
+      attempt: delivery.attempt,
+      outcome: record.outcome,
+    };
+    if (transition.to === 'pending') {
+      this.logger.debug?.({
+        ...line,
+        msg: `delivery ${delivery.id} attempt ${delivery.attempt} failed (${record.outcome}); retrying in ${transition.delayMs} ms`,
+      });
+    } else {
+      this.logger.warn?.({
+        ...line,
+        msg: `delivery ${delivery.id} failed after ${delivery.attempt} attempt(s): ${record.error ?? record.outcome}`,
+      });
+    }
+  }
+}
+
+/** `event_id` and `trace_id` (of the stored `traceparent`) of a log line about a delivery. */
+function deliveryLogFields(delivery: ClaimedDelivery): { event_id: string; trace_id?: string } {
+  const traceId = traceIdOf(delivery.traceparent);
+  return traceId === undefined
+    ? { event_id: delivery.message.eventId }
+    : { event_id: delivery.message.eventId, trace_id: traceId };
 }
 
 function attemptRecord(attemptedAt: Date, response: WebhookResponse, request: string | null): AttemptRecord {
