@@ -6,3 +6,5 @@ export * from './registry';
 export * from './private-kafka';
 export * from './openapi';
 export * from './browser';
+export * from './private-postgres';
+export * from './corpora';
