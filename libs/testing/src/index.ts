@@ -7,4 +7,3 @@ export * from './private-kafka';
 export * from './openapi';
 export * from './browser';
 export * from './private-postgres';
-export * from './corpora';
