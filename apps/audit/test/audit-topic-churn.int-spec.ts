@@ -1,9 +1,10 @@
 /**
  * Topic churn under load (built audit app, real Kafka, registry and PostgreSQL). For 60 s a
  * loop creates a topic of the audit's event-type family every second and deletes one created
- * a few seconds earlier, so the `*` subscription keeps picking up topics that are then
- * deleted (each deletion poisons a kafkajs consumer that subscribed to it: the runtime must
- * replace it). Meanwhile 10,000 events go to stable topics of the same family. Every event
+ * a few seconds earlier (each with its subject registered, as a new event type is), so the `*`
+ * subscription keeps picking up topics that are then deleted (each deletion poisons a kafkajs
+ * consumer that subscribed to it: the runtime must replace it); a topic of the family without a
+ * subject in the registry is never read. Meanwhile 10,000 events go to stable topics of the same family. Every event
  * must be stored exactly once with intact chains, and readiness must tell the truth
  * throughout: sampled every 250 ms, it agrees with `herald_consumer_running`, and it is never
  * 200 for long while events are pending and nothing is stored.
@@ -147,6 +148,11 @@ describe('audit under topic churn (built app, real Kafka, registry and PostgreSQ
       }
     })();
 
+    // A topic of the family without a subject in the audit's registry (another registry's type on
+    // a shared cluster): '*' must never read it.
+    const foreign = family.topic('foreign', 'created');
+    await family.createBare(foreign, 1);
+
     const started = Date.now();
     const churnEnd = started + CHURN_MS;
     const churned: string[] = [];
@@ -155,7 +161,7 @@ describe('audit under topic churn (built app, real Kafka, registry and PostgreSQ
       () => Date.now() < churnEnd,
       async (tick) => {
         const topic = family.topic(`churn${tick}`, 'created');
-        await family.createBare(topic, 2);
+        await family.createRegistered(topic, 2);
         churned.push(topic);
         const old = churned[tick - CHURN_LIFETIME];
         if (old !== undefined) await family.deleteTopic(old);
@@ -208,6 +214,7 @@ describe('audit under topic churn (built app, real Kafka, registry and PostgreSQ
       (l) => l.msg.startsWith('reading ') && l.msg.includes(`${family.domain}.churn`),
     );
     expect(pickedUp.length).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.msg.startsWith('reading ') && l.msg.includes(foreign))).toEqual([]);
 
     // Sampled throughout, and the two signals agree (beyond a sample straddling a change).
     expect(samples.length).toBeGreaterThan((Date.now() - started) / (4 * SAMPLE_EVERY_MS));

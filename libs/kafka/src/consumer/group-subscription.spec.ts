@@ -58,6 +58,7 @@ function supervisor(
   overrides: Partial<SubscriptionSettings> = {},
   failJoins = 0,
   logger: LoggerService = silent,
+  subjects?: () => Promise<string[]>,
 ) {
   const consumers: FakeConsumer[] = [];
   const gaveUp: Error[] = [];
@@ -85,11 +86,61 @@ function supervisor(
     settings,
     logger,
     (error) => gaveUp.push(error),
+    undefined,
+    subjects,
   );
   return { subscription, consumers, gaveUp };
 }
 
 describe('GroupSubscription (the consumer supervisor)', () => {
+  it("takes for '*' only the event-type topics whose subject the registry knows", async () => {
+    // a.b.x: a topic of another registry sharing the cluster (a test's, a benchmark's).
+    const topics = ['a.b.c', 'a.b.d', 'a.b.x'];
+    let subjects: string[] | Error = ['a.b.c-value', 'a.b.d-value', 'other-value'];
+    const { subscription, consumers } = supervisor(
+      () => Promise.resolve(topics),
+      {},
+      0,
+      silent,
+      () => (subjects instanceof Error ? Promise.reject(subjects) : Promise.resolve(subjects)),
+    );
+    await subscription.start();
+    expect(consumers[0]!.subscribed).toEqual(['a.b.c', 'a.b.d']);
+
+    // A crash while the registry does not answer: the replacement keeps the last known subjects.
+    subjects = new Error('registry down');
+    consumers[0]!.crash(new Error('connection lost'));
+    await waitFor(() => consumers.length === 2 && subscription.consuming(), {
+      timeoutMs: 2_000,
+      description: 'the replacement while the registry is down',
+    });
+    expect(consumers[1]!.subscribed).toEqual(['a.b.c', 'a.b.d']);
+
+    // Once its subject is registered, the topic is read on the next refresh.
+    subjects = ['a.b.c-value', 'a.b.d-value', 'a.b.x-value'];
+    consumers[1]!.crash(new Error('connection lost'));
+    await waitFor(() => consumers.length === 3 && subscription.consuming(), {
+      timeoutMs: 2_000,
+      description: 'the replacement after the subject was registered',
+    });
+    expect(consumers[2]!.subscribed).toEqual(['a.b.c', 'a.b.d', 'a.b.x']);
+    await subscription.stop();
+  });
+
+  it('does not start while the registry has never answered the subjects', async () => {
+    const { subscription, consumers } = supervisor(
+      () => Promise.resolve(['a.b.c']),
+      {},
+      0,
+      silent,
+      () => Promise.reject(new Error('registry down')),
+    );
+    await subscription.start();
+    expect(consumers).toHaveLength(0);
+    expect(subscription.problem()).toMatch(/not running \(Error: registry down\)/);
+    await subscription.stop();
+  });
+
   it('replaces a crashed consumer with one subscribed to the topics that exist now', async () => {
     let topics = ['a.b.c', 'a.b.d'];
     const { subscription, consumers } = supervisor(() => Promise.resolve(topics));

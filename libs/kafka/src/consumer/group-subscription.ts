@@ -36,6 +36,7 @@ type State = 'idle' | 'running' | 'recovering' | 'stopped';
 export class GroupSubscription {
   private consumer: Consumer | undefined;
   private subscribed: readonly string[] = [];
+  private lastRegistered: ReadonlySet<string> | undefined;
   private state: State = 'idle';
   private joined = false;
   private everJoined = false;
@@ -59,6 +60,8 @@ export class GroupSubscription {
     private readonly logger: LoggerService,
     private readonly onGiveUp: (error: Error) => void,
     private readonly onStateChange: () => void = () => undefined,
+    /** The registry's subjects, listed with the topics when '*' is declared (handler-table.ts). */
+    private readonly registeredSubjects?: () => Promise<readonly string[]>,
   ) {}
 
   /**
@@ -160,14 +163,16 @@ export class GroupSubscription {
   private async reconcile(force: boolean): Promise<void> {
     if (this.state === 'stopped') return;
     let existing: string[];
+    let registered: ReadonlySet<string> | undefined;
     try {
       existing = await this.admin.listTopics();
+      registered = await this.registered(force);
     } catch (error) {
       if (force) throw error;
-      this.logger.warn?.(`listing topics failed (the consumer keeps running): ${String(error)}`);
+      this.logger.warn?.(`listing topics or subjects failed (the consumer keeps running): ${String(error)}`);
       return;
     }
-    const wanted = this.table.topicsToRead(existing);
+    const wanted = this.table.topicsToRead(existing, registered);
     if (!force && this.state !== 'recovering' && sameTopics(wanted, this.subscribed)) return;
     const added = wanted.filter((topic) => !this.subscribed.includes(topic));
     const removed = this.subscribed.filter((topic) => !wanted.includes(topic));
@@ -175,6 +180,20 @@ export class GroupSubscription {
     if (added.length > 0) this.logger.log?.(`reading ${added.join(', ')}`);
     if (removed.length > 0) this.logger.warn?.(`no longer reading deleted topic(s) ${removed.join(', ')}`);
     if (wanted.length === 0) this.recovered();
+  }
+
+  /**
+   * The registry's subjects when '*' is declared (undefined otherwise: every event-type topic).
+   * A restart after a crash (`force`) while the registry does not answer keeps the last list.
+   */
+  private async registered(force: boolean): Promise<ReadonlySet<string> | undefined> {
+    if (this.registeredSubjects === undefined || !this.table.takesEveryEvent) return undefined;
+    try {
+      this.lastRegistered = new Set(await this.registeredSubjects());
+    } catch (error) {
+      if (!force || this.lastRegistered === undefined) throw error;
+    }
+    return this.lastRegistered;
   }
 
   /** Back in the group (or nothing to read): the failure count starts again. */

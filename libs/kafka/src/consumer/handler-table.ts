@@ -3,8 +3,12 @@
  * derived from the app's `@EventPattern` declarations:
  * - `@EventPattern('<event type>', { version: N })` takes that type's topic, resolved to
  *   reader version N (omit `version` to receive each record in its writer's schema);
- * - `@EventPattern('*')` takes every event-type topic that has no handler of its own,
- *   including topics created after start, always in the writer's schema.
+ * - `@EventPattern('*')` takes every event-type topic that has no handler of its own and whose
+ *   subject (`<topic>-value`) the app's schema registry knows, including topics created after
+ *   start, always in the writer's schema. A topic without a subject in that registry is not one of
+ *   this platform's event types: its records carry another registry's schema ids (a second
+ *   platform, a test or a benchmark with a registry of its own sharing the cluster), which would
+ *   decode against the wrong schemas and fill the dead-letter topics.
  * - `{ batch: true }` makes it a batch handler: it takes a HeraldBatch (a partition's decoded
  *   records, in order, with the position to store beside its state) instead of one event.
  * Herald delivers a record to exactly one handler: two handlers for one pattern is a boot error.
@@ -109,9 +113,18 @@ export class HandlerTable {
     return EVENT_TYPE_PATTERN.test(topic) && this.everyEventTopics.test(topic) ? this.everyEvent : undefined;
   }
 
-  /** Of the topics that exist, those this consumer reads. */
-  topicsToRead(existing: readonly string[]): string[] {
-    return existing.filter((topic) => this.route(topic) !== undefined).sort();
+  /**
+   * Of the topics that exist, those this consumer reads: its declared ones, and for '*' those
+   * whose subject is in `registered` (every event-type topic when the subjects are not known).
+   */
+  topicsToRead(existing: readonly string[], registered?: ReadonlySet<string>): string[] {
+    return existing
+      .filter(
+        (topic) =>
+          this.exact.has(topic) ||
+          (this.route(topic) !== undefined && (registered === undefined || registered.has(`${topic}-value`))),
+      )
+      .sort();
   }
 
   /** Declared topics that do not exist yet (subscribed as soon as they appear). */

@@ -162,6 +162,7 @@ export class HeraldConsumerServer extends Server implements CustomTransportStrat
       this.log,
       this.options.onGiveUp ?? ((error) => this.giveUp(error)),
       reportState,
+      this.options.schemaSource.subjects?.bind(this.options.schemaSource),
     );
     const lag = new LagMonitor(
       () => this.kafka.admin(),

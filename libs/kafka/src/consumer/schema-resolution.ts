@@ -14,6 +14,11 @@ export interface ConsumerSchemaSource extends SchemaSource {
   versionsOfId(id: number): Promise<ReadonlyArray<{ subject: string; version: number }>>;
   /** A subject's version; RegistryClient has it. Needed only when `readerSchemas` is not given. */
   version?(subject: string, version: number): Promise<{ schema: AvroSchemaJson } | undefined>;
+  /**
+   * Every subject the registry knows; RegistryClient has it. With it, `@EventPattern('*')` reads
+   * only the topics whose subject is there (handler-table.ts); without it, every event-type topic.
+   */
+  subjects?(): Promise<string[]>;
 }
 
 export type ReaderSchemaLookup = (type: string, version: number) => AvroSchemaJson | undefined;
