@@ -70,14 +70,17 @@ export class AppProcess {
       },
       { timeoutMs, intervalMs: 250, description: `${this.name} on ${this.url} to become ready` },
     ).catch(async (error: Error) => {
-      const health = await fetch(`${this.url}/health/ready`)
-        .then((response) => response.text())
-        .catch((reason: Error) => reason.message);
-      throw new Error(`${error.message}
-/health/ready: ${health}
-stderr: ${this.tail}`);
+      throw new Error(`${error.message}\n${await this.diagnosis()}`);
     });
     return this;
+  }
+
+  /** Its /health/ready body and its last stderr lines, for a failure's message. */
+  async diagnosis(): Promise<string> {
+    const health = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(5_000) })
+      .then((response) => response.text())
+      .catch((reason: Error) => reason.message);
+    return `${this.name} /health/ready: ${health}\nstderr: ${this.tail}`;
   }
 
   /** GET /health/ready's status, or undefined when nothing answers. */
