@@ -86,6 +86,11 @@ export function createDatabase<DB>(options: DatabaseOptions): Kysely<DB> {
   // pool; without a listener node-postgres' 'error' event would crash the process. The pool
   // drops that client and the next query opens a fresh one.
   pool.on('error', () => undefined);
+  // A client checked out of the pool (a transaction between its queries) has no idle listener:
+  // the same server shutdown, arriving while no query runs on it, would be an unhandled 'error'
+  // event and crash the app (seen in test/chaos/postgres-restart). The holder still gets the error
+  // from its next query, and the pool discards the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
