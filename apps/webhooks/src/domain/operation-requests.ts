@@ -45,7 +45,9 @@ const windowBody = z
     { error: 'the body must be a JSON object: {"since": "<RFC 3339>", "until"?: "<RFC 3339>"}' },
   )
   .superRefine((b, ctx) => {
-    if (b.until !== undefined && b.until !== null && b.until.getTime() <= b.since.getTime()) {
+    // Runs even when a time was refused (over 64 characters: a non-aborting issue), and then that
+    // time is no Date: compare only two that parsed (else a TypeError answered 500).
+    if (b.until instanceof Date && b.since instanceof Date && b.until.getTime() <= b.since.getTime()) {
       ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be later than since' });
     }
   });
