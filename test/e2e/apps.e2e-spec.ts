@@ -104,6 +104,9 @@ function stop(child: ChildProcess): Promise<number | null> {
 describe('apps booted as a user boots them', () => {
   const database = uniqueIdentifier('herald_e2e');
   const running: ChildProcess[] = [];
+  // The consumer apps list the registry's subjects before they subscribe, so they boot against the
+  // registry this file started (APPS starts it before them).
+  let registryUrl: string | undefined;
 
   afterAll(async () => {
     await Promise.all(running.map(stop));
@@ -119,9 +122,11 @@ describe('apps booted as a user boots them', () => {
         [portVar]: String(port),
         KAFKA_BROKERS: testBrokers().join(','),
         DATABASE_URL: databaseUrlFor(database),
+        ...(registryUrl === undefined ? {} : { SCHEMA_REGISTRY_URL: registryUrl }),
       });
       running.push(child);
       const base = `http://127.0.0.1:${port}`;
+      if (name === 'schema-registry') registryUrl = base;
       const ready = await waitFor(
         async () => {
           const response = await fetch(`${base}/health/ready`);
