@@ -22,13 +22,14 @@ import type { Endpoint } from '../src/domain/endpoint';
 import type { DestinationPolicy } from '../src/domain/ports';
 import { WEBHOOKS_MIGRATIONS } from '../src/storage/webhooks-migrations';
 
+export { endpointBody, PUBLIC_URL } from '@app/testing';
+
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 /** Two keys: `k2` seals, `k1` (an older key) still opens. */
 export const ENCRYPTION_KEYS = [
   { id: 'k2', key: Buffer.alloc(32, 2) },
   { id: 'k1', key: Buffer.alloc(32, 1) },
 ];
-export const PUBLIC_URL = 'https://hooks.example.com/herald';
 
 const LEGACY_SCHEMA = (version: number, fields: object[]) => ({
   type: 'record',
@@ -251,9 +252,4 @@ export async function startEndpointsApi(options: StartOptions = {}): Promise<End
       await rm(catalogRoot, { recursive: true, force: true });
     },
   };
-}
-
-/** A valid create body, with overrides. */
-export function endpointBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { url: PUBLIC_URL, types: ['payments.*', 'orders.order.shipped'], ...overrides };
 }

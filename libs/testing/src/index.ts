@@ -7,3 +7,4 @@ export * from './private-kafka';
 export * from './openapi';
 export * from './browser';
 export * from './private-postgres';
+export * from './corpora';
