@@ -37,7 +37,6 @@ import { GatewayLifecycle } from './gateway.lifecycle';
 import { GatewayMetrics } from './gateway.metrics';
 import { CATALOG, EVENT_PRODUCER, IDEMPOTENCY_STORE, KAFKA_ADMIN, REGISTRY } from './gateway.tokens';
 import { KafkaEventProducer } from './kafka/kafka-event.producer';
-import { PlatformaticEventProducer } from './kafka/platformatic-event.producer';
 import { tracedProducer } from './kafka/traced-event.producer';
 import { TopicPartitions } from './kafka/topic-partitions';
 import { GATEWAY_SCHEMA, gatewayMigrations } from './storage/gateway-migrations';
@@ -66,16 +65,20 @@ function adapterProviders(config: GatewayConfig): Provider[] {
     {
       provide: EVENT_PRODUCER,
       inject: [KAFKA, KAFKA_ADMIN, GatewayMetrics],
-      useFactory: (kafka: Kafka, admin: Admin, metrics: GatewayMetrics) =>
-        config.GATEWAY_KAFKA_CLIENT === 'platformatic'
-          ? new PlatformaticEventProducer(
-              kafkaConnection(config),
-              'herald-gateway',
-              new TopicPartitions(admin),
-              producerSettings(config),
-              metrics,
-            )
-          : new KafkaEventProducer(kafka, new TopicPartitions(admin), producerSettings(config), metrics),
+      useFactory: async (kafka: Kafka, admin: Admin, metrics: GatewayMetrics) => {
+        if (config.GATEWAY_KAFKA_CLIENT !== 'platformatic')
+          return new KafkaEventProducer(kafka, new TopicPartitions(admin), producerSettings(config), metrics);
+        // Loaded only when chosen: @platformatic/kafka is an ES module graph that costs every
+        // gateway process start-up time and memory otherwise.
+        const { PlatformaticEventProducer } = await import('./kafka/platformatic-event.producer');
+        return new PlatformaticEventProducer(
+          kafkaConnection(config),
+          'herald-gateway',
+          new TopicPartitions(admin),
+          producerSettings(config),
+          metrics,
+        );
+      },
     },
     {
       provide: IDEMPOTENCY_STORE,
