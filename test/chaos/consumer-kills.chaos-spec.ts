@@ -2,10 +2,11 @@
  * Consumer apps killed again and again: one instance of every app on a private Kafka, and while
  * CHAOS_EVENTS (100,000) payment events go through the gateway, audit, analytics and webhooks are
  * killed with SIGKILL in turn (no shutdown, no offset commit, no leaving the group) and started
- * again, every CHAOS_KILL_INTERVAL_MS, until each was killed CHAOS_KILLS times. Then every promise
- * is counted exactly (the publisher paces itself on the kills, so they all fall while events flow): Kafka holds each event once, audit has one row per event, analytics counts
- * each event once, webhooks record one delivered delivery per (event, endpoint) and the receiver
- * got every event at least once.
+ * again, every CHAOS_KILL_INTERVAL_MS, until each was killed CHAOS_KILLS times. The publisher paces
+ * itself on the kills, so they all fall while events flow. Then every promise is counted exactly:
+ * Kafka holds each event once, audit has one row per event, analytics counts each event once,
+ * webhooks record one delivered delivery per (event, endpoint) and the receiver got every event
+ * at least once.
  */
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@app/testing';
