@@ -29,8 +29,11 @@ export function payment(id: string): ChaosEvent {
 }
 
 interface BatchAnswer {
-  results: Array<{ status: string; id?: string }>;
+  results: Array<{ status: string; id?: string; error?: { status?: number } }>;
 }
+
+/** Per-event rejections the SDK retries. */
+const RETRIABLE = new Set([429, 503]);
 
 export interface PublishOptions {
   /** Tries before giving up on a batch; default 40 (250 ms apart: 10 s of outage). */
@@ -38,8 +41,10 @@ export interface PublishOptions {
 }
 
 /**
- * Posts one batch to `gateways[first]`, then to the others in turn, until one accepts every
- * event of it; returns how many tries it took. A refused event fails the run.
+ * Posts one batch to `gateways[first]`, then to the others in turn, until one accepted every
+ * event of it; returns how many tries it took. The events a 200 answer rejected as retriable
+ * (503: Kafka unavailable, or the same id still in flight from an earlier try; 429) are sent
+ * again, as the SDK does; any other rejection fails the run.
  */
 export async function publishBatch(
   gateways: readonly AppProcess[],
@@ -49,6 +54,7 @@ export async function publishBatch(
   options: PublishOptions = {},
 ): Promise<number> {
   const maxTries = options.maxTries ?? 40;
+  let pending = events;
   let tries = 0;
   for (;;) {
     const gateway = gateways[(first + tries) % gateways.length] as AppProcess;
@@ -56,18 +62,22 @@ export async function publishBatch(
     const response = await fetch(`${gateway.url}/v1/events/batch`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ events }),
+      body: JSON.stringify({ events: pending }),
       signal: AbortSignal.timeout(60_000),
     }).catch(() => undefined);
     if (response !== undefined && response.status < 500 && response.status !== 429) {
       const body = (await response.json()) as BatchAnswer;
       if (response.status !== 200)
         throw new Error(`batch answered ${response.status}: ${JSON.stringify(body)}`);
-      const refused = body.results.filter((r) => r.status !== 'accepted');
-      if (refused.length > 0) throw new Error(`events refused: ${JSON.stringify(refused.slice(0, 3))}`);
-      return tries;
+      const rejected = body.results.filter((r) => r.status !== 'accepted');
+      const fatal = rejected.filter((r) => !RETRIABLE.has(r.error?.status ?? 0));
+      if (fatal.length > 0) throw new Error(`events refused: ${JSON.stringify(fatal.slice(0, 3))}`);
+      if (rejected.length === 0) return tries;
+      const again = new Set(rejected.map((r) => r.id));
+      pending = pending.filter((event) => again.has(event.id));
+    } else {
+      await response?.body?.cancel();
     }
-    await response?.body?.cancel();
     if (tries >= maxTries) throw new Error(`no gateway accepted a batch after ${tries} tries`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
