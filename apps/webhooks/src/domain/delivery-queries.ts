@@ -114,7 +114,15 @@ export class DeliveryQueries {
     const deliveryId = parseDeliveryId(id, query);
     const delivery = await this.reader.find(deliveryId);
     if (delivery === undefined) throw new DeliveryNotFoundError(deliveryId);
-    return { ...delivery, attemptList: await this.reader.attempts(deliveryId) };
+    return { ...delivery, attemptList: await this.attemptsOf(delivery) };
+  }
+
+  /**
+   * The delivery's attempts as of `delivery`: an attempt the worker recorded after the delivery was
+   * read (two statements) is left out, so `attempts` and the list always agree.
+   */
+  private async attemptsOf(delivery: DeliveryView): Promise<AttemptView[]> {
+    return (await this.reader.attempts(delivery.id)).slice(0, delivery.attempts);
   }
 
   /** The delivery as `find` answers it (attempts included), pending and due now. */
@@ -122,8 +130,10 @@ export class DeliveryQueries {
     const deliveryId = parseDeliveryId(id, query);
     const delivery = await this.reader.retryNow(deliveryId);
     if (delivery === undefined) throw new DeliveryNotFoundError(deliveryId);
+    // The worker may attempt it at once (woken here, or by its own poll): the answer is the
+    // delivery as the retry left it, with the attempts before it.
     this.onRetry();
-    return { ...delivery, attemptList: await this.reader.attempts(deliveryId) };
+    return { ...delivery, attemptList: await this.attemptsOf(delivery) };
   }
 
   async stats(endpointId: string): Promise<EndpointStats> {
