@@ -1,7 +1,6 @@
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { ConfigError } from '@app/config';
+import { CollectingExporter } from '@app/testing';
 import {
   heraldTracer,
   remoteParent,
@@ -14,18 +13,6 @@ import {
 
 const ENDPOINT = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
 const CLIENT_TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-
-/** Keeps what it is given (the SDK's InMemorySpanExporter forgets everything at shutdown). */
-class CollectingExporter implements SpanExporter {
-  readonly spans: ReadableSpan[] = [];
-  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    this.spans.push(...spans);
-    done({ code: ExportResultCode.SUCCESS });
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 describe('tracingSettings', () => {
   it('is off by default: no OTLP endpoint, no tracing', () => {

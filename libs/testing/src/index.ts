@@ -8,3 +8,4 @@ export * from './openapi';
 export * from './browser';
 export * from './private-postgres';
 export * from './corpora';
+export * from './tracing';

@@ -1,8 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { KafkaMessage } from 'kafkajs';
 import { startTracing, stopTracing } from '@app/platform';
+import { CollectingExporter } from '@app/testing';
 import { consumerTracing, recordLogFields, recordsLogFields } from './record-tracing';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -10,17 +9,6 @@ const PARENT_ID = 'b7ad6b7169203331';
 
 function record(offset: string, headers: Record<string, string | Buffer>): KafkaMessage {
   return { key: null, value: Buffer.alloc(0), timestamp: '0', attributes: 0, offset, headers };
-}
-
-class CollectingExporter implements SpanExporter {
-  readonly spans: ReadableSpan[] = [];
-  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    this.spans.push(...spans);
-    done({ code: ExportResultCode.SUCCESS });
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
 }
 
 describe('log fields of records', () => {
