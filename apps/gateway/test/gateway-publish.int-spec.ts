@@ -8,7 +8,7 @@ import * as avro from 'avsc';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { RegistryClient } from '@app/registry-client';
 import type { AvroSchemaJson } from '@app/schema';
-import { uniqueName, waitFor } from '@app/testing';
+import { gatewayBadInput, uniqueName, waitFor } from '@app/testing';
 import { GatewayHarness } from './gateway-harness';
 
 jest.setTimeout(120_000);
@@ -17,15 +17,7 @@ jest.setTimeout(120_000);
 const matching = (pattern: RegExp): unknown => expect.stringMatching(pattern);
 const anyNumber: unknown = expect.any(Number);
 
-const payment = (overrides: Record<string, unknown> = {}) => ({
-  payment_id: '7d7c1c1e-6d1c-4c59-9b7a-3a0b5e7c1f00',
-  merchant_id: 'merchant-42',
-  amount_minor: 12_550,
-  currency: 'EUR',
-  method: 'CARD',
-  received_at: '2026-11-27T10:15:00.123Z',
-  ...overrides,
-});
+const { payment } = gatewayBadInput;
 
 async function readTopic(brokers: readonly string[], topic: string, count: number): Promise<KafkaMessage[]> {
   const kafka = new Kafka({ brokers: [...brokers], logLevel: logLevel.NOTHING });
