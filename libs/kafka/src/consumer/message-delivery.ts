@@ -157,68 +157,38 @@ export class MessageDelivery {
     const context = call.takesContext
       ? new HeraldEventContext(new RecordEnvelope(control.topic, control.partition, record, writer), attempt)
       : undefined;
-    if (this.tracing !== undefined)
-      return this.traced(this.tracing, record, data, context, call, attempt, control);
-    const started = performance.now();
-    control.handlerStartedAt = started;
-    let pending: Promise<void> | undefined;
-    try {
-      pending = call.invoke(data, context);
-    } catch (error) {
-      this.handlerEnded(control, started);
-      throw error;
-    }
-    if (pending === undefined) {
-      this.handlerEnded(control, started);
-      this.succeeded(record, control);
-      return undefined;
-    }
-    return pending.then(
-      () => {
-        this.handlerEnded(control, started);
-        this.succeeded(record, control);
-      },
-      (error: unknown) => {
-        this.handlerEnded(control, started);
-        throw error;
-      },
-    );
-  }
-
-  /** The handler call of attempt() while tracing is on: inside its `process` and `handle` spans. */
-  private traced(
-    tracing: ConsumerTracing,
-    record: KafkaMessage,
-    data: unknown,
-    context: HeraldEventContext | undefined,
-    call: HandlerCall,
-    attempt: number,
-    control: PartitionControl,
-  ): Promise<void> | undefined {
-    const spans: HandlerSpans = tracing.start(control.topic, control.partition, [record], attempt);
+    // While tracing is on, the call runs inside its `process` and `handle` spans.
+    const spans = this.tracing?.start(control.topic, control.partition, [record], attempt);
     const started = performance.now();
     control.handlerStartedAt = started;
     const failed = (error: unknown): never => {
       this.handlerEnded(control, started);
-      spans.failed(error);
+      spans?.failed(error);
       throw error;
-    };
-    const done = (): void => {
-      this.handlerEnded(control, started);
-      spans.end();
-      this.succeeded(record, control);
     };
     let pending: Promise<void> | undefined;
     try {
-      pending = spans.run(() => call.invoke(data, context));
+      pending =
+        spans === undefined ? call.invoke(data, context) : spans.run(() => call.invoke(data, context));
     } catch (error) {
       return failed(error);
     }
     if (pending === undefined) {
-      done();
+      this.handled(record, control, started, spans);
       return undefined;
     }
-    return pending.then(done, failed);
+    return pending.then(() => this.handled(record, control, started, spans), failed);
+  }
+
+  private handled(
+    record: KafkaMessage,
+    control: PartitionControl,
+    started: number,
+    spans: HandlerSpans | undefined,
+  ): void {
+    this.handlerEnded(control, started);
+    spans?.end();
+    this.succeeded(record, control);
   }
 
   private handlerEnded(control: PartitionControl, started: number): void {
